@@ -1,0 +1,270 @@
+/**
+ * The canonical form of rules: keys, order, merging, and DigitalOcean's grouping. Used on desired and
+ * live firewalls alike, so that two firewalls that allow the same traffic have the same rules.
+ */
+import { cidrContains, compareCidr } from './addresses.js';
+import type { Action, Direction, GroupedRule, Origin, Peer, Ports, Protocol, Rule } from './types.js';
+
+/** DigitalOcean's limit on entries in one rule's sources or destinations (DO-API-FACTS.md 3). */
+export const MAX_ENTRIES_PER_RULE = 1000;
+
+export const ALL_PORTS: Ports = { kind: 'all' };
+
+/** Ports for an interval; `1-65535` is `all`, so there is one spelling of "every port". */
+export function portRange(from: number, to: number): Ports {
+  return from <= 1 && to >= 65535 ? ALL_PORTS : { kind: 'range', from, to };
+}
+
+export function portsFrom(ports: Ports): number {
+  return ports.kind === 'all' ? 1 : ports.from;
+}
+
+export function portsTo(ports: Ports): number {
+  return ports.kind === 'all' ? 65535 : ports.to;
+}
+
+/** `all`, `5432` or `8000-9000`. */
+export function portsText(ports: Ports): string {
+  if (ports.kind === 'all') return 'all';
+  return ports.from === ports.to ? String(ports.from) : `${ports.from}-${ports.to}`;
+}
+
+/** A peer's identity. Tags compare case-insensitively, as DigitalOcean treats them. */
+export function peerKey(peer: Peer): string {
+  switch (peer.kind) {
+    case 'tag':
+      return `tag:${peer.name.toLowerCase()}`;
+    case 'address':
+      return `addr:${peer.cidr.text}`;
+    case 'droplet':
+      return `droplet:${peer.id}`;
+    case 'load-balancer':
+      return `lb:${peer.id}`;
+    case 'kubernetes':
+      return `k8s:${peer.id}`;
+    case 'unresolved':
+      return `${peer.resource}:"${peer.name}"`;
+  }
+}
+
+/** How a peer reads in plans and messages: `tag:web`, `10.0.0.0/8`, `droplet:123`, `load-balancer "x"`. */
+export function peerText(peer: Peer): string {
+  switch (peer.kind) {
+    case 'tag':
+      return `tag:${peer.name}`;
+    case 'address':
+      return peer.cidr.text;
+    case 'droplet':
+      return `droplet:${peer.id}`;
+    case 'load-balancer':
+      return `load-balancer:${peer.id}`;
+    case 'kubernetes':
+      return `cluster:${peer.id}`;
+    case 'unresolved':
+      return `${peer.resource} "${peer.name}"`;
+  }
+}
+
+/** The canonical key of an atomic rule: `in tcp 5432 tag:web allow`. */
+export function ruleKey(rule: Omit<Rule, 'origins'>): string {
+  const dir = rule.direction === 'inbound' ? 'in' : 'out';
+  const ports = rule.protocol === 'icmp' ? 'all' : portsText(rule.ports);
+  return `${dir} ${rule.protocol} ${ports} ${peerKey(rule.peer)} ${rule.action}`;
+}
+
+const PROTOCOL_ORDER: Record<Protocol, number> = { tcp: 0, udp: 1, icmp: 2 };
+const PEER_ORDER: Record<Peer['kind'], number> = {
+  tag: 0,
+  address: 1,
+  droplet: 2,
+  'load-balancer': 3,
+  kubernetes: 4,
+  unresolved: 5,
+};
+
+/** Canonical peer order: tags, addresses (IPv4 first, by network), droplets, load balancers, clusters. */
+export function comparePeers(a: Peer, b: Peer): number {
+  if (a.kind !== b.kind) return PEER_ORDER[a.kind] - PEER_ORDER[b.kind];
+  if (a.kind === 'address' && b.kind === 'address') return compareCidr(a.cidr, b.cidr);
+  if (a.kind === 'droplet' && b.kind === 'droplet') return a.id - b.id;
+  const ka = peerKey(a);
+  const kb = peerKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function compareShape(
+  a: { direction: Direction; protocol: Protocol; ports: Ports; action: Action },
+  b: { direction: Direction; protocol: Protocol; ports: Ports; action: Action },
+): number {
+  if (a.direction !== b.direction) return a.direction === 'inbound' ? -1 : 1;
+  if (a.protocol !== b.protocol) return PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol];
+  const byFrom = portsFrom(a.ports) - portsFrom(b.ports);
+  if (byFrom !== 0) return byFrom;
+  const byTo = portsTo(a.ports) - portsTo(b.ports);
+  if (byTo !== 0) return byTo;
+  if (a.action !== b.action) return a.action === 'deny' ? -1 : 1;
+  return 0;
+}
+
+/** Canonical rule order: direction, protocol, first port, last port, deny before allow, then peer. */
+export function compareRules(a: Rule, b: Rule): number {
+  return compareShape(a, b) || comparePeers(a.peer, b.peer);
+}
+
+function mergeOrigins(lists: readonly (readonly Origin[])[]): Origin[] {
+  const seen = new Map<string, Origin>();
+  for (const list of lists) for (const o of list) seen.set(`${o.file}\0${o.span.start}`, o);
+  return [...seen.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start));
+}
+
+interface Interval {
+  from: number;
+  to: number;
+  origins: Origin[][];
+}
+
+function mergeIntervals(intervals: Interval[]): Interval[] {
+  intervals.sort((a, b) => a.from - b.from || a.to - b.to);
+  const out: Interval[] = [];
+  for (const iv of intervals) {
+    const last = out[out.length - 1];
+    if (last && iv.from <= last.to + 1) {
+      last.to = Math.max(last.to, iv.to);
+      last.origins.push(...iv.origins);
+    } else {
+      out.push({ from: iv.from, to: iv.to, origins: [...iv.origins] });
+    }
+  }
+  return out;
+}
+
+function covered(from: number, to: number, cover: Interval[]): boolean {
+  // `cover` is merged and sorted: [from, to] is covered when one merged interval holds it.
+  for (const c of cover) if (c.from <= from && to <= c.to) return true;
+  return false;
+}
+
+/**
+ * The canonical form of a set of rules, which allows exactly the same traffic:
+ * - for each direction, protocol, action and peer, port intervals that touch or overlap are merged;
+ * - an address's interval that a containing address (same direction, protocol and action) already
+ *   allows in full is dropped (`10.1.0.0/16` beside `10.0.0.0/8` on the same ports);
+ * - rules are sorted canonically.
+ * Origins of merged rules are kept, so every rule still says which statements produced it.
+ */
+export function canonicalRules(rules: readonly Rule[]): Rule[] {
+  interface Cell {
+    direction: Direction;
+    protocol: Protocol;
+    action: Action;
+    peer: Peer;
+    intervals: Interval[];
+  }
+  const cells = new Map<string, Cell>();
+  for (const r of rules) {
+    const key = `${r.direction} ${r.protocol} ${r.action} ${peerKey(r.peer)}`;
+    let cell = cells.get(key);
+    if (!cell) {
+      cell = { direction: r.direction, protocol: r.protocol, action: r.action, peer: r.peer, intervals: [] };
+      cells.set(key, cell);
+    }
+    const from = r.protocol === 'icmp' ? 1 : portsFrom(r.ports);
+    const to = r.protocol === 'icmp' ? 65535 : portsTo(r.ports);
+    cell.intervals.push({ from, to, origins: [[...r.origins]] });
+  }
+  for (const cell of cells.values()) cell.intervals = mergeIntervals(cell.intervals);
+
+  // Addresses covered by a wider address with the same shape. Group address cells by shape, then look
+  // each one's containing blocks up by prefix length (O(cells × distinct prefix lengths)).
+  const byShape = new Map<string, Map<string, Cell>>();
+  for (const [key, cell] of cells) {
+    if (cell.peer.kind !== 'address') continue;
+    const shape = `${cell.direction} ${cell.protocol} ${cell.action} ${cell.peer.cidr.family}`;
+    let m = byShape.get(shape);
+    if (!m) byShape.set(shape, (m = new Map()));
+    m.set(key, cell);
+  }
+  for (const group of byShape.values()) {
+    if (group.size < 2) continue;
+    const prefixes = [...new Set([...group.values()].map((c) => (c.peer as { cidr: { prefix: number } }).cidr.prefix))];
+    const index = new Map<string, Cell>();
+    for (const c of group.values()) {
+      const cidr = (c.peer as Extract<Peer, { kind: 'address' }>).cidr;
+      index.set(`${cidr.prefix}/${cidr.network}`, c);
+    }
+    for (const c of group.values()) {
+      const cidr = (c.peer as Extract<Peer, { kind: 'address' }>).cidr;
+      const containers: Cell[] = [];
+      for (const p of prefixes) {
+        if (p >= cidr.prefix) continue;
+        const bits = cidr.family === 4 ? 32 : 128;
+        const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - p)) - 1n);
+        const outer = index.get(`${p}/${cidr.network & mask}`);
+        if (outer && cidrContains((outer.peer as Extract<Peer, { kind: 'address' }>).cidr, cidr)) containers.push(outer);
+      }
+      if (containers.length === 0) continue;
+      const cover = mergeIntervals(
+        containers.flatMap((o) => o.intervals.map((iv) => ({ from: iv.from, to: iv.to, origins: [] }))),
+      );
+      c.intervals = c.intervals.filter((iv) => !covered(iv.from, iv.to, cover));
+    }
+  }
+
+  const out: Rule[] = [];
+  for (const cell of cells.values()) {
+    for (const iv of cell.intervals) {
+      out.push({
+        direction: cell.direction,
+        protocol: cell.protocol,
+        ports: cell.protocol === 'icmp' ? ALL_PORTS : portRange(iv.from, iv.to),
+        peer: cell.peer,
+        action: cell.action,
+        origins: mergeOrigins(iv.origins),
+      });
+    }
+  }
+  return out.sort(compareRules);
+}
+
+/**
+ * Groups canonical rules the way DigitalOcean holds them: one rule per direction, protocol, port
+ * interval and action, with every peer of that shape as its sources or destinations, at most
+ * MAX_ENTRIES_PER_RULE peers each (a larger set is split into several rules of the same shape).
+ */
+export function groupRules(rules: readonly Rule[]): GroupedRule[] {
+  const groups = new Map<string, { shape: Rule; peers: Peer[] }>();
+  for (const r of rules) {
+    const key = `${r.direction} ${r.protocol} ${r.protocol === 'icmp' ? 'all' : portsText(r.ports)} ${r.action}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { shape: r, peers: [] }));
+    g.peers.push(r.peer);
+  }
+  const out: GroupedRule[] = [];
+  for (const { shape, peers } of groups.values()) {
+    peers.sort(comparePeers);
+    for (let i = 0; i < peers.length; i += MAX_ENTRIES_PER_RULE) {
+      out.push({
+        direction: shape.direction,
+        protocol: shape.protocol,
+        ports: shape.protocol === 'icmp' ? ALL_PORTS : shape.ports,
+        action: shape.action,
+        peers: peers.slice(i, i + MAX_ENTRIES_PER_RULE),
+      });
+    }
+  }
+  return out.sort((a, b) => compareShape(a, b) || comparePeers(a.peers[0]!, b.peers[0]!));
+}
+
+/** The atomic rules of grouped rules (the inverse of groupRules, before canonicalisation). */
+export function ungroupRules(grouped: readonly GroupedRule[], origins: readonly Origin[] = []): Rule[] {
+  return grouped.flatMap((g) =>
+    g.peers.map((peer) => ({
+      direction: g.direction,
+      protocol: g.protocol,
+      ports: g.ports,
+      peer,
+      action: g.action,
+      origins,
+    })),
+  );
+}
