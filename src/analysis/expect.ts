@@ -1,0 +1,96 @@
+/**
+ * `expect` statements, judged against compiled (or live) firewalls under DigitalOcean's semantics.
+ * `can` holds when every source representative reaches every destination representative on every
+ * listed service; `cannot` when none does. A failure names one flow that breaks it, and why.
+ */
+import type { Expectation, Policy, ServiceAtom } from '../check/policy.js';
+import { portsText, ruleKey } from '../compile/rules.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { FlowExplanation, Host, Network, RuleAt } from './network.js';
+import type { Representatives } from './representatives.js';
+import { FULL, fromParts, intersect, isEmpty, sample, subtract, type ServiceSet } from './serviceSet.js';
+
+export function servicesOf(atoms: readonly ServiceAtom[]): ServiceSet {
+  return fromParts(atoms.map((a) => (a.protocol === 'icmp' ? { protocol: 'icmp', from: 1, to: 65535 } : a)));
+}
+
+/** The outcome of one expectation: null when it holds, else the flow that breaks it. */
+export interface ExpectationFailure {
+  readonly src: Host;
+  readonly dst: Host;
+  readonly protocol: 'tcp' | 'udp' | 'icmp';
+  readonly port: number | null;
+  readonly explanation: FlowExplanation;
+}
+
+export function judge(expectation: Expectation, network: Network, reps: Representatives): ExpectationFailure | null {
+  const sources = expectation.sources.flatMap((e) => reps.endpoint(e));
+  const dests = expectation.dests.flatMap((e) => reps.endpoint(e));
+  const wanted = expectation.services.length > 0 ? servicesOf(expectation.services) : FULL;
+  for (const src of sources) {
+    for (const dst of dests) {
+      if (src.key === dst.key && src.kind !== 'droplet') continue;
+      const allowed = network.allowed(src, dst);
+      const wrong = expectation.verdict === 'can' ? subtract(wanted, allowed) : intersect(wanted, allowed);
+      if (isEmpty(wrong)) continue;
+      const flow = sample(wrong)!;
+      return { src, dst, ...flow, explanation: network.explain(src, dst, flow.protocol, flow.port) };
+    }
+  }
+  return null;
+}
+
+function ruleLine(r: RuleAt): string {
+  const origin = r.rule.origins[0];
+  return `\`${ruleKey(r.rule)}\` of ${r.firewall}${origin ? ` (${origin.file}:${origin.line})` : ''}`;
+}
+
+/** Plain sentences that say why a flow is (not) allowed. */
+export function explainFlow(f: ExpectationFailure): string[] {
+  const notes: string[] = [];
+  const e = f.explanation;
+  const what = f.protocol === 'icmp' ? 'icmp' : `${f.protocol} ${f.port}`;
+  if (e.trusted === false) notes.push(`the database's trusted sources do not include ${f.src.label}`);
+  if (e.inbound === null && f.dst.kind === 'droplet') notes.push(`${f.dst.label} has no firewall, so every inbound flow is allowed`);
+  if (e.inbound) {
+    for (const r of e.inbound.deniedBy) notes.push(`inbound denied by ${ruleLine(r)}`);
+    if (e.inbound.deniedBy.length === 0) {
+      if (e.inbound.allowedBy.length > 0) for (const r of e.inbound.allowedBy.slice(0, 3)) notes.push(`inbound allowed by ${ruleLine(r)}`);
+      else notes.push(`no inbound rule of ${e.inbound.firewalls.join(', ')} allows ${what} from ${f.src.label}`);
+    }
+  }
+  if (e.outbound === null && f.src.kind === 'droplet') notes.push(`${f.src.label} has no firewall, so its egress is open`);
+  if (e.outbound) {
+    for (const r of e.outbound.deniedBy) notes.push(`outbound denied by ${ruleLine(r)}`);
+    if (e.outbound.deniedBy.length === 0) {
+      if (e.outbound.allowedBy.length > 0) for (const r of e.outbound.allowedBy.slice(0, 3)) notes.push(`outbound allowed by ${ruleLine(r)}`);
+      else notes.push(`no outbound rule of ${e.outbound.firewalls.join(', ')} allows ${what} to ${f.dst.label} (egress is restricted)`);
+    }
+  }
+  return notes;
+}
+
+function flowText(f: ExpectationFailure): string {
+  if (f.protocol === 'icmp') return 'icmp';
+  return `${f.protocol} ${portsText({ kind: 'range', from: f.port ?? 1, to: f.port ?? 1 })}`;
+}
+
+/** Judges every expectation of a policy; one FW501 error per failed expectation. */
+export function checkExpectations(policy: Policy, network: Network, reps: Representatives): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const expectation of policy.expectations) {
+    const failure = judge(expectation, network, reps);
+    if (!failure) continue;
+    const verb = expectation.verdict === 'can' ? 'cannot' : 'can';
+    out.push(
+      diagnostic('expectationFailed', {
+        message: `expectation does not hold: ${failure.src.label} ${verb} reach ${failure.dst.label} on ${flowText(failure)}`,
+        file: policy.file,
+        span: expectation.statement.span,
+        label: `expected ${expectation.verdict === 'can' ? 'to reach' : 'not to reach'}`,
+        notes: explainFlow(failure),
+      }),
+    );
+  }
+  return out;
+}

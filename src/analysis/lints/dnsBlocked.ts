@@ -1,0 +1,42 @@
+/**
+ * DNS under restricted egress: a tag whose egress is restricted and that no rule lets send udp 53 to
+ * any address cannot resolve names (nor install packages, nor report metrics).
+ *
+ *     egress from db is restricted     # FW406 unless something grants db udp 53
+ */
+import type { Policy } from '../../check/policy.js';
+import type { Firewall } from '../../compile/types.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+
+function allowsDns(firewalls: readonly Firewall[]): boolean {
+  return firewalls.some((fw) =>
+    fw.rules.some(
+      (r) =>
+        r.direction === 'outbound' &&
+        r.action === 'allow' &&
+        r.protocol === 'udp' &&
+        r.peer.kind === 'address' &&
+        (r.ports.kind === 'all' || (r.ports.from <= 53 && 53 <= r.ports.to)),
+    ),
+  );
+}
+
+export function checkDnsBlocked(policy: Policy, firewalls: readonly Firewall[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const tag of policy.tags) {
+    if (!policy.restrictedEgress.has(tag.name)) continue;
+    const own = firewalls.filter((fw) => fw.tags.some((t) => t.toLowerCase() === tag.name.toLowerCase()));
+    if (allowsDns(own)) continue;
+    out.push(
+      diagnostic('dnsBlocked', {
+        message: `restricted egress blocks DNS for \`${tag.name}\`: nothing allows udp 53 out`,
+        file: policy.file,
+        span: policy.egressSpans.get(tag.name) ?? tag.span,
+        label: 'egress restricted here',
+        notes: ['droplets that cannot resolve names also cannot install packages or report metrics'],
+        help: [`grant it, for example \`${tag.name} may reach anyone on dns\``],
+      }),
+    );
+  }
+  return out;
+}

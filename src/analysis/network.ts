@@ -1,0 +1,224 @@
+/**
+ * DigitalOcean's firewall semantics over any set of firewalls (desired, live, or a step of an apply):
+ *
+ * - a droplet with no firewall is open, inbound and outbound;
+ * - with firewalls, inbound and outbound are deny by default, and the allow rules of every firewall on
+ *   the droplet add up (an empty outbound list means no egress at all);
+ * - a deny rule (`action: deny`) in any of them beats every allow;
+ * - a flow between two droplets needs the sender's outbound and the receiver's inbound rules to allow it;
+ * - a managed database admits its trusted sources, or everyone when it has none.
+ *
+ * NOTE: sources DO-API-FACTS.md section 4 (default deny, additive firewalls, deny precedence, open when
+ * no firewall, trusted sources).
+ */
+import { cidrContains, type Cidr } from '../compile/addresses.js';
+import type { Firewall, Peer, Rule, TrustedSource } from '../compile/types.js';
+import { EMPTY, FULL, fromParts, intersect, subtract, union, type ServiceSet } from './serviceSet.js';
+
+/** A party of a flow: a droplet, an outside address, a load balancer, a cluster or a database. */
+export interface Host {
+  /** Stable identity, e.g. `tag:web`, `addr:203.0.113.0`. */
+  readonly key: string;
+  /** How the host reads in messages: "a droplet tagged `web`", "`office` (203.0.113.0)". */
+  readonly label: string;
+  readonly kind: 'droplet' | 'external' | 'load-balancer' | 'cluster' | 'database';
+  /** Tags of a droplet (DigitalOcean spelling; matched case-insensitively). */
+  readonly tags: readonly string[];
+  /** Single-host addresses the host sends from and is reached at. */
+  readonly addresses: readonly Cidr[];
+  readonly dropletId?: number;
+  readonly dropletName?: string;
+  readonly loadBalancerId?: string;
+  readonly loadBalancerName?: string;
+  readonly clusterId?: string;
+  readonly clusterName?: string;
+  readonly databaseName?: string;
+}
+
+export interface DatabaseAccess {
+  /** The database's name (as policies write it). */
+  readonly name: string;
+  readonly sources: readonly TrustedSource[];
+}
+
+/** A rule with the firewall that holds it, for explanations. */
+export interface RuleAt {
+  readonly firewall: string;
+  readonly rule: Rule;
+}
+
+/** Why a flow is or is not allowed, side by side. */
+export interface FlowExplanation {
+  readonly allowed: boolean;
+  /** Null when the side has no firewall (open). */
+  readonly inbound: SideExplanation | null;
+  readonly outbound: SideExplanation | null;
+  /** For databases: whether the trusted sources admit the source (null when not a database). */
+  readonly trusted: boolean | null;
+}
+
+export interface SideExplanation {
+  readonly firewalls: readonly string[];
+  readonly allowedBy: readonly RuleAt[];
+  readonly deniedBy: readonly RuleAt[];
+}
+
+function peerMatches(peer: Peer, host: Host): boolean {
+  switch (peer.kind) {
+    case 'tag': {
+      if (host.kind !== 'droplet') return false;
+      const name = peer.name.toLowerCase();
+      return host.tags.some((t) => t.toLowerCase() === name);
+    }
+    case 'address':
+      return host.addresses.some((a) => cidrContains(peer.cidr, a));
+    case 'droplet':
+      return host.dropletId === peer.id;
+    case 'load-balancer':
+      return host.loadBalancerId === peer.id;
+    case 'kubernetes':
+      return host.clusterId === peer.id;
+    case 'unresolved':
+      switch (peer.resource) {
+        case 'droplet':
+          return host.dropletName === peer.name;
+        case 'load-balancer':
+          return host.loadBalancerName === peer.name;
+        case 'cluster':
+          return host.clusterName === peer.name;
+      }
+  }
+}
+
+function trustMatches(source: TrustedSource, host: Host): boolean {
+  switch (source.type) {
+    case 'tag':
+      return host.kind === 'droplet' && host.tags.some((t) => t.toLowerCase() === source.value.toLowerCase());
+    case 'ip_addr':
+      return host.addresses.some((a) => a.family === 4 && cidrContains(parseV4Block(source.value), a));
+    case 'droplet':
+      return String(host.dropletId) === source.value;
+    case 'k8s':
+      return host.clusterId === source.value;
+    case 'unresolved':
+      return source.resource === 'droplet' ? host.dropletName === source.name : host.clusterName === source.name;
+  }
+}
+
+function parseV4Block(text: string): Cidr {
+  const [addr, prefix] = text.split('/');
+  const value = (addr ?? '').split('.').reduce((n, o) => (n << 8n) | BigInt(Number(o)), 0n);
+  const p = prefix === undefined ? 32 : Number(prefix);
+  return { family: 4, network: value, prefix: p, text };
+}
+
+export class Network {
+  private readonly byTag = new Map<string, Firewall[]>();
+  private readonly byDroplet = new Map<number, Firewall[]>();
+  private readonly databases = new Map<string, DatabaseAccess>();
+
+  constructor(
+    readonly firewalls: readonly Firewall[],
+    databases: readonly DatabaseAccess[] = [],
+  ) {
+    for (const fw of firewalls) {
+      for (const tag of fw.tags) {
+        const key = tag.toLowerCase();
+        const list = this.byTag.get(key) ?? [];
+        if (!list.includes(fw)) list.push(fw);
+        this.byTag.set(key, list);
+      }
+      for (const id of fw.dropletIds) {
+        const list = this.byDroplet.get(id) ?? [];
+        if (!list.includes(fw)) list.push(fw);
+        this.byDroplet.set(id, list);
+      }
+    }
+    for (const db of databases) this.databases.set(db.name, db);
+  }
+
+  /** The firewalls applied to a host (only droplets carry firewalls). */
+  firewallsOf(host: Host): Firewall[] {
+    if (host.kind !== 'droplet') return [];
+    const found = new Set<Firewall>();
+    for (const tag of host.tags) for (const fw of this.byTag.get(tag.toLowerCase()) ?? []) found.add(fw);
+    if (host.dropletId !== undefined) for (const fw of this.byDroplet.get(host.dropletId) ?? []) found.add(fw);
+    return [...found];
+  }
+
+  private side(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', peer: Host): { allow: ServiceSet; deny: ServiceSet } {
+    const allow: { protocol: Rule['protocol']; from: number; to: number }[] = [];
+    const deny: { protocol: Rule['protocol']; from: number; to: number }[] = [];
+    for (const fw of firewalls) {
+      for (const rule of fw.rules) {
+        if (rule.direction !== direction || !peerMatches(rule.peer, peer)) continue;
+        const part = {
+          protocol: rule.protocol,
+          from: rule.ports.kind === 'all' ? 1 : rule.ports.from,
+          to: rule.ports.kind === 'all' ? 65535 : rule.ports.to,
+        };
+        (rule.action === 'allow' ? allow : deny).push(part);
+      }
+    }
+    return { allow: fromParts(allow), deny: fromParts(deny) };
+  }
+
+  /** Everything `src` may send to `dst`: inbound at dst ∩ outbound at src, denies removed. */
+  allowed(src: Host, dst: Host): ServiceSet {
+    let inbound: ServiceSet = FULL;
+    if (dst.kind === 'database') {
+      const db = dst.databaseName !== undefined ? this.databases.get(dst.databaseName) : undefined;
+      const admitted = !db || db.sources.length === 0 || db.sources.some((s) => trustMatches(s, src));
+      inbound = admitted ? FULL : EMPTY;
+    } else {
+      const dstFirewalls = this.firewallsOf(dst);
+      if (dstFirewalls.length > 0) {
+        const s = this.side(dstFirewalls, 'inbound', src);
+        inbound = subtract(s.allow, s.deny);
+      }
+    }
+    const srcFirewalls = this.firewallsOf(src);
+    if (srcFirewalls.length === 0) return inbound;
+    const s = this.side(srcFirewalls, 'outbound', dst);
+    return intersect(inbound, subtract(s.allow, s.deny));
+  }
+
+  /** What deny rules take away from `src` → `dst`, on either side, whatever the allows say. */
+  denied(src: Host, dst: Host): ServiceSet {
+    const inbound = dst.kind === 'database' ? EMPTY : this.side(this.firewallsOf(dst), 'inbound', src).deny;
+    return union(inbound, this.side(this.firewallsOf(src), 'outbound', dst).deny);
+  }
+
+  private explainSide(
+    firewalls: readonly Firewall[],
+    direction: 'inbound' | 'outbound',
+    peer: Host,
+    protocol: Rule['protocol'],
+    port: number | null,
+  ): SideExplanation | null {
+    if (firewalls.length === 0) return null;
+    const allowedBy: RuleAt[] = [];
+    const deniedBy: RuleAt[] = [];
+    for (const fw of firewalls) {
+      for (const rule of fw.rules) {
+        if (rule.direction !== direction || rule.protocol !== protocol || !peerMatches(rule.peer, peer)) continue;
+        if (port !== null && rule.ports.kind === 'range' && (port < rule.ports.from || port > rule.ports.to)) continue;
+        (rule.action === 'allow' ? allowedBy : deniedBy).push({ firewall: fw.name, rule });
+      }
+    }
+    return { firewalls: firewalls.map((f) => f.name), allowedBy, deniedBy };
+  }
+
+  /** Why one flow is or is not allowed: which rules allow it, which deny it, which side has none. */
+  explain(src: Host, dst: Host, protocol: Rule['protocol'], port: number | null): FlowExplanation {
+    const inbound = dst.kind === 'database' ? null : this.explainSide(this.firewallsOf(dst), 'inbound', src, protocol, port);
+    const outbound = this.explainSide(this.firewallsOf(src), 'outbound', dst, protocol, port);
+    const sideOk = (s: SideExplanation | null) => s === null || (s.allowedBy.length > 0 && s.deniedBy.length === 0);
+    let trusted: boolean | null = null;
+    if (dst.kind === 'database') {
+      const db = dst.databaseName !== undefined ? this.databases.get(dst.databaseName) : undefined;
+      trusted = !db || db.sources.length === 0 || db.sources.some((s) => trustMatches(s, src));
+    }
+    return { allowed: sideOk(inbound) && sideOk(outbound) && trusted !== false, inbound, outbound, trusted };
+  }
+}

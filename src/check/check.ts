@@ -1,0 +1,101 @@
+/**
+ * The checker: resolves every name of a parsed policy file and applies every semantic rule, giving a
+ * Policy that compile/ can trust, and diagnostics for everything wrong or suspicious. One file per rule
+ * under this folder; this file only runs them in order.
+ */
+import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { EgressStmt, ExpectStmt, PolicyFile, RuleStmt } from '../syntax/ast.js';
+import { checkAddressSets } from './addresses.js';
+import { MAX_NAME_LENGTH, NAME_PATTERN } from './builtins.js';
+import { CheckContext } from './context.js';
+import { checkDatabaseEgress } from './databaseEgress.js';
+import { collectDeclarations } from './declarations.js';
+import { checkEgress } from './egress.js';
+import { checkExposedAdminPorts } from './exposedAdminPort.js';
+import { expandGroups } from './groups.js';
+import { checkNoEffect } from './noEffect.js';
+import type { Expectation, Grant, Policy, TagDecl } from './policy.js';
+import { checkServiceDecls } from './services.js';
+import { checkExpect, checkRule } from './statements.js';
+import { checkTagNames } from './tagNames.js';
+
+export interface CheckOptions {
+  /** The date expiry is judged on, YYYY-MM-DD (UTC). */
+  readonly asOf: string;
+}
+
+/** The policy name a file gets without a `policy` statement: its base name without `.fw`. */
+export function defaultPolicyName(path: string): string {
+  const base = path.split(/[\\/]/).pop() ?? path;
+  return base.replace(/\.fw$/i, '');
+}
+
+/**
+ * Checks a parsed file. The Policy is returned even when there are errors (so that later lints and
+ * editors can use what is known), but compile/ must only run when there are none.
+ */
+export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; diagnostics: Diagnostic[] } {
+  const ctx = new CheckContext(ast, options.asOf);
+  const policyName = collectDeclarations(ctx, ast.statements);
+  let name = policyName?.text ?? defaultPolicyName(ast.source.path);
+  if (!policyName && (!NAME_PATTERN.test(name) || name.length > MAX_NAME_LENGTH)) {
+    ctx.diagnostics.push(
+      diagnostic('invalidName', {
+        message: `the file name \`${name}\` cannot name the policy`,
+        path: ast.source.path,
+        help: ['name the policy in the file\'s first line: `policy NAME` (letters, digits, `-`, `_`, `:`)'],
+      }),
+    );
+    name = name.replace(/[^A-Za-z0-9_:-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'policy';
+  }
+
+  expandGroups(ctx);
+  checkAddressSets(ctx);
+  checkServiceDecls(ctx);
+
+  const tags: TagDecl[] = [...ctx.declarations.values()]
+    .filter((d) => d.kind === 'tag')
+    .map((d) => ({ name: d.name.text, span: d.name.span }));
+  checkTagNames(ctx, name, tags);
+
+  const egress = checkEgress(
+    ctx,
+    ast.statements.filter((s): s is EgressStmt => s.kind === 'Egress'),
+  );
+
+  const grants: Grant[] = [];
+  const guardrails: Grant[] = [];
+  const expectations: Expectation[] = [];
+  let index = 0;
+  for (const stmt of ast.statements) {
+    if (stmt.kind === 'Rule') {
+      const grant = checkRule(ctx, stmt as RuleStmt, index++);
+      (grant.effect === 'allow' ? grants : guardrails).push(grant);
+    } else if (stmt.kind === 'Expect') {
+      expectations.push(checkExpect(ctx, stmt as ExpectStmt));
+    }
+  }
+
+  if (!hasErrors(ctx.diagnostics)) {
+    checkNoEffect(ctx, grants, egress.restricted);
+    checkExposedAdminPorts(ctx, grants);
+    checkDatabaseEgress(ctx, grants, egress.restricted);
+  }
+
+  return {
+    value: {
+      name,
+      nameSpan: policyName?.span ?? null,
+      file: ast.source,
+      tags,
+      restrictedEgress: egress.restricted,
+      egressSpans: egress.spans,
+      grants,
+      guardrails,
+      expectations,
+      namedAddresses: ctx.namedAddresses,
+      asOf: options.asOf,
+    },
+    diagnostics: ctx.diagnostics,
+  };
+}

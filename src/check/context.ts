@@ -1,0 +1,56 @@
+/**
+ * What every check rule shares: the file, the declarations found so far, and where diagnostics go.
+ */
+import type { Cidr } from '../compile/addresses.js';
+import { diagnostic, type Diagnostic, type DiagnosticInit } from '../diagnostics/diagnostic.js';
+import type { CodeName } from '../diagnostics/codes.js';
+import type { SourceFile } from '../source/sourceFile.js';
+import type { AddressesDecl, GroupDecl, Name, PolicyFile, ServiceDecl } from '../syntax/ast.js';
+import type { ServiceAtom } from './policy.js';
+
+export type Declaration =
+  | { readonly kind: 'tag'; readonly name: Name }
+  | { readonly kind: 'group'; readonly name: Name; readonly decl: GroupDecl }
+  | { readonly kind: 'addresses'; readonly name: Name; readonly decl: AddressesDecl }
+  | { readonly kind: 'service'; readonly name: Name; readonly decl: ServiceDecl };
+
+export const KIND_WORDS: Record<Declaration['kind'], string> = {
+  tag: 'a tag',
+  group: 'a group',
+  addresses: 'an address set',
+  service: 'a service',
+};
+
+export class CheckContext {
+  readonly diagnostics: Diagnostic[] = [];
+  /** Every declared name, in declaration order. */
+  readonly declarations = new Map<string, Declaration>();
+  /** Expansions, filled in by the rules that own them. */
+  readonly groupTags = new Map<string, string[]>();
+  readonly addressSets = new Map<string, Cidr[]>();
+  readonly services = new Map<string, ServiceAtom[]>();
+  /** Every address named in the policy. */
+  readonly namedAddresses: Cidr[] = [];
+
+  constructor(
+    readonly ast: PolicyFile,
+    /** YYYY-MM-DD (UTC). */
+    readonly asOf: string,
+  ) {}
+
+  get file(): SourceFile {
+    return this.ast.source;
+  }
+
+  report(name: CodeName, init: Omit<DiagnosticInit, 'file'>): void {
+    this.diagnostics.push(diagnostic(name, { ...init, file: this.file }));
+  }
+
+  line(offset: number): number {
+    return this.file.position(offset).line;
+  }
+
+  namesOf(...kinds: Declaration['kind'][]): string[] {
+    return [...this.declarations.values()].filter((d) => kinds.includes(d.kind)).map((d) => d.name.text);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Database grants from sources with restricted egress: the trusted sources admit the source, but its
+ * own firewall must also let it send to the database, and DigitalOcean firewalls cannot name databases.
+ *
+ *     egress from api is restricted
+ *     api may reach database "main-db"     # FW409
+ */
+import type { CheckContext } from './context.js';
+import type { Grant } from './policy.js';
+
+export function checkDatabaseEgress(ctx: CheckContext, grants: readonly Grant[], restricted: ReadonlySet<string>): void {
+  for (const grant of grants) {
+    const database = grant.dests.find((d) => d.kind === 'database');
+    if (!database || grant.effect !== 'allow') continue;
+    const tags = [...new Set(grant.sources.filter((s) => s.kind === 'tag' && restricted.has(s.tag)).map((s) => (s.kind === 'tag' ? s.tag : '')))];
+    if (tags.length === 0) continue;
+    ctx.report('databaseEgress', {
+      message: `egress from ${tags.map((t) => `\`${t}\``).join(', ')} is restricted, so trusting ${tags.length > 1 ? 'them' : 'it'} is not enough`,
+      span: database.span,
+      label: 'the database also needs an outbound grant',
+      help: [`grant the database's port too, for example \`${tags[0]} may reach anyone on tcp 25060\` (the port DigitalOcean shows for the database)`],
+    });
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Egress: `egress from … is restricted|open` names tags or groups, and says it once per tag.
+ *
+ *     egress from db is restricted
+ *     egress from db is open          # FW208
+ */
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { Span } from '../source/span.js';
+import type { EgressStmt } from '../syntax/ast.js';
+import { KIND_WORDS, type CheckContext } from './context.js';
+
+export interface EgressSettings {
+  readonly restricted: Set<string>;
+  readonly spans: Map<string, Span>;
+}
+
+export function checkEgress(ctx: CheckContext, statements: readonly EgressStmt[]): EgressSettings {
+  const restricted = new Set<string>();
+  const spans = new Map<string, Span>();
+  for (const stmt of statements) {
+    for (const name of stmt.tags) {
+      const decl = ctx.declarations.get(name.text);
+      let tags: string[] = [];
+      if (!decl) {
+        ctx.report('unknownName', {
+          message: `unknown name \`${name.text}\``,
+          span: name.span,
+          label: 'not a declared tag or group',
+          help: [didYouMean(name.text, ctx.namesOf('tag', 'group'))],
+        });
+      } else if (decl.kind === 'tag') {
+        tags = [decl.name.text];
+      } else if (decl.kind === 'group') {
+        tags = ctx.groupTags.get(decl.name.text) ?? [];
+      } else {
+        ctx.report('wrongKind', {
+          message: `\`${name.text}\` is ${KIND_WORDS[decl.kind]}; egress is set for tags and groups`,
+          span: name.span,
+          label: KIND_WORDS[decl.kind],
+        });
+      }
+      for (const tag of tags) {
+        const previous = spans.get(tag);
+        if (previous) {
+          ctx.report('egressTwice', {
+            message: `egress from \`${tag}\` is set twice`,
+            span: name.span,
+            label: 'set again here',
+            secondary: [{ file: ctx.file, span: previous, message: 'first set here' }],
+            help: ['keep one `egress from` statement for each tag'],
+          });
+          continue;
+        }
+        spans.set(tag, name.span);
+        if (stmt.mode === 'restricted') restricted.add(tag);
+      }
+    }
+  }
+  return { restricted, spans };
+}

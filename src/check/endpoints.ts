@@ -1,0 +1,88 @@
+/**
+ * Endpoints: names resolve to tags (groups expand), address sets or literal addresses; `anyone` is
+ * `0.0.0.0/0` and `::/0`; resources named in quotes stay symbolic until plan time.
+ *
+ *     web may reach dbb on postgres    # FW201: unknown name `dbb`; did you mean `db`?
+ */
+import { ANY_IPV4, ANY_IPV6 } from '../compile/addresses.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { Endpoint } from '../syntax/ast.js';
+import { BUILTIN_SERVICES } from './builtins.js';
+import { checkAddress } from './addresses.js';
+import { KIND_WORDS, type CheckContext } from './context.js';
+import type { ResolvedEndpoint } from './policy.js';
+
+/** Resolves one endpoint; reports unknown names and names of the wrong kind and returns [] for them. */
+export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): ResolvedEndpoint[] {
+  switch (endpoint.kind) {
+    case 'Anyone':
+      return [{ kind: 'anyone', cidrs: [ANY_IPV4, ANY_IPV6], span: endpoint.span }];
+    case 'LoadBalancer':
+      return [{ kind: 'load-balancer', name: endpoint.name.text, span: endpoint.span }];
+    case 'Cluster':
+      return [{ kind: 'cluster', name: endpoint.name.text, span: endpoint.span }];
+    case 'Database':
+      return [{ kind: 'database', name: endpoint.name.text, span: endpoint.span }];
+    case 'Droplet': {
+      if (endpoint.ref.kind === 'String') return [{ kind: 'droplet', name: endpoint.ref.text, id: null, span: endpoint.span }];
+      const id = Number(endpoint.ref.text);
+      if (!Number.isSafeInteger(id) || id < 1) {
+        ctx.report('invalidAddress', {
+          message: `\`${endpoint.ref.text}\` is not a droplet id`,
+          span: endpoint.ref.span,
+          label: 'not a droplet id',
+          help: ['write a droplet id (a positive number) or its name in quotes: `droplet "web-1"`'],
+        });
+        return [];
+      }
+      return [{ kind: 'droplet', name: null, id, span: endpoint.span }];
+    }
+    case 'Address': {
+      const cidr = checkAddress(ctx, endpoint);
+      return cidr ? [{ kind: 'address', cidr, span: endpoint.span }] : [];
+    }
+    case 'Name': {
+      const decl = ctx.declarations.get(endpoint.text);
+      if (!decl) {
+        const isService = BUILTIN_SERVICES.has(endpoint.text);
+        ctx.report('unknownName', {
+          message: `unknown name \`${endpoint.text}\``,
+          span: endpoint.span,
+          label: isService ? 'a service, not a source or destination' : 'not declared in this policy',
+          help: [
+            didYouMean(endpoint.text, ctx.namesOf('tag', 'group', 'addresses')),
+            isService ? undefined : 'declare it with `tags NAME`, `group NAME = …` or `addresses NAME = …`',
+          ],
+        });
+        return [];
+      }
+      switch (decl.kind) {
+        case 'tag':
+          return [{ kind: 'tag', tag: decl.name.text, span: endpoint.span }];
+        case 'group':
+          return (ctx.groupTags.get(decl.name.text) ?? []).map((tag) => ({ kind: 'tag', tag, span: endpoint.span, via: decl.name.text }));
+        case 'addresses':
+          return (ctx.addressSets.get(decl.name.text) ?? []).map((cidr) => ({
+            kind: 'address',
+            cidr,
+            span: endpoint.span,
+            via: decl.name.text,
+          }));
+        case 'service':
+          ctx.report('wrongKind', {
+            message: `\`${endpoint.text}\` is ${KIND_WORDS.service}, not a source or destination`,
+            span: endpoint.span,
+            label: 'a service',
+            secondary: [{ file: ctx.file, span: decl.name.span, message: 'declared here' }],
+            help: ['services go after `on`'],
+          });
+          return [];
+      }
+    }
+  }
+}
+
+/** Whether an endpoint stands for droplets that a firewall applies to (a tag or a group's tag). */
+export function isTagSide(e: ResolvedEndpoint): boolean {
+  return e.kind === 'tag';
+}

@@ -1,0 +1,34 @@
+/**
+ * The names of the firewalls fwc manages: `fwc-<policy>-<tag>`, and `-2`, `-3`… for extra shards of the
+ * same tag. NOTE: DigitalOcean firewall names match `^[a-zA-Z0-9][a-zA-Z0-9.-]+$` and reject `_`, spaces
+ * and `:` (github.com/digitalocean/api-v2/issues/188), so every other character becomes `-`.
+ */
+
+export const MANAGED_PREFIX = 'fwc-';
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9.-]/g, '-');
+}
+
+/** The name of a tag's firewall; shard 1 has no suffix. */
+export function firewallName(policy: string, tag: string, shard = 1): string {
+  return `${MANAGED_PREFIX}${slug(policy)}-${slug(tag)}${shard > 1 ? `-${shard}` : ''}`;
+}
+
+/** The prefix every firewall of a policy starts with (`fwc-shop-`). */
+export function policyPrefix(policy: string): string {
+  return `${MANAGED_PREFIX}${slug(policy)}-`;
+}
+
+/**
+ * Whether a live firewall belongs to `policy`: its name must be exactly the name fwc would give the
+ * firewall of its (single) tag, or a shard of it. A name alone is not enough: `fwc-shop-eu-web` could be
+ * policy `shop`'s firewall for tag `eu-web` or policy `shop-eu`'s for tag `web`; the tag decides.
+ */
+export function ownsFirewall(policy: string, name: string, tags: readonly string[]): boolean {
+  if (!name.startsWith(policyPrefix(policy)) || tags.length !== 1) return false;
+  const base = firewallName(policy, tags[0]!);
+  if (name.toLowerCase() === base.toLowerCase()) return true;
+  const rest = name.slice(base.length);
+  return name.toLowerCase().startsWith(base.toLowerCase()) && /^-[2-9]$|^-[1-9][0-9]+$/.test(rest);
+}

@@ -1,0 +1,34 @@
+/**
+ * Grants without effect: a grant to a destination that is not a tag (an address, `anyone`) only opens
+ * egress, so it does nothing for sources whose egress is open (LANGUAGE.md, Statements).
+ *
+ *     web may reach anyone on https    # FW401 while egress from web is open
+ */
+import type { CheckContext } from './context.js';
+import type { Grant } from './policy.js';
+
+export function checkNoEffect(ctx: CheckContext, grants: readonly Grant[], restricted: ReadonlySet<string>): void {
+  for (const grant of grants) {
+    if (grant.effect !== 'allow') continue;
+    const tagSources = [...new Set(grant.sources.filter((s) => s.kind === 'tag').map((s) => s.tag))];
+    const open = tagSources.filter((t) => !restricted.has(t));
+    if (open.length === 0) continue;
+    const reported = new Set<number>();
+    for (const d of grant.dests) {
+      if (d.kind !== 'address' && d.kind !== 'anyone') continue;
+      if (reported.has(d.span.start)) continue;
+      reported.add(d.span.start);
+      const all = open.length === tagSources.length;
+      const names = open.map((t) => `\`${t}\``).join(', ');
+      ctx.report('noEffect', {
+        message: all
+          ? `this grant has no effect: egress from ${names} is open`
+          : `this grant has no effect for ${names}, whose egress is open`,
+        span: d.span,
+        label: 'not a tag: only egress rules could hold it',
+        notes: ['with open egress (the default) a droplet may already send anything anywhere'],
+        help: [`restrict egress (\`egress from ${open[0]} is restricted\`) if it should be the only traffic allowed out, or remove the grant`],
+      });
+    }
+  }
+}

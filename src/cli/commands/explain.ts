@@ -1,0 +1,28 @@
+/**
+ * `fwc explain CODE`: what a diagnostic means, with an example and the fix; without CODE, every code.
+ */
+import type { CommandSpec, ParsedArgs } from '../args.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import { CODES, lookupCode } from '../../diagnostics/codes.js';
+
+export const spec: CommandSpec = {
+  name: 'explain',
+  usage: 'fwc explain [CODE]',
+  summary: 'Explain a diagnostic code (FW201, 201 or unknown-name); without a code, list them all.',
+  options: {},
+  exitCodes: '0  explained\n2  no such code',
+};
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const [query, ...extra] = args.positionals;
+  if (extra.length > 0) throw new UsageError('fwc explain takes one code');
+  if (query === undefined) {
+    for (const c of Object.values(CODES)) io.stdout.write(`${c.code}  ${c.severity.padEnd(7)}  ${c.name.padEnd(24)}  ${c.title}\n`);
+    return 0;
+  }
+  const info = lookupCode(query);
+  if (!info) throw new UsageError(`no diagnostic code '${query}'`, 'run `fwc explain` for the list of codes');
+  io.stdout.write(`${info.code} (${info.name}, ${info.severity}): ${info.title}\n\n${info.explanation}\n`);
+  return 0;
+}

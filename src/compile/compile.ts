@@ -1,0 +1,125 @@
+/**
+ * The compiler: a checked Policy to DigitalOcean firewalls (one per declared tag, sharded when
+ * DigitalOcean's limits demand) and database trusted-source lists, in canonical, byte-stable order.
+ */
+import { firewallName } from '../check/firewallNames.js';
+import type { Policy } from '../check/policy.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { ANY_IPV4, ANY_IPV6 } from './addresses.js';
+import { grantEffects, type TaggedRule } from './grantRules.js';
+import { ALL_PORTS, canonicalRules, groupRules, ruleKey } from './rules.js';
+import type { CompiledPolicy, DatabaseTrust, Firewall, Origin, Rule, TrustedSource } from './types.js';
+
+/** DigitalOcean's limit of rules per firewall, inbound and outbound together (DO-API-FACTS.md 3). */
+export const MAX_RULES_PER_FIREWALL = 50;
+/** DigitalOcean's limit of trusted sources per managed database (DO-API-FACTS.md 3). */
+export const MAX_DATABASE_SOURCES = 100;
+
+/** The rules of open egress: every tcp and udp port and icmp, to every IPv4 and IPv6 address. */
+export function openEgressRules(origins: readonly Origin[]): Rule[] {
+  const rules: Rule[] = [];
+  for (const protocol of ['tcp', 'udp', 'icmp'] as const) {
+    for (const cidr of [ANY_IPV4, ANY_IPV6]) {
+      rules.push({ direction: 'outbound', protocol, ports: ALL_PORTS, peer: { kind: 'address', cidr }, action: 'allow', origins });
+    }
+  }
+  return rules;
+}
+
+/** Splits a tag's canonical rules into firewalls of at most MAX_RULES_PER_FIREWALL grouped rules. */
+function shard(policy: string, tag: string, rules: readonly Rule[]): Firewall[] {
+  const grouped = groupRules(rules);
+  const shardCount = Math.max(1, Math.ceil(grouped.length / MAX_RULES_PER_FIREWALL));
+  if (shardCount === 1) return [{ name: firewallName(policy, tag), tags: [tag], dropletIds: [], rules }];
+  const shardOf = new Map<string, number>();
+  grouped.forEach((g, i) => {
+    const n = Math.floor(i / MAX_RULES_PER_FIREWALL);
+    for (const peer of g.peers) shardOf.set(ruleKey({ ...g, peer }), n);
+  });
+  const buckets: Rule[][] = Array.from({ length: shardCount }, () => []);
+  for (const r of rules) buckets[shardOf.get(ruleKey(r)) ?? 0]!.push(r);
+  return buckets.map((bucket, i) => ({ name: firewallName(policy, tag, i + 1), tags: [tag], dropletIds: [], rules: bucket }));
+}
+
+function trustKey(s: TrustedSource): string {
+  return s.type === 'unresolved' ? `~${s.resource}:${s.name}` : `${s.type}:${s.type === 'tag' ? s.value.toLowerCase() : s.value}`;
+}
+
+/** Compiles a policy that checked without errors. */
+export function compile(policy: Policy): { value: CompiledPolicy; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const byTag = new Map<string, Rule[]>(policy.tags.map((t) => [t.name, []]));
+  const trust = new Map<string, { sources: Map<string, TrustedSource>; origins: Origin[] }>();
+
+  const add = (tagged: readonly TaggedRule[]) => {
+    for (const { tag, rule } of tagged) byTag.get(tag)?.push(rule);
+  };
+  for (const grant of [...policy.grants, ...policy.guardrails].sort((a, b) => a.index - b.index)) {
+    const effects = grantEffects(policy, grant);
+    add(effects.rules);
+    for (const { database, source } of effects.trust) {
+      let entry = trust.get(database);
+      if (!entry) trust.set(database, (entry = { sources: new Map(), origins: [] }));
+      entry.sources.set(trustKey(source), source);
+      if (!entry.origins.some((o) => o.span.start === grant.statement.span.start)) {
+        entry.origins.push({ file: policy.file.path, span: grant.statement.span, line: grant.line });
+      }
+    }
+  }
+
+  for (const tag of policy.tags) {
+    if (policy.restrictedEgress.has(tag.name)) continue;
+    const span = policy.egressSpans.get(tag.name) ?? tag.span;
+    add(openEgressRules([{ file: policy.file.path, span, line: policy.file.position(span.start).line }]).map((rule) => ({ tag: tag.name, rule })));
+  }
+
+  const firewalls: Firewall[] = [];
+  for (const tag of policy.tags) firewalls.push(...shard(policy.name, tag.name, canonicalRules(byTag.get(tag.name) ?? [])));
+  firewalls.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  // A shard's name can meet another tag's firewall name (`web` sharded into `web-2` beside a tag `web-2`).
+  const seen = new Map<string, Firewall>();
+  for (const fw of firewalls) {
+    const clash = seen.get(fw.name.toLowerCase());
+    if (clash) {
+      const span = policy.tags.find((t) => t.name === fw.tags[0])?.span;
+      diagnostics.push(
+        diagnostic('firewallNameCollision', {
+          message: `the firewalls of tags \`${clash.tags[0]}\` and \`${fw.tags[0]}\` would both be named \`${fw.name}\``,
+          file: policy.file,
+          ...(span ? { span, label: 'rename this tag' } : {}),
+          notes: ['a tag with more than 50 rules is split into firewalls named -2, -3, …'],
+          help: ['rename one of the tags'],
+        }),
+      );
+    }
+    seen.set(fw.name.toLowerCase(), fw);
+  }
+
+  const databases: DatabaseTrust[] = [...trust.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([database, entry]) => ({
+      database,
+      sources: [...entry.sources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s),
+      origins: entry.origins,
+    }));
+  for (const db of databases) {
+    if (db.sources.length > MAX_DATABASE_SOURCES) {
+      const first = db.origins[0]!;
+      diagnostics.push(
+        diagnostic('databaseSource', {
+          message: `database \`${db.database}\` would have ${db.sources.length} trusted sources; DigitalOcean allows ${MAX_DATABASE_SOURCES}`,
+          file: policy.file,
+          span: first.span,
+          label: 'one of the statements',
+          help: ['trust tags rather than single addresses or droplets'],
+        }),
+      );
+    }
+  }
+
+  return {
+    value: { policy: policy.name, tags: policy.tags.map((t) => t.name), firewalls, databases },
+    diagnostics,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * What one statement asks of DigitalOcean: the atomic rules it puts on each tag's firewall, and the
+ * trusted sources it adds to each database (LANGUAGE.md, "Compilation").
+ *
+ * - A grant `S may reach D on P` puts, for every tag destination, an inbound allow from every source;
+ *   and, for every tag source whose egress is restricted, an outbound allow to every destination.
+ * - A guardrail `S must not reach D on P` puts an inbound deny on every tag destination's firewall, and
+ *   for destinations that are not tags (addresses, `anyone`) an outbound deny on every tag source's.
+ * - A grant to `database "NAME"` adds every source to that database's trusted sources.
+ */
+import type { Grant, Policy, ResolvedEndpoint, ServiceAtom } from '../check/policy.js';
+import type { Origin, Peer, Rule, TrustedSource } from './types.js';
+import { ALL_PORTS, portRange } from './rules.js';
+
+/** A rule on a tag's firewall, before merging. */
+export interface TaggedRule {
+  /** The declared spelling of the tag whose firewall holds the rule. */
+  readonly tag: string;
+  readonly rule: Rule;
+}
+
+export interface GrantEffects {
+  readonly rules: readonly TaggedRule[];
+  readonly trust: readonly { readonly database: string; readonly source: TrustedSource }[];
+}
+
+/** The peers an endpoint stands for in a DigitalOcean rule. */
+export function peersOf(e: ResolvedEndpoint): Peer[] {
+  switch (e.kind) {
+    case 'tag':
+      return [{ kind: 'tag', name: e.tag }];
+    case 'address':
+      return [{ kind: 'address', cidr: e.cidr }];
+    case 'anyone':
+      return e.cidrs.map((cidr) => ({ kind: 'address', cidr }));
+    case 'load-balancer':
+      return [{ kind: 'unresolved', resource: 'load-balancer', name: e.name }];
+    case 'cluster':
+      return [{ kind: 'unresolved', resource: 'cluster', name: e.name }];
+    case 'droplet':
+      return e.id !== null ? [{ kind: 'droplet', id: e.id }] : [{ kind: 'unresolved', resource: 'droplet', name: e.name ?? '' }];
+    case 'database':
+      return [];
+  }
+}
+
+/** The trusted-source entries an endpoint stands for on a managed database (IPv4 only). */
+export function trustedSourcesOf(e: ResolvedEndpoint): TrustedSource[] {
+  switch (e.kind) {
+    case 'tag':
+      return [{ type: 'tag', value: e.tag }];
+    case 'address':
+      return e.cidr.family === 4 ? [{ type: 'ip_addr', value: e.cidr.text }] : [];
+    case 'anyone':
+      return e.cidrs.filter((c) => c.family === 4).map((c) => ({ type: 'ip_addr', value: c.text }));
+    case 'droplet':
+      return e.id !== null ? [{ type: 'droplet', value: String(e.id) }] : [{ type: 'unresolved', resource: 'droplet', name: e.name ?? '' }];
+    case 'cluster':
+      return [{ type: 'unresolved', resource: 'cluster', name: e.name }];
+    case 'load-balancer':
+    case 'database':
+      return [];
+  }
+}
+
+function protocolRules(atom: ServiceAtom): Pick<Rule, 'protocol' | 'ports'> {
+  return atom.protocol === 'icmp' ? { protocol: 'icmp', ports: ALL_PORTS } : { protocol: atom.protocol, ports: portRange(atom.from, atom.to) };
+}
+
+export function originOf(policy: Policy, grant: Grant): Origin {
+  return { file: policy.file.path, span: grant.statement.span, line: grant.line };
+}
+
+/** Everything one grant or guardrail compiles to. Expired statements compile to nothing. */
+export function grantEffects(policy: Policy, grant: Grant): GrantEffects {
+  if (grant.expired) return { rules: [], trust: [] };
+  const origins = [originOf(policy, grant)];
+  const rules: TaggedRule[] = [];
+  const trust: { database: string; source: TrustedSource }[] = [];
+  const action = grant.effect;
+  for (const d of grant.dests) {
+    if (d.kind === 'database') {
+      if (action === 'allow') for (const s of grant.sources) for (const source of trustedSourcesOf(s)) trust.push({ database: d.name, source });
+      continue;
+    }
+    for (const s of grant.sources) {
+      for (const atom of grant.services) {
+        const shape = protocolRules(atom);
+        if (d.kind === 'tag') {
+          for (const peer of peersOf(s)) rules.push({ tag: d.tag, rule: { direction: 'inbound', ...shape, peer, action, origins } });
+        }
+        if (s.kind !== 'tag') continue;
+        const outbound = action === 'allow' ? policy.restrictedEgress.has(s.tag) : d.kind !== 'tag';
+        if (!outbound) continue;
+        for (const peer of peersOf(d)) rules.push({ tag: s.tag, rule: { direction: 'outbound', ...shape, peer, action, origins } });
+      }
+    }
+  }
+  return { rules, trust };
+}

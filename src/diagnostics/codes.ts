@@ -1,0 +1,215 @@
+/**
+ * The catalogue of every diagnostic fwc reports: code, name, severity and the text of `fwc explain`.
+ * Call sites refer to entries by name (`CODES.unknownName`), never to a literal code or title, so codes
+ * are stable, unique and documented in one place (after TypeScript's diagnosticMessages.json).
+ *
+ * Numbering: FW1xx syntax, FW2xx names and declarations, FW3xx values and placement, FW4xx warnings
+ * about likely mistakes, FW5xx expectations, FW6xx files and outputs.
+ */
+
+export type Severity = 'error' | 'warning';
+
+export interface CodeInfo {
+  readonly code: string;
+  /** Kebab-case name, shown in JSON output and accepted by `fwc explain`. */
+  readonly name: string;
+  readonly severity: Severity;
+  readonly title: string;
+  /** What the rule is and why it exists, with a failing example and the fix. */
+  readonly explanation: string;
+}
+
+function entry(code: string, name: string, severity: Severity, title: string, explanation: string): CodeInfo {
+  return { code, name, severity, title, explanation: explanation.trim() };
+}
+
+export const CODES = {
+  syntaxError: entry('FW100', 'syntax-error', 'error', 'the statement does not follow the grammar', `
+Every line of a .fw file is one statement (a line that ends with a comma continues on the next one).
+fwc reads each statement on its own and reports every statement it cannot read, with what it expected.
+
+    web may reach db on        # error: expected a port, a protocol or a service after \`on\`
+
+Fix the statement; the README's language section has every form.`),
+
+  keywordAsName: entry('FW101', 'keyword-as-name', 'error', 'a keyword is used as a name', `
+Keywords (may, must, reach, on, tcp, all, …) cannot be bare names, because a statement would read two
+ways. Write such a name in double quotes.
+
+    tags web, on               # error
+    tags web, "on"             # fine`),
+
+  invalidName: entry('FW102', 'invalid-name', 'error', 'a name holds characters a DigitalOcean tag cannot', `
+A name is letters, digits, \`-\`, \`_\` and \`:\` (what a DigitalOcean tag may hold), starting with a letter
+or digit, at most 255 characters. Quoting a name does not widen what it may hold.
+
+    tags "web server"          # error: a space
+    tags web-server            # fine`),
+
+  policyPlacement: entry('FW103', 'policy-placement', 'error', '`policy` must be the first statement, once', `
+\`policy NAME\` names the policy and with it every firewall fwc manages for it (\`fwc-NAME-…\`). It may
+appear once, as the first statement. Without it, the policy is named after the file.`),
+
+  unknownName: entry('FW201', 'unknown-name', 'error', 'a name is not declared', `
+Every tag, group, address set and service a statement uses must be declared in the same file (or be
+built in: the services ssh, http, https, dns, ntp, smtp, rdp, mysql, postgres, redis, mongodb and
+kubernetes-api).
+
+    tags web
+    web may reach dbb on postgres   # error: \`dbb\` is not declared; did you mean \`db\`?`),
+
+  duplicateName: entry('FW202', 'duplicate-name', 'error', 'a name is declared twice', `
+A name may be declared once, whatever its kind (tag, group, address set, service).
+
+    tags web
+    group web = api           # error: \`web\` is already a tag`),
+
+  groupCycle: entry('FW203', 'group-cycle', 'error', 'groups contain each other', `
+A group expands to the tags it contains; a group that contains itself, directly or through other groups,
+has no expansion.
+
+    group a = b
+    group b = a                # error`),
+
+  wrongKind: entry('FW204', 'wrong-kind', 'error', 'a name of the wrong kind', `
+Tags and groups stand for droplets, address sets for addresses, services for protocols and ports. A name
+must be used where its kind makes sense: a service cannot be an endpoint, an address set cannot be a
+group member, \`egress from\` takes tags and groups.
+
+    service metrics = tcp 9100
+    metrics may reach web on http   # error: \`metrics\` is a service`),
+
+  builtinService: entry('FW205', 'builtin-service', 'error', 'a declared service reuses a built-in name', `
+The built-in services (ssh, http, https, dns, ntp, smtp, rdp, mysql, postgres, redis, mongodb,
+kubernetes-api) cannot be redeclared: every reader of a policy should know what \`ssh\` means.`),
+
+  tagCaseCollision: entry('FW206', 'tag-case-collision', 'error', 'two tags differ only in case', `
+Names in fwc are case-sensitive, but DigitalOcean tags are not: \`Web\` and \`web\` are the same tag there,
+spelled the way it was first created. Two declared tags that differ only in case would be one tag with
+two firewalls.
+
+    tags web, Web              # error`),
+
+  firewallNameCollision: entry('FW207', 'firewall-name-collision', 'error', 'two firewalls would get the same name', `
+Each tag's firewall is named \`fwc-<policy>-<tag>\`, with every character a firewall name cannot hold
+(\`_\`, \`:\`) written as \`-\`, and extra shards named \`-2\`, \`-3\`…. Two tags that map to the same name
+(\`db_1\` and \`db-1\`, or \`web\` sharded into \`web-2\` beside a tag \`web-2\`) cannot both have a firewall.
+Rename one of the tags.`),
+
+  egressTwice: entry('FW208', 'egress-twice', 'error', 'egress is set twice for a tag', `
+\`egress from T is …\` may be said once per tag; two statements would leave the reader to guess which
+one holds.`),
+
+  duplicatePolicy: entry('FW209', 'duplicate-policy', 'error', 'two files have the same policy name', `
+A policy's name owns the firewalls named \`fwc-<policy>-…\`; two files with the same policy name would
+fight over them. Give each file its own \`policy NAME\`.`),
+
+  hostBits: entry('FW301', 'cidr-host-bits', 'error', 'a CIDR block has host bits set', `
+\`10.0.0.5/8\` is not a network: the bits below the prefix must be zero. fwc does not mask it silently,
+because the author may have meant \`10.0.0.5\` (one host) or \`10.0.0.0/8\` (the network).`),
+
+  invalidAddress: entry('FW302', 'invalid-address', 'error', 'an address is not a valid IP address or CIDR block', `
+Addresses are IPv4 (\`10.0.0.5\`, \`10.0.0.0/8\`, four decimal octets without leading zeros) or IPv6
+(\`2001:db8::1\`, \`2001:db8::/32\`).`),
+
+  invalidPort: entry('FW303', 'invalid-port', 'error', 'a port or range is out of bounds', `
+Ports are 1 to 65535; a range is \`low-high\` with low ≤ high.
+
+    web may reach db on 0          # error
+    web may reach db on 9000-8000  # error: write 8000-9000`),
+
+  invalidDate: entry('FW304', 'invalid-date', 'error', 'an `until` date does not exist', `
+\`until\` takes a calendar date YYYY-MM-DD (UTC), such as 2026-12-31.`),
+
+  noTagSide: entry('FW311', 'no-tag-side', 'error', 'neither side of a source–destination pair is a tag', `
+DigitalOcean firewalls are applied to droplets by tag. A pair with no tag or group on either side, such
+as an address reaching an address, has no firewall that could hold it.
+
+    office may reach vpn on ssh    # error: both are address sets`),
+
+  misplacedEndpoint: entry('FW312', 'misplaced-endpoint', 'error', 'an endpoint stands where it cannot', `
+Load balancers, Kubernetes clusters and single droplets can only be sources (a firewall cannot be
+applied to them by fwc); a managed database can only be a destination, has no \`on\` clause (its
+trusted sources admit every port it serves) and cannot be the target of \`must not\` (trusted sources
+have no deny).`),
+
+  missingOn: entry('FW313', 'missing-on', 'error', 'a rule has no `on` clause', `
+A rule says which services it is about: \`web may reach db on postgres\`. Only \`database "NAME"\`
+destinations take no \`on\` clause.`),
+
+  databaseSource: entry('FW314', 'database-source', 'error', 'a source a database cannot trust', `
+Managed database trusted sources hold tags, droplets, Kubernetes clusters and IPv4 addresses — no load
+balancers and no IPv6 (DigitalOcean's limits), and at most 100 entries.`),
+
+  noEffect: entry('FW401', 'no-effect', 'warning', 'a grant has no effect', `
+A grant whose destination is not a tag (an address, \`anyone\`) only opens egress, and only matters when
+the source's egress is restricted. With open egress (the default), the source may already send anything.
+
+    web may reach anyone on https          # warning: egress from web is open
+    egress from web is restricted          # makes the grant meaningful`),
+
+  overridden: entry('FW402', 'overridden-by-guardrail', 'warning', 'a guardrail overrides a grant', `
+A \`must not\` statement compiles to DigitalOcean deny rules, which win over every allow. A grant that
+asks for traffic a guardrail denies has no effect for that traffic.
+
+    app may reach mail on smtp
+    app must not reach anyone on smtp      # the grant above is overridden`),
+
+  expired: entry('FW403', 'expired', 'warning', 'a grant has expired', `
+A grant with \`until DATE\` holds through that date (UTC). From the next day it is left out of the
+compiled firewalls. Remove the statement, or extend the date if the access is still needed.`),
+
+  expiresSoon: entry('FW404', 'expires-soon', 'warning', 'a grant expires within 14 days', `
+A grant with \`until DATE\` will be left out of the compiled firewalls after that date. This is a
+reminder two weeks ahead, so that access nobody meant to end does not end by surprise.`),
+
+  shadowed: entry('FW405', 'shadowed-grant', 'warning', 'a grant is a duplicate or fully covered by others', `
+Every rule this grant produces is already produced by other grants (the same statement twice, or a
+group and one of its tags, or an address inside a wider one). Remove it, or keep it on purpose if it
+documents intent.`),
+
+  dnsBlocked: entry('FW406', 'dns-blocked', 'warning', 'restricted egress blocks DNS', `
+With \`egress from T is restricted\`, droplets tagged T may send only what the policy grants them. If
+nothing grants udp 53, they cannot resolve names (nor install packages, nor report metrics).
+
+    egress from db is restricted
+    db may reach anyone on dns             # allows name resolution`),
+
+  exposedAdminPort: entry('FW407', 'exposed-admin-port', 'warning', 'an admin or database port is open to anyone', `
+ssh, rdp, mysql, postgres, redis, mongodb and kubernetes-api opened to \`anyone\` are the ports attackers
+scan first. Prefer an address set (an office, a VPN) or a bastion tag.`),
+
+  sharedTag: entry('FW408', 'shared-tag', 'warning', 'two policies govern the same tag', `
+DigitalOcean adds the allow rules of every firewall on a droplet. When two policies declare the same tag,
+each one's droplets get what either policy allows.`),
+
+  databaseEgress: entry('FW409', 'database-egress', 'warning', 'a database grant from a source with restricted egress', `
+A database's trusted sources admit the source, but a source whose egress is restricted also needs an
+outbound grant to the database's address and port (DigitalOcean firewalls cannot name a database).`),
+
+  expectationFailed: entry('FW501', 'expectation-failed', 'error', 'an expectation does not hold', `
+\`expect\` statements are checked against the compiled firewalls under DigitalOcean's rules (the union of
+allows of every firewall on a droplet, deny beats allow, a droplet with no firewall is open, no outbound
+rules means no egress). The error names a flow that breaks the expectation.`),
+
+  expectationUnjudged: entry('FW502', 'expectation-unjudged', 'warning', 'an expectation cannot be judged offline', `
+Load balancers, clusters and droplets named in a policy are resolved only when fwc reads the account
+(\`fwc plan\`). An expectation about them is judged there.`),
+
+  unreadableFile: entry('FW601', 'unreadable-file', 'error', 'a file or folder cannot be read', `
+The path does not exist, is not readable, or is a folder with no .fw files.`),
+
+  staleOutput: entry('FW602', 'stale-output', 'error', 'the committed compiled output is not up to date', `
+\`fwc compile --check --out DIR\` compares what the policies compile to with the files in DIR. Run the
+same command without --check to update them, and commit the result.`),
+} as const satisfies Record<string, CodeInfo>;
+
+export type CodeName = keyof typeof CODES;
+
+/** Finds an entry by code (`FW201`, case-insensitive, `201` also works) or by name (`unknown-name`). */
+export function lookupCode(query: string): CodeInfo | undefined {
+  const q = query.trim().toLowerCase();
+  return Object.values(CODES).find(
+    (c) => c.code.toLowerCase() === q || c.name === q || c.code.slice(2) === q || `fw${q}` === c.code.toLowerCase(),
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * The whole offline pipeline over a set of policy files: parse, check, compile, then the analyses that
+ * need compiled firewalls (expectations and lints). Every command that starts from policy files
+ * (validate, compile, diff, plan, apply) goes through here, so they all report the same diagnostics.
+ */
+import type { Policy } from '../check/policy.js';
+import { check } from '../check/check.js';
+import { compile } from '../compile/compile.js';
+import type { CompiledPolicy } from '../compile/types.js';
+import { checkExpectations } from '../analysis/expect.js';
+import { checkDnsBlocked } from '../analysis/lints/dnsBlocked.js';
+import { checkOverriddenGrants } from '../analysis/lints/overriddenGrants.js';
+import { checkShadowedGrants } from '../analysis/lints/shadowedGrants.js';
+import { Network } from '../analysis/network.js';
+import { Representatives } from '../analysis/representatives.js';
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SourceFile } from '../source/sourceFile.js';
+import { parse } from '../syntax/parse.js';
+
+export interface BuildOptions {
+  /** YYYY-MM-DD (UTC): the day expiry is judged on. */
+  readonly asOf: string;
+}
+
+export interface BuiltPolicy {
+  readonly policy: Policy;
+  readonly compiled: CompiledPolicy;
+}
+
+export interface BuildResult {
+  /** The policies that compiled (those of files without errors). */
+  readonly policies: readonly BuiltPolicy[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The network the compiled policies make together (firewalls and database trusted sources). */
+export function networkOf(policies: readonly { compiled: CompiledPolicy }[]): Network {
+  return new Network(
+    policies.flatMap((p) => p.compiled.firewalls),
+    policies.flatMap((p) => p.compiled.databases.map((d) => ({ name: d.database, sources: d.sources }))),
+  );
+}
+
+export function buildPolicies(files: readonly SourceFile[], options: BuildOptions): BuildResult {
+  const diagnostics: Diagnostic[] = [];
+  const checked: Policy[] = [];
+  for (const file of files) {
+    const parsed = parse(file);
+    diagnostics.push(...parsed.diagnostics);
+    const result = check(parsed.value, options);
+    diagnostics.push(...result.diagnostics);
+    if (!hasErrors(parsed.diagnostics) && !hasErrors(result.diagnostics)) checked.push(result.value);
+  }
+
+  // Across files: one owner per policy name, and a warning when two policies govern the same tag.
+  const byName = new Map<string, Policy>();
+  const byTag = new Map<string, Policy>();
+  const unique: Policy[] = [];
+  for (const policy of checked) {
+    const twin = byName.get(policy.name.toLowerCase());
+    if (twin) {
+      diagnostics.push(
+        diagnostic('duplicatePolicy', {
+          message: `policy \`${policy.name}\` is also defined in ${twin.file.path}`,
+          file: policy.file,
+          ...(policy.nameSpan ? { span: policy.nameSpan, label: 'same name' } : {}),
+          help: ['give each file its own `policy NAME`'],
+        }),
+      );
+      continue;
+    }
+    byName.set(policy.name.toLowerCase(), policy);
+    unique.push(policy);
+    for (const tag of policy.tags) {
+      const other = byTag.get(tag.name.toLowerCase());
+      if (other && other !== policy) {
+        diagnostics.push(
+          diagnostic('sharedTag', {
+            message: `tag \`${tag.name}\` is also governed by policy \`${other.name}\` (${other.file.path})`,
+            file: policy.file,
+            span: tag.span,
+            label: 'governed twice',
+            notes: ["DigitalOcean adds up the allow rules of every firewall on a droplet: each policy's droplets get what either allows"],
+          }),
+        );
+      } else {
+        byTag.set(tag.name.toLowerCase(), policy);
+      }
+    }
+  }
+
+  const policies: BuiltPolicy[] = [];
+  for (const policy of unique) {
+    const compiled = compile(policy);
+    diagnostics.push(...compiled.diagnostics);
+    if (!hasErrors(compiled.diagnostics)) policies.push({ policy, compiled: compiled.value });
+  }
+
+  const network = networkOf(policies);
+  for (const { policy, compiled } of policies) {
+    const reps = new Representatives(policy.namedAddresses);
+    diagnostics.push(...checkExpectations(policy, network, reps));
+    diagnostics.push(...checkOverriddenGrants(policy, network, reps));
+    diagnostics.push(...checkShadowedGrants(policy));
+    diagnostics.push(...checkDnsBlocked(policy, compiled.firewalls));
+  }
+  return { policies, diagnostics: sortDiagnostics(diagnostics) };
+}

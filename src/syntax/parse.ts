@@ -1,0 +1,280 @@
+/**
+ * Parses a .fw file into its syntax tree: the only module that touches ohm. Every statement is matched
+ * on its own (splitStatements.ts), so every syntax error is reported, each with the exact position and
+ * what was expected there.
+ */
+import type { IterationNode, NonterminalNode, Node } from 'ohm-js';
+import grammar from '../../grammar/fwc.ohm-bundle.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SourceFile } from '../source/sourceFile.js';
+import type { Span } from '../source/span.js';
+import type {
+  AddressLit,
+  Endpoint,
+  Name,
+  NumberLit,
+  PolicyFile,
+  PortSpec,
+  ServiceItem,
+  Statement,
+  StringLit,
+} from './ast.js';
+import { splitStatements } from './splitStatements.js';
+
+type Ast =
+  | Statement
+  | Endpoint
+  | ServiceItem
+  | Name
+  | StringLit
+  | NumberLit
+  | AddressLit
+  | PortSpec
+  | readonly Ast[]
+  | string
+  | null;
+
+// `base` is the offset of the statement in its file: ohm sees only the statement's text.
+function spanOf(node: Node, base: number): Span {
+  return { start: base + node.source.startIdx, end: base + node.source.endIdx };
+}
+
+function unquote(text: string): string {
+  return text.slice(1, -1);
+}
+
+const semantics = grammar.createSemantics().addOperation<Ast>('toAst(base)', {
+  Statement(stmt) {
+    return stmt.toAst(this.args.base);
+  },
+  PolicyDecl(_kw, name) {
+    return { kind: 'PolicyDecl', name: name.toAst(this.args.base) as Name, span: spanOf(this, this.args.base) };
+  },
+  TagsDecl(_kw, names) {
+    return { kind: 'TagsDecl', names: names.toAst(this.args.base) as Name[], span: spanOf(this, this.args.base) };
+  },
+  GroupDecl(_kw, name, _eq, members) {
+    return {
+      kind: 'GroupDecl',
+      name: name.toAst(this.args.base) as Name,
+      members: members.toAst(this.args.base) as Name[],
+      span: spanOf(this, this.args.base),
+    };
+  },
+  AddressesDecl(_kw, name, _eq, addresses) {
+    return {
+      kind: 'AddressesDecl',
+      name: name.toAst(this.args.base) as Name,
+      addresses: addresses.toAst(this.args.base) as AddressLit[],
+      span: spanOf(this, this.args.base),
+    };
+  },
+  ServiceDecl(_kw, name, _eq, items) {
+    return {
+      kind: 'ServiceDecl',
+      name: name.toAst(this.args.base) as Name,
+      items: items.toAst(this.args.base) as ServiceItem[],
+      span: spanOf(this, this.args.base),
+    };
+  },
+  EgressStmt(_egress, _from, tags, _is, mode) {
+    return {
+      kind: 'Egress',
+      tags: tags.toAst(this.args.base) as Name[],
+      mode: mode.sourceString === 'restricted' ? 'restricted' : 'open',
+      modeSpan: spanOf(mode, this.args.base),
+      span: spanOf(this, this.args.base),
+    };
+  },
+  ExpectStmt(_kw, sources, verdict, _reach, dests, on) {
+    return {
+      kind: 'Expect',
+      sources: sources.toAst(this.args.base) as Endpoint[],
+      verdict: verdict.sourceString === 'cannot' ? 'cannot' : 'can',
+      verdictSpan: spanOf(verdict, this.args.base),
+      dests: dests.toAst(this.args.base) as Endpoint[],
+      services: optional(on, this.args.base) as ServiceItem[] | null,
+      span: spanOf(this, this.args.base),
+    };
+  },
+  RuleStmt(sources, effect, _reach, dests, on, until) {
+    const base = this.args.base as number;
+    const onNode = on.children[0] as NonterminalNode | undefined;
+    const untilNode = until.children[0] as NonterminalNode | undefined;
+    const dateNode = untilNode?.children[1];
+    return {
+      kind: 'Rule',
+      sources: sources.toAst(base) as Endpoint[],
+      effect: effect.ctorName === 'Effect' && effect.children[0]?.ctorName === 'Effect_mustNot' ? 'must-not' : 'may',
+      effectSpan: spanOf(effect, base),
+      dests: dests.toAst(base) as Endpoint[],
+      services: onNode ? (onNode.toAst(base) as ServiceItem[]) : null,
+      onSpan: onNode?.children[0] ? spanOf(onNode.children[0], base) : null,
+      until: dateNode ? { text: dateNode.sourceString, span: spanOf(dateNode, base) } : null,
+      span: spanOf(this, base),
+    };
+  },
+  Endpoints(list) {
+    return list.toAst(this.args.base);
+  },
+  Endpoint_anyone(_kw) {
+    return { kind: 'Anyone', span: spanOf(this, this.args.base) };
+  },
+  Endpoint_loadBalancer(_kw, name) {
+    return { kind: 'LoadBalancer', name: name.toAst(this.args.base) as StringLit, span: spanOf(this, this.args.base) };
+  },
+  Endpoint_cluster(_kw, name) {
+    return { kind: 'Cluster', name: name.toAst(this.args.base) as StringLit, span: spanOf(this, this.args.base) };
+  },
+  Endpoint_droplet(_kw, ref) {
+    return { kind: 'Droplet', ref: ref.toAst(this.args.base) as StringLit | NumberLit, span: spanOf(this, this.args.base) };
+  },
+  Endpoint_database(_kw, name) {
+    return { kind: 'Database', name: name.toAst(this.args.base) as StringLit, span: spanOf(this, this.args.base) };
+  },
+  OnClause(_on, items) {
+    return items.toAst(this.args.base);
+  },
+  ServiceItem_tcp(_kw, ports) {
+    return { kind: 'Protocol', protocol: 'tcp', ports: optional(ports, this.args.base) as PortSpec | null, span: spanOf(this, this.args.base) };
+  },
+  ServiceItem_udp(_kw, ports) {
+    return { kind: 'Protocol', protocol: 'udp', ports: optional(ports, this.args.base) as PortSpec | null, span: spanOf(this, this.args.base) };
+  },
+  ServiceItem_icmp(_kw) {
+    return { kind: 'Icmp', span: spanOf(this, this.args.base) };
+  },
+  ServiceItem_all(_kw) {
+    return { kind: 'All', span: spanOf(this, this.args.base) };
+  },
+  ServiceItem_port(ports) {
+    return { kind: 'Port', ports: ports.toAst(this.args.base) as PortSpec, span: spanOf(this, this.args.base) };
+  },
+  ServiceItem_name(name) {
+    return { kind: 'ServiceRef', name: name.toAst(this.args.base) as Name, span: spanOf(this, this.args.base) };
+  },
+  DeclName_quoted(s) {
+    return { kind: 'Name', text: unquote(s.sourceString), quoted: true, span: spanOf(this, this.args.base) };
+  },
+  DeclName_bare(n) {
+    return { kind: 'Name', text: n.sourceString, quoted: false, span: spanOf(this, this.args.base) };
+  },
+  NameRef_quoted(s) {
+    return { kind: 'Name', text: unquote(s.sourceString), quoted: true, span: spanOf(this, this.args.base) };
+  },
+  NameRef_bare(n) {
+    return { kind: 'Name', text: n.sourceString, quoted: false, span: spanOf(this, this.args.base) };
+  },
+  string(_open, _chars, _close) {
+    return { kind: 'String', text: unquote(this.sourceString), span: spanOf(this, this.args.base) };
+  },
+  number(_digits) {
+    return { kind: 'Number', text: this.sourceString, span: spanOf(this, this.args.base) };
+  },
+  portSpec_range(from, _dash, to) {
+    const base = this.args.base as number;
+    return {
+      kind: 'PortSpec',
+      from: { kind: 'Number', text: from.sourceString, span: spanOf(from, base) },
+      to: { kind: 'Number', text: to.sourceString, span: spanOf(to, base) },
+      span: spanOf(this, base),
+    };
+  },
+  portSpec_single(digits) {
+    const base = this.args.base as number;
+    return { kind: 'PortSpec', from: { kind: 'Number', text: digits.sourceString, span: spanOf(digits, base) }, to: null, span: spanOf(this, base) };
+  },
+  address(_ip, _prefix) {
+    return { kind: 'Address', text: this.sourceString, span: spanOf(this, this.args.base) };
+  },
+  NonemptyListOf(first, _seps, rest) {
+    return [first.toAst(this.args.base), ...(rest.children.map((c) => c.toAst(this.args.base)) as Ast[])];
+  },
+  _iter(...children) {
+    return children.map((c) => c.toAst(this.args.base));
+  },
+});
+
+function optional(node: IterationNode | NonterminalNode, base: number): Ast {
+  const child = node.children[0];
+  return child ? (child.toAst(base) as Ast) : null;
+}
+
+/**
+ * Describes ohm's expectations in words. Where the grammar would list every way a service or an
+ * endpoint can start, say what kind of thing is missing instead.
+ */
+function expectedText(raw: string): string {
+  if (raw.includes('a port or port range') && raw.includes('"tcp"')) {
+    return 'a service (a port, `tcp`, `udp`, `icmp`, `all` or a service name)';
+  }
+  if (raw.includes('an IP address or CIDR block') && raw.includes('"anyone"')) {
+    return 'a source or destination (a tag, group, address set, address, `anyone`, `load-balancer "NAME"`, …)';
+  }
+  return raw.replace(/"([^"]*)"/g, '`$1`');
+}
+
+/** Parses a whole file; a statement that does not parse is reported and left out of the tree. */
+export function parse(file: SourceFile): { value: PolicyFile; diagnostics: Diagnostic[] } {
+  const { chunks, comments } = splitStatements(file.text);
+  const statements: Statement[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const chunk of chunks) {
+    const text = file.text.slice(chunk.span.start, chunk.span.end);
+    const match = grammar.match(text, 'Statement');
+    if (!match.failed()) {
+      statements.push(semantics(match).toAst(chunk.span.start) as Statement);
+      continue;
+    }
+    const at = chunk.span.start + match.getRightmostFailurePosition();
+    const expected = expectedText(match.getExpectedText());
+    const found = foundText(file.text, at, chunk.span.end);
+    diagnostics.push(
+      diagnostic('syntaxError', {
+        message: found ? `expected ${expected}, found ${found}` : `expected ${expected}`,
+        file,
+        span: { start: at, end: found ? at + tokenLength(file.text, at, chunk.span.end) : at },
+        label: `expected ${expected}`,
+        help: [statementHint(text)],
+      }),
+    );
+  }
+  return { value: { kind: 'File', source: file, statements, comments }, diagnostics };
+}
+
+const TOKEN = /^(?:"[^"\n]*"?|[A-Za-z0-9_:.\/-]+|\S)/;
+
+function tokenLength(text: string, at: number, end: number): number {
+  const m = TOKEN.exec(text.slice(at, end));
+  return m ? m[0].length : 1;
+}
+
+/** What stands where the grammar failed: `` `foo` ``, or null at the end of the statement. */
+function foundText(text: string, at: number, end: number): string | null {
+  if (at >= end) return null;
+  const m = TOKEN.exec(text.slice(at, end));
+  return m ? `\`${m[0]}\`` : null;
+}
+
+/** The form of the statement being read, for the help line (Elm's "while reading …"). */
+function statementHint(text: string): string | undefined {
+  const first = /^[A-Za-z-]+/.exec(text)?.[0];
+  switch (first) {
+    case 'policy':
+      return 'a policy is named with `policy NAME`';
+    case 'tags':
+      return 'tags are declared as `tags NAME, NAME, …`';
+    case 'group':
+      return 'a group is declared as `group NAME = TAG, GROUP, …`';
+    case 'addresses':
+      return 'an address set is declared as `addresses NAME = 10.0.0.0/8, 2001:db8::/32, …`';
+    case 'service':
+      return 'a service is declared as `service NAME = tcp 9100, udp 53, icmp, …`';
+    case 'egress':
+      return 'egress is set with `egress from TAG, … is restricted` (or `is open`)';
+    case 'expect':
+      return 'an expectation reads `expect SOURCE can reach DEST on SERVICES` (or `cannot`)';
+    default:
+      return 'a rule reads `SOURCES may reach DESTS on SERVICES` (or `must not reach`), optionally `until YYYY-MM-DD`';
+  }
+}
