@@ -4,7 +4,7 @@
  * listed service; `cannot` when none does. A failure names one flow that breaks it, and why.
  */
 import type { Expectation, Policy, ServiceAtom } from '../check/policy.js';
-import { portsText, ruleKey } from '../compile/rules.js';
+import { portsText, ruleText } from '../compile/rules.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FlowExplanation, Host, Network, RuleAt } from './network.js';
 import type { Representatives } from './representatives.js';
@@ -42,30 +42,34 @@ export function judge(expectation: Expectation, network: Network, reps: Represen
 
 function ruleLine(r: RuleAt): string {
   const origin = r.rule.origins[0];
-  return `\`${ruleKey(r.rule)}\` of ${r.firewall}${origin ? ` (${origin.file}:${origin.line})` : ''}`;
+  return `\`${ruleText(r.rule)}\` of ${r.firewall}${origin ? ` (${origin.file}:${origin.line})` : ''}`;
 }
 
-/** Plain sentences that say why a flow is (not) allowed. */
-export function explainFlow(f: ExpectationFailure): string[] {
+/**
+ * Plain sentences that say why a flow is allowed (when it should not be) or blocked (when it should
+ * not be): only the side or rules that decide it.
+ */
+export function explainFlow(f: ExpectationFailure, verdict: 'can' | 'cannot'): string[] {
   const notes: string[] = [];
   const e = f.explanation;
   const what = f.protocol === 'icmp' ? 'icmp' : `${f.protocol} ${f.port}`;
-  if (e.trusted === false) notes.push(`the database's trusted sources do not include ${f.src.label}`);
-  if (e.inbound === null && f.dst.kind === 'droplet') notes.push(`${f.dst.label} has no firewall, so every inbound flow is allowed`);
-  if (e.inbound) {
-    for (const r of e.inbound.deniedBy) notes.push(`inbound denied by ${ruleLine(r)}`);
-    if (e.inbound.deniedBy.length === 0) {
-      if (e.inbound.allowedBy.length > 0) for (const r of e.inbound.allowedBy.slice(0, 3)) notes.push(`inbound allowed by ${ruleLine(r)}`);
-      else notes.push(`no inbound rule of ${e.inbound.firewalls.join(', ')} allows ${what} from ${f.src.label}`);
+  if (verdict === 'can') {
+    // It should flow and does not: say what blocks it.
+    if (e.trusted === false) notes.push(`the database's trusted sources do not include ${f.src.label}`);
+    for (const [side, s, peer] of [['inbound', e.inbound, `from ${f.src.label}`], ['outbound', e.outbound, `to ${f.dst.label}`]] as const) {
+      if (!s) continue;
+      for (const r of s.deniedBy) notes.push(`${side} denied by ${ruleLine(r)}`);
+      if (s.deniedBy.length === 0 && s.allowedBy.length === 0) {
+        notes.push(`no ${side} rule of ${s.firewalls.join(', ')} allows ${what} ${peer}${side === 'outbound' ? ' (its egress is restricted)' : ''}`);
+      }
     }
+    return notes;
   }
-  if (e.outbound === null && f.src.kind === 'droplet') notes.push(`${f.src.label} has no firewall, so its egress is open`);
-  if (e.outbound) {
-    for (const r of e.outbound.deniedBy) notes.push(`outbound denied by ${ruleLine(r)}`);
-    if (e.outbound.deniedBy.length === 0) {
-      if (e.outbound.allowedBy.length > 0) for (const r of e.outbound.allowedBy.slice(0, 3)) notes.push(`outbound allowed by ${ruleLine(r)}`);
-      else notes.push(`no outbound rule of ${e.outbound.firewalls.join(', ')} allows ${what} to ${f.dst.label} (egress is restricted)`);
-    }
+  // It should not flow and does: say what lets it through on each side.
+  if (e.trusted === true) notes.push(`the database admits ${f.src.label} (its trusted sources include it, or it has none)`);
+  for (const [side, s, host] of [['inbound', e.inbound, f.dst], ['outbound', e.outbound, f.src]] as const) {
+    if (s) for (const r of s.allowedBy.slice(0, 3)) notes.push(`${side} allowed by ${ruleLine(r)}`);
+    else if (host.kind === 'droplet') notes.push(`${host.label} has no firewall, so its ${side} traffic is not filtered`);
   }
   return notes;
 }
@@ -88,7 +92,7 @@ export function checkExpectations(policy: Policy, network: Network, reps: Repres
         file: policy.file,
         span: expectation.statement.span,
         label: `expected ${expectation.verdict === 'can' ? 'to reach' : 'not to reach'}`,
-        notes: explainFlow(failure),
+        notes: explainFlow(failure, expectation.verdict),
       }),
     );
   }

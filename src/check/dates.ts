@@ -29,7 +29,11 @@ export function todayUtc(now: Date = new Date()): string {
 }
 
 /** Checks an `until` date; returns whether the grant has expired as of `ctx.asOf`. */
-export function checkUntil(ctx: CheckContext, until: { text: string; span: { start: number; end: number } }): boolean {
+export function checkUntil(
+  ctx: CheckContext,
+  until: { text: string; span: { start: number; end: number } },
+  what: 'grant' | 'guardrail',
+): boolean {
   const days = daysBetween(ctx.asOf, until.text);
   if (days === null) {
     ctx.report('invalidDate', {
@@ -42,7 +46,7 @@ export function checkUntil(ctx: CheckContext, until: { text: string; span: { sta
   }
   if (days < 0) {
     ctx.report('expired', {
-      message: `this grant expired on ${until.text} and is left out`,
+      message: `this ${what} expired on ${until.text} and is left out`,
       span: until.span,
       label: `${-days} day${days === -1 ? '' : 's'} ago`,
       notes: [`checked as of ${ctx.asOf} (UTC); set another date with --as-of`],
@@ -52,10 +56,10 @@ export function checkUntil(ctx: CheckContext, until: { text: string; span: { sta
   }
   if (days <= EXPIRY_WARNING_DAYS) {
     ctx.report('expiresSoon', {
-      message: `this grant expires on ${until.text}`,
+      message: `this ${what} expires on ${until.text}`,
       span: until.span,
       label: days === 0 ? 'last day today' : `in ${days} day${days === 1 ? '' : 's'}`,
-      notes: [`from the day after, the compiled firewalls no longer allow it (checked as of ${ctx.asOf}, UTC)`],
+      notes: [`from the day after, the compiled firewalls no longer ${what === 'grant' ? 'allow' : 'deny'} it (checked as of ${ctx.asOf}, UTC)`],
     });
   }
   return false;

@@ -10,10 +10,10 @@ import { BUILTIN_SERVICES, KEYWORDS, MAX_NAME_LENGTH, NAME_PATTERN } from './bui
 import { KIND_WORDS, type CheckContext, type Declaration } from './context.js';
 
 /** Reports a name that is a bare keyword or holds characters a tag cannot; true when the name is usable. */
-export function checkNameSyntax(ctx: CheckContext, name: Name, what: string): boolean {
+export function checkNameSyntax(ctx: CheckContext, name: Name): boolean {
   if (!name.quoted && KEYWORDS.has(name.text)) {
     ctx.report('keywordAsName', {
-      message: `\`${name.text}\` is a keyword and cannot be ${what} as it stands`,
+      message: `\`${name.text}\` is a keyword, so it cannot be a bare name`,
       span: name.span,
       label: 'keyword',
       help: [`write it in double quotes: \`"${name.text}"\``],
@@ -35,7 +35,7 @@ export function checkNameSyntax(ctx: CheckContext, name: Name, what: string): bo
         name.text.length === 0
           ? 'a name cannot be empty'
           : bad
-            ? `\`${name.text}\` holds \`${bad}\`, which a DigitalOcean tag cannot`
+            ? `\`${name.text}\` holds ${bad === ' ' ? 'a space' : `\`${bad}\``}, which a DigitalOcean tag cannot`
             : `\`${name.text}\` must start with a letter or digit`,
       span: name.span,
       label: 'not a valid name',
@@ -48,7 +48,7 @@ export function checkNameSyntax(ctx: CheckContext, name: Name, what: string): bo
 
 function declare(ctx: CheckContext, declaration: Declaration): void {
   const { name } = declaration;
-  if (!checkNameSyntax(ctx, name, KIND_WORDS[declaration.kind].replace(/^an? /, 'the name of a '))) return;
+  if (!checkNameSyntax(ctx, name)) return;
   const previous = ctx.declarations.get(name.text);
   if (previous) {
     ctx.report('duplicateName', {
@@ -93,8 +93,8 @@ export function collectDeclarations(ctx: CheckContext, statements: readonly Stat
             label: 'not first',
             help: ['move this line to the top of the file'],
           });
-          if (checkNameSyntax(ctx, stmt.name, 'a policy name')) policyName = stmt.name;
-        } else if (checkNameSyntax(ctx, stmt.name, 'a policy name')) {
+          if (checkNameSyntax(ctx, stmt.name)) policyName = stmt.name;
+        } else if (checkNameSyntax(ctx, stmt.name)) {
           policyName = stmt.name;
         }
         break;

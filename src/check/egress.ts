@@ -43,7 +43,7 @@ export function checkEgress(ctx: CheckContext, statements: readonly EgressStmt[]
         const previous = spans.get(tag);
         if (previous) {
           ctx.report('egressTwice', {
-            message: `egress from \`${tag}\` is set twice`,
+            message: `egress from \`${tag}\` is set twice${decl?.kind === 'group' ? ` (here through group \`${name.text}\`)` : ''}`,
             span: name.span,
             label: 'set again here',
             secondary: [{ file: ctx.file, span: previous, message: 'first set here' }],

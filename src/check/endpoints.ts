@@ -44,14 +44,31 @@ export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): Resolved
     case 'Name': {
       const decl = ctx.declarations.get(endpoint.text);
       if (!decl) {
-        const isService = BUILTIN_SERVICES.has(endpoint.text);
+        if (looksLikeAddress(endpoint.text)) {
+          ctx.report('invalidAddress', {
+            message: `\`${endpoint.text}\` is not a valid IP address or CIDR block`,
+            span: endpoint.span,
+            label: 'not an address',
+            help: ['IPv6 addresses have at most eight groups and one `::`; a name that looks like this must be quoted'],
+          });
+          return [];
+        }
+        if (BUILTIN_SERVICES.has(endpoint.text)) {
+          ctx.report('wrongKind', {
+            message: `\`${endpoint.text}\` is a built-in service, not a source or destination`,
+            span: endpoint.span,
+            label: 'a service',
+            help: ['services go after `on`; to name droplets, declare a tag (a name that is also a service is fine)'],
+          });
+          return [];
+        }
         ctx.report('unknownName', {
           message: `unknown name \`${endpoint.text}\``,
           span: endpoint.span,
-          label: isService ? 'a service, not a source or destination' : 'not declared in this policy',
+          label: 'not declared in this policy',
           help: [
             didYouMean(endpoint.text, ctx.namesOf('tag', 'group', 'addresses')),
-            isService ? undefined : 'declare it with `tags NAME`, `group NAME = …` or `addresses NAME = …`',
+            'declare it with `tags NAME`, `group NAME = …` or `addresses NAME = …`',
           ],
         });
         return [];
@@ -80,6 +97,11 @@ export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): Resolved
       }
     }
   }
+}
+
+/** A bare word made of hex digits and colons with `::` or several colons: a mistyped IPv6 address. */
+function looksLikeAddress(text: string): boolean {
+  return /^[0-9A-Fa-f:.]+(\/[0-9]+)?$/.test(text) && (text.includes('::') || text.split(':').length > 2);
 }
 
 /** Whether an endpoint stands for droplets that a firewall applies to (a tag or a group's tag). */

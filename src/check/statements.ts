@@ -81,7 +81,7 @@ function checkTagSide(ctx: CheckContext, sources: readonly ResolvedEndpoint[], d
     span: s.span,
     label: 'not a tag',
     secondary: [{ file: ctx.file, span: d.span, message: 'not a tag either' }],
-    notes: count > 1 ? [`${count - 1} more pair${count === 2 ? '' : 's'} of this statement have the same problem`] : [],
+    notes: count > 1 ? [`${count - 1} more pair${count === 2 ? ' of this statement has' : 's of this statement have'} the same problem`] : [],
     help: ['DigitalOcean firewalls apply to droplets by tag: put a tag or group on one side'],
   });
 }
@@ -138,7 +138,7 @@ export function checkRule(ctx: CheckContext, stmt: RuleStmt, index: number): Gra
   }
   checkTagSide(ctx, sources, dests);
   const services = stmt.services && !database ? resolveServices(ctx, stmt.services) : [];
-  const expired = stmt.until ? checkUntil(ctx, stmt.until) : false;
+  const expired = stmt.until ? checkUntil(ctx, stmt.until, stmt.effect === 'may' ? 'grant' : 'guardrail') : false;
   return {
     index,
     effect: stmt.effect === 'may' ? 'allow' : 'deny',

@@ -65,6 +65,13 @@ export function peerText(peer: Peer): string {
   }
 }
 
+/** A rule as people read it: `inbound tcp 5432 from tag:web`, `outbound deny tcp 25 to 0.0.0.0/0`. */
+export function ruleText(rule: Omit<Rule, 'origins'>): string {
+  const ports = rule.protocol === 'icmp' ? '' : ` ${portsText(rule.ports)}`;
+  const action = rule.action === 'deny' ? ' deny' : '';
+  return `${rule.direction}${action} ${rule.protocol}${ports} ${rule.direction === 'inbound' ? 'from' : 'to'} ${peerText(rule.peer)}`;
+}
+
 /** The canonical key of an atomic rule: `in tcp 5432 tag:web allow`. */
 export function ruleKey(rule: Omit<Rule, 'origins'>): string {
   const dir = rule.direction === 'inbound' ? 'in' : 'out';

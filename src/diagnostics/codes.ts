@@ -192,10 +192,6 @@ outbound grant to the database's address and port (DigitalOcean firewalls cannot
 allows of every firewall on a droplet, deny beats allow, a droplet with no firewall is open, no outbound
 rules means no egress). The error names a flow that breaks the expectation.`),
 
-  expectationUnjudged: entry('FW502', 'expectation-unjudged', 'warning', 'an expectation cannot be judged offline', `
-Load balancers, clusters and droplets named in a policy are resolved only when fwc reads the account
-(\`fwc plan\`). An expectation about them is judged there.`),
-
   unreadableFile: entry('FW601', 'unreadable-file', 'error', 'a file or folder cannot be read', `
 The path does not exist, is not readable, or is a folder with no .fw files.`),
 
