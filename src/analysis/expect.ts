@@ -8,7 +8,9 @@ import { portsText, ruleText } from '../compile/rules.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FlowExplanation, Host, Network, RuleAt } from './network.js';
 import type { Representatives } from './representatives.js';
-import { FULL, fromParts, intersect, isEmpty, sample, subtract, type ServiceSet } from './serviceSet.js';
+import { EMPTY, fromParts, intersect, isEmpty, sample, single, subtract, type ServiceSet } from './serviceSet.js';
+
+const TCP = single('tcp');
 
 export function servicesOf(atoms: readonly ServiceAtom[]): ServiceSet {
   return fromParts(atoms.map((a) => (a.protocol === 'icmp' ? { protocol: 'icmp', from: 1, to: 65535 } : a)));
@@ -26,12 +28,20 @@ export interface ExpectationFailure {
 export function judge(expectation: Expectation, network: Network, reps: Representatives): ExpectationFailure | null {
   const sources = expectation.sources.flatMap((e) => reps.endpoint(e));
   const dests = expectation.dests.flatMap((e) => reps.endpoint(e));
-  const wanted = expectation.services.length > 0 ? servicesOf(expectation.services) : FULL;
   for (const src of sources) {
     for (const dst of dests) {
       if (src.key === dst.key && src.kind !== 'droplet') continue;
       const allowed = network.allowed(src, dst);
-      const wrong = expectation.verdict === 'can' ? subtract(wanted, allowed) : intersect(wanted, allowed);
+      let wrong: ServiceSet;
+      if (expectation.services.length > 0) {
+        const wanted = servicesOf(expectation.services);
+        wrong = expectation.verdict === 'can' ? subtract(wanted, allowed) : intersect(wanted, allowed);
+      } else {
+        // A database, whose port only the account knows: `can` means some tcp connection gets through
+        // (trusted sources and the source's egress), `cannot` that none does.
+        const tcp = intersect(allowed, TCP);
+        wrong = expectation.verdict === 'can' ? (isEmpty(tcp) ? TCP : EMPTY) : tcp;
+      }
       if (isEmpty(wrong)) continue;
       const flow = sample(wrong)!;
       return { src, dst, ...flow, explanation: network.explain(src, dst, flow.protocol, flow.port) };
@@ -88,7 +98,7 @@ export function checkExpectations(policy: Policy, network: Network, reps: Repres
     const verb = expectation.verdict === 'can' ? 'cannot' : 'can';
     out.push(
       diagnostic('expectationFailed', {
-        message: `expectation does not hold: ${failure.src.label} ${verb} reach ${failure.dst.label} on ${flowText(failure)}`,
+        message: `expectation does not hold: ${failure.src.label} ${verb} reach ${failure.dst.label}${expectation.services.length > 0 ? ` on ${flowText(failure)}` : ''}`,
         file: policy.file,
         span: expectation.statement.span,
         label: `expected ${expectation.verdict === 'can' ? 'to reach' : 'not to reach'}`,

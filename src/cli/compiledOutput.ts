@@ -18,7 +18,7 @@ export function compiledDocument(policies: readonly BuiltPolicy[]): Record<strin
       .flatMap((p) => p.compiled.databases.map((d) => ({ policy: p.policy.name, ...databaseTrustToApi(d) })))
       .sort((a, b) => (a.database < b.database ? -1 : a.database > b.database ? 1 : a.policy < b.policy ? -1 : 1)),
     policies: policies
-      .map((p) => ({ name: p.policy.name, file: p.policy.file.path, tags: [...p.compiled.tags] }))
+      .map((p) => ({ name: p.policy.name, file: p.policy.file.path, tags: [...p.compiled.tags].sort() }))
       .sort(byName),
     formatVersion: COMPILED_FORMAT_VERSION,
   };
