@@ -11,7 +11,7 @@
  * NOTE: sources DO-API-FACTS.md section 4 (default deny, additive firewalls, deny precedence, open when
  * no firewall, trusted sources).
  */
-import { cidrContains, type Cidr } from '../compile/addresses.js';
+import { cidrContains, networkOf, type Cidr } from '../compile/addresses.js';
 import type { Firewall, Peer, Rule, TrustedSource } from '../compile/types.js';
 import { EMPTY, FULL, fromParts, intersect, subtract, union, type ServiceSet } from './serviceSet.js';
 
@@ -112,10 +112,48 @@ function parseV4Block(text: string): Cidr {
   return { family: 4, network: value, prefix: p, text };
 }
 
+/** A firewall's rules of one direction, indexed by what they match, so a host finds its rules fast. */
+interface SideIndex {
+  readonly byTag: Map<string, Rule[]>;
+  readonly byDroplet: Map<number, Rule[]>;
+  /** Address rules by family and prefix length, then by network: a host looks up each prefix once. */
+  readonly byBlock: Map<string, Map<bigint, Rule[]>>;
+  readonly prefixes: { readonly family: 4 | 6; readonly prefix: number }[];
+  readonly other: Rule[];
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function indexSide(rules: readonly Rule[]): SideIndex {
+  const index: SideIndex = { byTag: new Map(), byDroplet: new Map(), byBlock: new Map(), prefixes: [], other: [] };
+  for (const rule of rules) {
+    const peer = rule.peer;
+    if (peer.kind === 'tag') push(index.byTag, peer.name.toLowerCase(), rule);
+    else if (peer.kind === 'droplet') push(index.byDroplet, peer.id, rule);
+    else if (peer.kind === 'address') {
+      const key = `${peer.cidr.family}/${peer.cidr.prefix}`;
+      let blocks = index.byBlock.get(key);
+      if (!blocks) {
+        index.byBlock.set(key, (blocks = new Map()));
+        index.prefixes.push({ family: peer.cidr.family, prefix: peer.cidr.prefix });
+      }
+      push(blocks, peer.cidr.network, rule);
+    } else index.other.push(rule);
+  }
+  return index;
+}
+
 export class Network {
   private readonly byTag = new Map<string, Firewall[]>();
   private readonly byDroplet = new Map<number, Firewall[]>();
   private readonly databases = new Map<string, DatabaseAccess>();
+  private readonly indexes = new Map<Firewall, { inbound: SideIndex; outbound: SideIndex }>();
+  // Analyses ask about the same pairs of hosts again and again; hosts are identified by their key.
+  private readonly memo = new Map<string, { allowed: ServiceSet; denied: ServiceSet }>();
 
   constructor(
     readonly firewalls: readonly Firewall[],
@@ -146,26 +184,56 @@ export class Network {
     return [...found];
   }
 
+  private index(fw: Firewall): { inbound: SideIndex; outbound: SideIndex } {
+    let index = this.indexes.get(fw);
+    if (!index) {
+      index = {
+        inbound: indexSide(fw.rules.filter((r) => r.direction === 'inbound')),
+        outbound: indexSide(fw.rules.filter((r) => r.direction === 'outbound')),
+      };
+      this.indexes.set(fw, index);
+    }
+    return index;
+  }
+
+  /** The rules of `firewalls` in one direction whose peer is `peer`. */
+  private matching(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', peer: Host): Rule[] {
+    const out: Rule[] = [];
+    for (const fw of firewalls) {
+      const index = this.index(fw)[direction];
+      if (peer.kind === 'droplet') for (const tag of peer.tags) for (const r of index.byTag.get(tag.toLowerCase()) ?? []) out.push(r);
+      if (peer.dropletId !== undefined) for (const r of index.byDroplet.get(peer.dropletId) ?? []) out.push(r);
+      for (const address of peer.addresses) {
+        for (const { family, prefix } of index.prefixes) {
+          if (family !== address.family || prefix > address.prefix) continue;
+          for (const r of index.byBlock.get(`${family}/${prefix}`)?.get(networkOf(address, prefix)) ?? []) out.push(r);
+        }
+      }
+      for (const rule of index.other) if (peerMatches(rule.peer, peer)) out.push(rule);
+    }
+    return out;
+  }
+
   private side(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', peer: Host): { allow: ServiceSet; deny: ServiceSet } {
     const allow: { protocol: Rule['protocol']; from: number; to: number }[] = [];
     const deny: { protocol: Rule['protocol']; from: number; to: number }[] = [];
-    for (const fw of firewalls) {
-      for (const rule of fw.rules) {
-        if (rule.direction !== direction || !peerMatches(rule.peer, peer)) continue;
-        const part = {
-          protocol: rule.protocol,
-          from: rule.ports.kind === 'all' ? 1 : rule.ports.from,
-          to: rule.ports.kind === 'all' ? 65535 : rule.ports.to,
-        };
-        (rule.action === 'allow' ? allow : deny).push(part);
-      }
+    for (const rule of this.matching(firewalls, direction, peer)) {
+      const part = {
+        protocol: rule.protocol,
+        from: rule.ports.kind === 'all' ? 1 : rule.ports.from,
+        to: rule.ports.kind === 'all' ? 65535 : rule.ports.to,
+      };
+      (rule.action === 'allow' ? allow : deny).push(part);
     }
     return { allow: fromParts(allow), deny: fromParts(deny) };
   }
 
-  /** Everything `src` may send to `dst`: inbound at dst ∩ outbound at src, denies removed. */
-  allowed(src: Host, dst: Host): ServiceSet {
+  private evaluate(src: Host, dst: Host): { allowed: ServiceSet; denied: ServiceSet } {
+    const key = `${src.key}\u0000${dst.key}`;
+    const hit = this.memo.get(key);
+    if (hit) return hit;
     let inbound: ServiceSet = FULL;
+    let inboundDeny: ServiceSet = EMPTY;
     if (dst.kind === 'database') {
       const db = dst.databaseName !== undefined ? this.databases.get(dst.databaseName) : undefined;
       const admitted = !db || db.sources.length === 0 || db.sources.some((s) => trustMatches(s, src));
@@ -175,18 +243,34 @@ export class Network {
       if (dstFirewalls.length > 0) {
         const s = this.side(dstFirewalls, 'inbound', src);
         inbound = subtract(s.allow, s.deny);
+        inboundDeny = s.deny;
       }
     }
+    let result: { allowed: ServiceSet; denied: ServiceSet };
     const srcFirewalls = this.firewallsOf(src);
-    if (srcFirewalls.length === 0) return inbound;
-    const s = this.side(srcFirewalls, 'outbound', dst);
-    return intersect(inbound, subtract(s.allow, s.deny));
+    if (srcFirewalls.length === 0) {
+      result = { allowed: inbound, denied: inboundDeny };
+    } else {
+      const s = this.side(srcFirewalls, 'outbound', dst);
+      result = { allowed: intersect(inbound, subtract(s.allow, s.deny)), denied: union(inboundDeny, s.deny) };
+    }
+    this.memo.set(key, result);
+    return result;
+  }
+
+  /** Everything `src` may send to `dst`: inbound at dst ∩ outbound at src, denies removed. */
+  allowed(src: Host, dst: Host): ServiceSet {
+    return this.evaluate(src, dst).allowed;
   }
 
   /** What deny rules take away from `src` → `dst`, on either side, whatever the allows say. */
   denied(src: Host, dst: Host): ServiceSet {
-    const inbound = dst.kind === 'database' ? EMPTY : this.side(this.firewallsOf(dst), 'inbound', src).deny;
-    return union(inbound, this.side(this.firewallsOf(src), 'outbound', dst).deny);
+    return this.evaluate(src, dst).denied;
+  }
+
+  /** Whether any firewall holds a deny rule (analyses about guardrails can stop early when none does). */
+  hasDenyRules(): boolean {
+    return this.firewalls.some((fw) => fw.rules.some((r) => r.action === 'deny'));
   }
 
   private explainSide(

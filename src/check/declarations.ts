@@ -46,6 +46,21 @@ export function checkNameSyntax(ctx: CheckContext, name: Name): boolean {
   return true;
 }
 
+/**
+ * Reports a bare keyword where a name is referred to (`web may reach on on http`); the grammar reads it
+ * as a name so that this message, and not a syntax error, says what to do. True when the name is usable.
+ */
+export function checkReference(ctx: CheckContext, name: Name): boolean {
+  if (name.quoted || !KEYWORDS.has(name.text)) return true;
+  ctx.report('keywordAsName', {
+    message: `\`${name.text}\` is a keyword, so it cannot be a bare name`,
+    span: name.span,
+    label: 'keyword',
+    help: [`if it is a name, write it in double quotes: \`"${name.text}"\``],
+  });
+  return false;
+}
+
 function declare(ctx: CheckContext, declaration: Declaration): void {
   const { name } = declaration;
   if (!checkNameSyntax(ctx, name)) return;

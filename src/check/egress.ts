@@ -8,6 +8,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { Span } from '../source/span.js';
 import type { EgressStmt } from '../syntax/ast.js';
 import { KIND_WORDS, type CheckContext } from './context.js';
+import { checkReference } from './declarations.js';
 
 export interface EgressSettings {
   readonly restricted: Set<string>;
@@ -19,6 +20,7 @@ export function checkEgress(ctx: CheckContext, statements: readonly EgressStmt[]
   const spans = new Map<string, Span>();
   for (const stmt of statements) {
     for (const name of stmt.tags) {
+      if (!checkReference(ctx, name)) continue;
       const decl = ctx.declarations.get(name.text);
       let tags: string[] = [];
       if (!decl) {

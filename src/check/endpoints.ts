@@ -9,6 +9,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { Endpoint } from '../syntax/ast.js';
 import { BUILTIN_SERVICES } from './builtins.js';
 import { checkAddress } from './addresses.js';
+import { checkReference } from './declarations.js';
 import { KIND_WORDS, type CheckContext } from './context.js';
 import type { ResolvedEndpoint } from './policy.js';
 
@@ -42,6 +43,7 @@ export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): Resolved
       return cidr ? [{ kind: 'address', cidr, span: endpoint.span }] : [];
     }
     case 'Name': {
+      if (!checkReference(ctx, endpoint)) return [];
       const decl = ctx.declarations.get(endpoint.text);
       if (!decl) {
         if (looksLikeAddress(endpoint.text)) {

@@ -6,6 +6,7 @@
  */
 import { didYouMean } from '../diagnostics/suggest.js';
 import { KIND_WORDS, type CheckContext } from './context.js';
+import { checkReference } from './declarations.js';
 
 export function expandGroups(ctx: CheckContext): void {
   const state = new Map<string, 'visiting' | 'done'>();
@@ -28,6 +29,7 @@ export function expandGroups(ctx: CheckContext): void {
     state.set(group, 'visiting');
     const tags: string[] = [];
     for (const member of decl.decl.members) {
+      if (!checkReference(ctx, member)) continue;
       const m = ctx.declarations.get(member.text);
       if (!m) {
         ctx.report('unknownName', {

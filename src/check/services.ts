@@ -9,6 +9,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { PortSpec, ServiceItem } from '../syntax/ast.js';
 import { BUILTIN_SERVICES } from './builtins.js';
 import { KIND_WORDS, type CheckContext } from './context.js';
+import { checkReference } from './declarations.js';
 import type { ServiceAtom } from './policy.js';
 
 function portValue(ctx: CheckContext, text: string, span: { start: number; end: number }): number | null {
@@ -78,6 +79,7 @@ export function resolveServices(ctx: CheckContext, items: readonly ServiceItem[]
         );
         break;
       case 'ServiceRef': {
+        if (!checkReference(ctx, item.name)) break;
         const name = item.name.text;
         const builtin = builtinAtoms(name, item.span);
         if (builtin && !ctx.declarations.has(name)) {

@@ -40,9 +40,17 @@ function textOf(network: bigint, prefix: number, family: 4 | 6): string {
   return prefix === bitsOf(family) ? host : `${host}/${prefix}`;
 }
 
-function maskOf(prefix: number, family: 4 | 6): bigint {
+// Masks are asked for millions of times when analysing large policies: compute each once.
+const MASKS: Record<4 | 6, bigint[]> = { 4: [], 6: [] };
+for (const family of [4, 6] as const) {
   const bits = BigInt(bitsOf(family));
-  return ((1n << bits) - 1n) ^ ((1n << (bits - BigInt(prefix))) - 1n);
+  for (let prefix = 0; prefix <= bitsOf(family); prefix++) {
+    MASKS[family].push(((1n << bits) - 1n) ^ ((1n << (bits - BigInt(prefix))) - 1n));
+  }
+}
+
+function maskOf(prefix: number, family: 4 | 6): bigint {
+  return MASKS[family][prefix]!;
 }
 
 /**
@@ -92,6 +100,11 @@ export function canonicalAddress(text: string): string | null {
   if (parsed.ok) return parsed.cidr.text;
   // The API might hold a CIDR with host bits set that it accepted; compare it by its network.
   return parsed.reason === 'host-bits' && parsed.masked ? parsed.masked : null;
+}
+
+/** The network of the block of length `prefix` that holds `cidr` (`prefix` ≤ cidr.prefix). */
+export function networkOf(cidr: Cidr, prefix: number): bigint {
+  return cidr.network & maskOf(prefix, cidr.family);
 }
 
 /** Whether `outer` contains every address of `inner` (same family). */

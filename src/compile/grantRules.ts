@@ -71,8 +71,17 @@ export function originOf(policy: Policy, grant: Grant): Origin {
   return { file: policy.file.path, span: grant.statement.span, line: grant.line };
 }
 
+// The compiler and the lints both need each statement's effects; work them out once per statement.
+const effectsCache = new WeakMap<Grant, GrantEffects>();
+
 /** Everything one grant or guardrail compiles to. Expired statements compile to nothing. */
 export function grantEffects(policy: Policy, grant: Grant): GrantEffects {
+  let effects = effectsCache.get(grant);
+  if (!effects) effectsCache.set(grant, (effects = computeEffects(policy, grant)));
+  return effects;
+}
+
+function computeEffects(policy: Policy, grant: Grant): GrantEffects {
   if (grant.expired) return { rules: [], trust: [] };
   const origins = [originOf(policy, grant)];
   const rules: TaggedRule[] = [];

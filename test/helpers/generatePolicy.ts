@@ -114,7 +114,7 @@ export function generatePolicy(seed: number, options: GenerateOptions): string {
     if (options.resources && !guardrail && shape === 0) {
       // A database's trusted sources.
       sources = Array.from({ length: 1 + int(2) }, () => (r() < 0.7 ? tagLike() : pick(v4)));
-      lines.push(`${[...new Set(sources)].join(', ')} may reach database "db${int(3)}"${until()}`);
+      lines.push(`${[...new Set(sources)].join(', ')} may reach database "db${int(3 + Math.floor(options.statements / 200))}"${until()}`);
       continue;
     }
     if (shape < 3) {

@@ -10,12 +10,14 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Network } from '../network.js';
 import type { Representatives } from '../representatives.js';
 import { servicesOf } from '../expect.js';
-import { covers, describe, sample } from '../serviceSet.js';
+import { covers, describe, isEmpty, sample } from '../serviceSet.js';
 
 export function checkOverriddenGrants(policy: Policy, network: Network, reps: Representatives): Diagnostic[] {
   const out: Diagnostic[] = [];
+  if (!network.hasDenyRules()) return out;
   for (const grant of policy.grants) {
     if (grant.expired || grant.services.length === 0) continue;
+    const items = grant.services.map((atom) => servicesOf([atom]));
     let found: { item: string; src: string; dst: string; lines: number[] } | null = null;
     search: for (const s of grant.sources) {
       for (const src of reps.endpoint(s)) {
@@ -23,8 +25,8 @@ export function checkOverriddenGrants(policy: Policy, network: Network, reps: Re
           if (d.kind === 'database') continue;
           for (const dst of reps.endpoint(d)) {
             const denied = network.denied(src, dst);
-            for (const atom of grant.services) {
-              const item = servicesOf([atom]);
+            if (isEmpty(denied)) continue;
+            for (const item of items) {
               if (!covers(denied, item)) continue;
               const flow = sample(item)!;
               const why = network.explain(src, dst, flow.protocol, flow.port);

@@ -7,7 +7,7 @@
  *     web may reach db on postgres     # FW405 when app = web, api
  */
 import type { Grant, Policy } from '../../check/policy.js';
-import { cidrContains } from '../../compile/addresses.js';
+import { networkOf } from '../../compile/addresses.js';
 import { grantEffects, type TaggedRule } from '../../compile/grantRules.js';
 import { peerKey, portsFrom, portsTo } from '../../compile/rules.js';
 import type { Peer } from '../../compile/types.js';
@@ -28,8 +28,10 @@ export function checkShadowedGrants(policy: Policy): Diagnostic[] {
   const statements = [...policy.grants, ...policy.guardrails].filter((g) => !g.expired).sort((a, b) => a.index - b.index);
   const effects = new Map<number, readonly TaggedRule[]>();
   const cells = new Map<string, Entry[]>();
-  // Address blocks present per shape, to find the wider blocks that contain an address.
-  const blocks = new Map<string, Map<string, Extract<Peer, { kind: 'address' }>>>();
+  // Address blocks present per shape, by family/prefix and network, to find the wider blocks that
+  // contain an address without scanning them all.
+  type AddressPeer = Extract<Peer, { kind: 'address' }>;
+  const blocks = new Map<string, { byPrefix: Map<string, Map<bigint, AddressPeer>>; prefixes: Set<string> }>();
   for (const g of statements) {
     const rules = grantEffects(policy, g).rules;
     effects.set(g.index, rules);
@@ -41,12 +43,18 @@ export function checkShadowedGrants(policy: Policy): Diagnostic[] {
       if (t.rule.peer.kind === 'address') {
         const shape = `${t.tag.toLowerCase()} ${t.rule.direction} ${t.rule.protocol} ${t.rule.action}`;
         let m = blocks.get(shape);
-        if (!m) blocks.set(shape, (m = new Map()));
-        m.set(t.rule.peer.cidr.text, t.rule.peer);
+        if (!m) blocks.set(shape, (m = { byPrefix: new Map(), prefixes: new Set() }));
+        const { cidr } = t.rule.peer;
+        const key = `${cidr.family}/${cidr.prefix}`;
+        m.prefixes.add(key);
+        let byNetwork = m.byPrefix.get(key);
+        if (!byNetwork) m.byPrefix.set(key, (byNetwork = new Map()));
+        byNetwork.set(cidr.network, t.rule.peer);
       }
     }
   }
 
+  for (const list of cells.values()) list.sort((a, b) => a.from - b.from);
   const removed = new Set<number>();
   const coveredBy = (t: TaggedRule, self: number): Set<number> | null => {
     const from = portsFrom(t.rule.ports);
@@ -55,23 +63,28 @@ export function checkShadowedGrants(policy: Policy): Diagnostic[] {
     // The peers whose rules also admit this one's traffic: itself, wider blocks, and for droplet-like
     // peers the whole internet (a droplet's addresses are inside 0.0.0.0/0 and ::/0).
     const peerSets: Peer[][] = [[t.rule.peer]];
-    const shapeBlocks = [...(blocks.get(shape)?.values() ?? [])];
-    if (t.rule.peer.kind === 'address') {
+    const shapeBlocks = blocks.get(shape);
+    if (shapeBlocks && t.rule.peer.kind === 'address') {
       const inner = t.rule.peer.cidr;
-      peerSets.push(...shapeBlocks.filter((b) => b.cidr.prefix < inner.prefix && cidrContains(b.cidr, inner)).map((b) => [b]));
-    } else {
-      const v4 = shapeBlocks.find((b) => b.cidr.prefix === 0 && b.cidr.family === 4);
-      const v6 = shapeBlocks.find((b) => b.cidr.prefix === 0 && b.cidr.family === 6);
+      for (const key of shapeBlocks.prefixes) {
+        const [family, prefix] = key.split('/').map(Number) as [number, number];
+        if (family !== inner.family || prefix >= inner.prefix) continue;
+        const outer = shapeBlocks.byPrefix.get(key)?.get(networkOf(inner, prefix));
+        if (outer) peerSets.push([outer]);
+      }
+    } else if (shapeBlocks) {
+      const v4 = shapeBlocks.byPrefix.get('4/0')?.get(0n);
+      const v6 = shapeBlocks.byPrefix.get('6/0')?.get(0n);
       if (v4 && v6) peerSets.push([v4, v6]);
     }
     for (const peers of peerSets) {
       const by = new Set<number>();
       let ok = true;
       for (const peer of peers) {
-        const entries = (cells.get(cellKey(t, peer)) ?? []).filter((e) => e.grant !== self && !removed.has(e.grant));
-        entries.sort((a, b) => a.from - b.from);
+        // Entries are sorted by first port once (below); walk them, skipping this statement and removed ones.
         let reach = from - 1;
-        for (const e of entries) {
+        for (const e of cells.get(cellKey(t, peer)) ?? []) {
+          if (e.grant === self || removed.has(e.grant)) continue;
           if (e.from > reach + 1) break;
           if (e.to > reach) {
             reach = e.to;
