@@ -13,7 +13,7 @@
  */
 import { cidrContains, networkOf, type Cidr } from '../compile/addresses.js';
 import type { Firewall, Peer, Rule, TrustedSource } from '../compile/types.js';
-import { EMPTY, FULL, fromParts, intersect, subtract, union, type ServiceSet } from './serviceSet.js';
+import { EMPTY, FULL, fromParts, intersect, isEmpty, subtract, union, type ServiceSet } from './serviceSet.js';
 
 /** A party of a flow: a droplet, an outside address, a load balancer, a cluster or a database. */
 export interface Host {
@@ -151,9 +151,10 @@ export class Network {
   private readonly byTag = new Map<string, Firewall[]>();
   private readonly byDroplet = new Map<number, Firewall[]>();
   private readonly databases = new Map<string, DatabaseAccess>();
-  private readonly indexes = new Map<Firewall, { inbound: SideIndex; outbound: SideIndex }>();
+  private readonly indexes = new Map<Firewall, Record<'inbound' | 'outbound', Record<Rule['action'], SideIndex>>>();
   // Analyses ask about the same pairs of hosts again and again; hosts are identified by their key.
-  private readonly memo = new Map<string, { allowed: ServiceSet; denied: ServiceSet }>();
+  private readonly memo = new Map<string, ServiceSet>();
+  private readonly denyMemo = new Map<string, ServiceSet>();
 
   constructor(
     readonly firewalls: readonly Firewall[],
@@ -184,23 +185,26 @@ export class Network {
     return [...found];
   }
 
-  private index(fw: Firewall): { inbound: SideIndex; outbound: SideIndex } {
+  // Allow and deny rules are indexed apart: deny rules are few, and what guardrails take away is asked
+  // far more often than it is present.
+  private index(fw: Firewall): Record<'inbound' | 'outbound', Record<Rule['action'], SideIndex>> {
     let index = this.indexes.get(fw);
     if (!index) {
+      const part = (d: Rule['direction'], a: Rule['action']) => indexSide(fw.rules.filter((r) => r.direction === d && r.action === a));
       index = {
-        inbound: indexSide(fw.rules.filter((r) => r.direction === 'inbound')),
-        outbound: indexSide(fw.rules.filter((r) => r.direction === 'outbound')),
+        inbound: { allow: part('inbound', 'allow'), deny: part('inbound', 'deny') },
+        outbound: { allow: part('outbound', 'allow'), deny: part('outbound', 'deny') },
       };
       this.indexes.set(fw, index);
     }
     return index;
   }
 
-  /** The rules of `firewalls` in one direction whose peer is `peer`. */
-  private matching(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', peer: Host): Rule[] {
+  /** The rules of `firewalls` of one direction and action whose peer is `peer`. */
+  private matching(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', action: Rule['action'], peer: Host): Rule[] {
     const out: Rule[] = [];
     for (const fw of firewalls) {
-      const index = this.index(fw)[direction];
+      const index = this.index(fw)[direction][action];
       if (peer.kind === 'droplet') for (const tag of peer.tags) for (const r of index.byTag.get(tag.toLowerCase()) ?? []) out.push(r);
       if (peer.dropletId !== undefined) for (const r of index.byDroplet.get(peer.dropletId) ?? []) out.push(r);
       for (const address of peer.addresses) {
@@ -214,58 +218,49 @@ export class Network {
     return out;
   }
 
-  private side(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', peer: Host): { allow: ServiceSet; deny: ServiceSet } {
-    const allow: { protocol: Rule['protocol']; from: number; to: number }[] = [];
-    const deny: { protocol: Rule['protocol']; from: number; to: number }[] = [];
-    for (const rule of this.matching(firewalls, direction, peer)) {
-      const part = {
+  private set(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', action: Rule['action'], peer: Host): ServiceSet {
+    return fromParts(
+      this.matching(firewalls, direction, action, peer).map((rule) => ({
         protocol: rule.protocol,
         from: rule.ports.kind === 'all' ? 1 : rule.ports.from,
         to: rule.ports.kind === 'all' ? 65535 : rule.ports.to,
-      };
-      (rule.action === 'allow' ? allow : deny).push(part);
-    }
-    return { allow: fromParts(allow), deny: fromParts(deny) };
+      })),
+    );
   }
 
-  private evaluate(src: Host, dst: Host): { allowed: ServiceSet; denied: ServiceSet } {
-    const key = `${src.key}\u0000${dst.key}`;
-    const hit = this.memo.get(key);
-    if (hit) return hit;
-    let inbound: ServiceSet = FULL;
-    let inboundDeny: ServiceSet = EMPTY;
-    if (dst.kind === 'database') {
-      const db = dst.databaseName !== undefined ? this.databases.get(dst.databaseName) : undefined;
-      const admitted = !db || db.sources.length === 0 || db.sources.some((s) => trustMatches(s, src));
-      inbound = admitted ? FULL : EMPTY;
-    } else {
-      const dstFirewalls = this.firewallsOf(dst);
-      if (dstFirewalls.length > 0) {
-        const s = this.side(dstFirewalls, 'inbound', src);
-        inbound = subtract(s.allow, s.deny);
-        inboundDeny = s.deny;
-      }
-    }
-    let result: { allowed: ServiceSet; denied: ServiceSet };
-    const srcFirewalls = this.firewallsOf(src);
-    if (srcFirewalls.length === 0) {
-      result = { allowed: inbound, denied: inboundDeny };
-    } else {
-      const s = this.side(srcFirewalls, 'outbound', dst);
-      result = { allowed: intersect(inbound, subtract(s.allow, s.deny)), denied: union(inboundDeny, s.deny) };
-    }
-    this.memo.set(key, result);
-    return result;
+  private admitted(src: Host, dst: Host): boolean {
+    const db = dst.databaseName !== undefined ? this.databases.get(dst.databaseName) : undefined;
+    return !db || db.sources.length === 0 || db.sources.some((s) => trustMatches(s, src));
   }
 
   /** Everything `src` may send to `dst`: inbound at dst ∩ outbound at src, denies removed. */
   allowed(src: Host, dst: Host): ServiceSet {
-    return this.evaluate(src, dst).allowed;
+    const key = `${src.key}\u0000${dst.key}`;
+    const hit = this.memo.get(key);
+    if (hit) return hit;
+    let result: ServiceSet;
+    if (dst.kind === 'database') {
+      result = this.admitted(src, dst) ? FULL : EMPTY;
+    } else {
+      const dstFirewalls = this.firewallsOf(dst);
+      result = dstFirewalls.length === 0 ? FULL : this.set(dstFirewalls, 'inbound', 'allow', src);
+    }
+    const srcFirewalls = this.firewallsOf(src);
+    if (srcFirewalls.length > 0 && !isEmpty(result)) result = intersect(result, this.set(srcFirewalls, 'outbound', 'allow', dst));
+    if (!isEmpty(result)) result = subtract(result, this.denied(src, dst));
+    this.memo.set(key, result);
+    return result;
   }
 
   /** What deny rules take away from `src` → `dst`, on either side, whatever the allows say. */
   denied(src: Host, dst: Host): ServiceSet {
-    return this.evaluate(src, dst).denied;
+    const key = `${src.key}\u0000${dst.key}`;
+    const hit = this.denyMemo.get(key);
+    if (hit) return hit;
+    const inbound = dst.kind === 'database' ? EMPTY : this.set(this.firewallsOf(dst), 'inbound', 'deny', src);
+    const result = union(inbound, this.set(this.firewallsOf(src), 'outbound', 'deny', dst));
+    this.denyMemo.set(key, result);
+    return result;
   }
 
   /** Whether any firewall holds a deny rule (analyses about guardrails can stop early when none does). */
@@ -281,16 +276,13 @@ export class Network {
     port: number | null,
   ): SideExplanation | null {
     if (firewalls.length === 0) return null;
-    const allowedBy: RuleAt[] = [];
-    const deniedBy: RuleAt[] = [];
-    for (const fw of firewalls) {
-      for (const rule of fw.rules) {
-        if (rule.direction !== direction || rule.protocol !== protocol || !peerMatches(rule.peer, peer)) continue;
-        if (port !== null && rule.ports.kind === 'range' && (port < rule.ports.from || port > rule.ports.to)) continue;
-        (rule.action === 'allow' ? allowedBy : deniedBy).push({ firewall: fw.name, rule });
-      }
-    }
-    return { firewalls: firewalls.map((f) => f.name), allowedBy, deniedBy };
+    const hits = (action: Rule['action']): RuleAt[] =>
+      firewalls.flatMap((fw) =>
+        this.matching([fw], direction, action, peer)
+          .filter((r) => r.protocol === protocol && (port === null || r.ports.kind === 'all' || (r.ports.from <= port && port <= r.ports.to)))
+          .map((rule) => ({ firewall: fw.name, rule })),
+      );
+    return { firewalls: firewalls.map((f) => f.name), allowedBy: hits('allow'), deniedBy: hits('deny') };
   }
 
   /** Why one flow is or is not allowed: which rules allow it, which deny it, which side has none. */
