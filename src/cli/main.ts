@@ -23,6 +23,8 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   compile: { summary: 'compile policies to DigitalOcean firewall request bodies', load: () => import('./commands/compile.js') },
   fmt: { summary: 'rewrite policy files in the canonical layout', load: () => import('./commands/fmt.js') },
   explain: { summary: 'explain a diagnostic code (fwc explain FW201)', load: () => import('./commands/explain.js') },
+  diff: { summary: 'show what changes between two versions of policies (no API)', load: () => import('./commands/diff.js') },
+  show: { summary: 'render a plan saved with `fwc plan --out`', load: () => import('./commands/show.js') },
   emulator: { summary: 'run a local DigitalOcean API emulator', load: () => import('./commands/emulator.js') },
 };
 

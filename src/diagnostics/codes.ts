@@ -4,7 +4,7 @@
  * are stable, unique and documented in one place (after TypeScript's diagnosticMessages.json).
  *
  * Numbering: FW1xx syntax, FW2xx names and declarations, FW3xx values and placement, FW4xx warnings
- * about likely mistakes, FW5xx expectations, FW6xx files and outputs.
+ * about likely mistakes, FW5xx expectations, FW6xx files and outputs, FW7xx the account.
  */
 
 export type Severity = 'error' | 'warning';
@@ -191,6 +191,21 @@ outbound grant to the database's address and port (DigitalOcean firewalls cannot
 \`expect\` statements are checked against the compiled firewalls under DigitalOcean's rules (the union of
 allows of every firewall on a droplet, deny beats allow, a droplet with no firewall is open, no outbound
 rules means no egress). The error names a flow that breaks the expectation.`),
+
+  unresolvedResource: entry('FW701', 'unresolved-resource', 'error', 'a resource named in the policy is not in the account', `
+Load balancers, clusters, droplets and databases named in quotes are looked up by name when fwc reads
+the account (\`fwc plan\`, \`fwc apply\`). A name that matches nothing cannot be turned into an id.
+
+    load-balancer "shop-lbb" may reach web on 8080   # error: no load balancer named \`shop-lbb\``),
+
+  ambiguousResource: entry('FW702', 'ambiguous-resource', 'error', 'a resource name matches several resources', `
+Droplet names need not be unique in DigitalOcean. When a name matches several droplets, fwc cannot know
+which one is meant: name it by id (\`droplet 12345\`), or better, tag the droplets and use the tag.`),
+
+  firewallNameTaken: entry('FW703', 'firewall-name-taken', 'error', 'a firewall fwc would create exists and is not fwc\'s', `
+Firewall names are unique in an account. A firewall with the name fwc would give a tag's firewall exists,
+but it does not apply to that tag alone, so fwc does not own it and will not change it. Rename or delete
+that firewall, or rename the tag.`),
 
   unreadableFile: entry('FW601', 'unreadable-file', 'error', 'a file or folder cannot be read', `
 The path does not exist, is not readable, or is a folder with no .fw files.`),

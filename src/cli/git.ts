@@ -1,0 +1,27 @@
+/**
+ * Reading policy files as they were at a git revision, for `fwc diff --base REF`: the files are listed
+ * with `git ls-tree` and read with `git show`, so nothing in the working tree is touched.
+ */
+import { execFileSync } from 'node:child_process';
+import { SourceFile } from '../source/sourceFile.js';
+import { UserError } from './errors.js';
+
+function git(args: readonly string[], cwd: string): string {
+  try {
+    return execFileSync('git', [...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+  } catch (error) {
+    const e = error as { code?: string; stderr?: string };
+    if (e.code === 'ENOENT') throw new UserError('`fwc diff --base` needs git, which is not installed');
+    throw new UserError(`git ${args[0]} failed: ${(e.stderr ?? String(error)).trim().split('\n')[0]}`);
+  }
+}
+
+/** The .fw files under `paths` (default: the current folder) as they were at `ref`. */
+export function readPoliciesAt(ref: string, paths: readonly string[], cwd: string): SourceFile[] {
+  git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
+  const listed = git(['ls-tree', '-r', '--name-only', ref, '--', ...(paths.length > 0 ? paths : ['.'])], cwd)
+    .split('\n')
+    .filter((p) => p.endsWith('.fw'));
+  // A path given as a file is that file (ls-tree lists it as such); paths are relative to cwd.
+  return listed.sort().map((path) => new SourceFile(path, git(['show', `${ref}:./${path}`], cwd)));
+}

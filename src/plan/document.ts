@@ -1,0 +1,175 @@
+/**
+ * The plan as a document: plain JSON, versioned, documented in the README. It is what `fwc plan
+ * --format json` prints, what `--out PLANFILE` saves (with the time and API it was made against), what
+ * `fwc show` renders and what `fwc apply PLANFILE` executes. The renderers work from it alone, so a
+ * saved plan renders exactly as it did when it was made.
+ */
+import { peerText, portsText, ruleKey } from '../compile/rules.js';
+import type { Rule, TrustedSource } from '../compile/types.js';
+import { firewallToApi, type ApiFirewallBody } from '../digitalocean/toApi.js';
+import { PLAN_FORMAT_VERSION, hasChanges, type FlowChange, type Plan, type PlanWarning } from './types.js';
+
+export interface RuleDoc {
+  readonly direction: 'inbound' | 'outbound';
+  readonly action: 'allow' | 'deny';
+  readonly protocol: 'tcp' | 'udp' | 'icmp';
+  /** `all`, `22` or `8000-9000`. */
+  readonly ports: string;
+  /** `tag:web`, `203.0.113.0/24`, `load-balancer:…`, `cluster:…`, `droplet:…`. */
+  readonly peer: string;
+  /** The canonical key (`in tcp 22 tag:web allow`). */
+  readonly key: string;
+  /** The statement that produced the rule (`policies/shop.fw:12`), for desired rules. */
+  readonly origin?: string;
+}
+
+export interface FirewallChangeDoc {
+  readonly action: 'create' | 'update' | 'delete';
+  readonly name: string;
+  readonly id?: string;
+  readonly tags: { readonly add: readonly string[]; readonly remove: readonly string[] };
+  readonly droplets: { readonly add: readonly number[]; readonly remove: readonly number[] };
+  readonly rules: { readonly add: readonly RuleDoc[]; readonly remove: readonly RuleDoc[]; readonly unchanged: number };
+}
+
+export interface SourceDoc {
+  readonly type: string;
+  readonly value: string;
+}
+
+export interface DatabaseChangeDoc {
+  readonly action: 'replace';
+  readonly name: string;
+  readonly id: string;
+  readonly sources: { readonly add: readonly SourceDoc[]; readonly remove: readonly SourceDoc[]; readonly unchanged: number };
+  /** The whole list the PUT sends, with the uuids of rules that stay. */
+  readonly rules: readonly (SourceDoc & { readonly uuid?: string })[];
+}
+
+export interface PlanDocument {
+  readonly formatVersion: number;
+  readonly kind: 'plan' | 'diff';
+  readonly fwcVersion?: string;
+  readonly createdAt?: string;
+  readonly apiUrl?: string;
+  readonly policies: readonly { readonly name: string; readonly files: readonly string[] }[];
+  readonly summary: {
+    readonly changes: boolean;
+    readonly tagsToCreate: number;
+    readonly firewallsToCreate: number;
+    readonly firewallsToUpdate: number;
+    readonly firewallsToDelete: number;
+    readonly databasesToUpdate: number;
+    readonly firewallsUnchanged: number;
+    readonly unmanagedFirewalls: number;
+    readonly flowsAllowed: number;
+    readonly flowsBlocked: number;
+    readonly warnings: number;
+  };
+  readonly tags: { readonly create: readonly string[] };
+  readonly firewalls: readonly FirewallChangeDoc[];
+  readonly databases: readonly DatabaseChangeDoc[];
+  readonly reachability: { readonly allowed: readonly FlowChange[]; readonly blocked: readonly FlowChange[] };
+  readonly warnings: readonly PlanWarning[];
+  readonly unmanaged: readonly string[];
+  /** The desired state apply makes true: every managed firewall's request body. */
+  readonly desired: { readonly firewalls: readonly ApiFirewallBody[] };
+  /** Every live firewall read, with the fingerprint apply checks before changing anything. */
+  readonly live: readonly { readonly id: string; readonly name: string; readonly fingerprint: string; readonly managed: boolean }[];
+}
+
+export function ruleDoc(rule: Rule): RuleDoc {
+  const origin = rule.origins[0];
+  return {
+    direction: rule.direction,
+    action: rule.action,
+    protocol: rule.protocol,
+    ports: rule.protocol === 'icmp' ? 'all' : portsText(rule.ports),
+    peer: peerText(rule.peer),
+    key: ruleKey(rule),
+    ...(origin ? { origin: `${origin.file}:${origin.line}` } : {}),
+  };
+}
+
+function sourceDoc(s: TrustedSource | { type: string; value: string; uuid?: string }): SourceDoc {
+  return 'value' in s ? { type: s.type, value: s.value } : { type: s.type, value: `${s.resource}:${s.name}` };
+}
+
+const byKey = (a: RuleDoc, b: RuleDoc) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?: string; apiUrl?: string } = {}): PlanDocument {
+  const firewalls: FirewallChangeDoc[] = plan.firewalls.map((c) => {
+    switch (c.action) {
+      case 'create':
+        return {
+          action: 'create',
+          name: c.name,
+          tags: { add: [...c.desired.tags], remove: [] },
+          droplets: { add: [...c.desired.dropletIds], remove: [] },
+          rules: { add: c.desired.rules.map(ruleDoc).sort(byKey), remove: [], unchanged: 0 },
+        };
+      case 'update':
+        return {
+          action: 'update',
+          name: c.name,
+          id: c.id,
+          tags: { add: [...c.addTags], remove: [...c.removeTags] },
+          droplets: { add: [...c.addDroplets], remove: [...c.removeDroplets] },
+          rules: { add: c.addRules.map(ruleDoc).sort(byKey), remove: c.removeRules.map(ruleDoc).sort(byKey), unchanged: c.unchangedRules },
+        };
+      case 'delete':
+        return {
+          action: 'delete',
+          name: c.name,
+          id: c.id,
+          tags: { add: [], remove: [...c.live.tags] },
+          droplets: { add: [], remove: [...c.live.dropletIds] },
+          rules: { add: [], remove: c.live.firewall.rules.map(ruleDoc).sort(byKey), unchanged: 0 },
+        };
+    }
+  });
+  const databases: DatabaseChangeDoc[] = plan.databases.map((d) => {
+    const keep = new Map(d.live.map((s) => [`${s.type}:${s.value}`, s.uuid]));
+    return {
+      action: 'replace',
+      name: d.name,
+      id: d.id,
+      sources: { add: d.add.map(sourceDoc), remove: d.remove.map(sourceDoc), unchanged: d.unchanged },
+      rules: d.desired.map((s) => {
+        const doc = sourceDoc(s);
+        const uuid = keep.get(`${doc.type}:${doc.value}`);
+        return uuid ? { ...doc, uuid } : doc;
+      }),
+    };
+  });
+  const count = (a: FirewallChangeDoc['action']) => firewalls.filter((f) => f.action === a).length;
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    kind: plan.kind,
+    ...(meta.fwcVersion ? { fwcVersion: meta.fwcVersion } : {}),
+    ...(meta.createdAt ? { createdAt: meta.createdAt } : {}),
+    ...(meta.apiUrl ? { apiUrl: meta.apiUrl } : {}),
+    policies: plan.policies,
+    summary: {
+      changes: hasChanges(plan),
+      tagsToCreate: plan.tagsToCreate.length,
+      firewallsToCreate: count('create'),
+      firewallsToUpdate: count('update'),
+      firewallsToDelete: count('delete'),
+      databasesToUpdate: databases.length,
+      firewallsUnchanged: plan.unchangedManaged,
+      unmanagedFirewalls: plan.unmanaged.length,
+      flowsAllowed: plan.reachability.allowed.length,
+      flowsBlocked: plan.reachability.blocked.length,
+      warnings: plan.warnings.length,
+    },
+    tags: { create: plan.tagsToCreate },
+    firewalls,
+    databases,
+    reachability: plan.reachability,
+    warnings: plan.warnings,
+    unmanaged: plan.unmanaged,
+    desired: { firewalls: plan.desired.map(firewallToApi) },
+    live: plan.live,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The hosts reachability is judged on. From an account: one host per class of droplets that firewalls
+ * cannot tell apart (the same relevant tags, and their own id where a firewall names them), plus load
+ * balancers, clusters, databases, the policies' address blocks and `anyone`. Without an account
+ * (`fwc diff`): the representatives of every endpoint of the policies.
+ */
+import type { Host } from '../analysis/network.js';
+import { OutsideAddresses, Representatives } from '../analysis/representatives.js';
+import { hostCidr, type Cidr } from '../compile/addresses.js';
+import type { Firewall } from '../compile/types.js';
+import type { Policy } from '../check/policy.js';
+import type { Account } from './types.js';
+
+/** Tags that some firewall applies to or names in a rule: the only tags that change what flows. */
+export function relevantTags(firewalls: readonly Firewall[]): Set<string> {
+  const tags = new Set<string>();
+  for (const fw of firewalls) {
+    for (const t of fw.tags) tags.add(t.toLowerCase());
+    for (const r of fw.rules) if (r.peer.kind === 'tag') tags.add(r.peer.name.toLowerCase());
+  }
+  return tags;
+}
+
+/** Droplet ids that some firewall applies to or names in a rule. */
+function namedDroplets(firewalls: readonly Firewall[]): Set<number> {
+  const ids = new Set<number>();
+  for (const fw of firewalls) {
+    for (const id of fw.dropletIds) ids.add(id);
+    for (const r of fw.rules) if (r.peer.kind === 'droplet') ids.add(r.peer.id);
+  }
+  return ids;
+}
+
+export interface DropletClass {
+  readonly host: Host;
+  readonly dropletIds: readonly number[];
+  /** The class's relevant tags, in DigitalOcean's spelling. */
+  readonly tags: readonly string[];
+}
+
+/** Groups the account's droplets into classes that every firewall (old or new) treats alike. */
+export function dropletClasses(account: Account, firewalls: readonly Firewall[]): DropletClass[] {
+  const tags = relevantTags(firewalls);
+  const ids = namedDroplets(firewalls);
+  const classes = new Map<string, { tags: string[]; droplets: Account['droplets'][number][]; byId: boolean }>();
+  for (const d of account.droplets) {
+    const own = [...new Set(d.tags.filter((t) => tags.has(t.toLowerCase())))].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+    const byId = ids.has(d.id);
+    const key = `${own.map((t) => t.toLowerCase()).join(',')}${byId ? `#${d.id}` : ''}`;
+    const c = classes.get(key) ?? { tags: own, droplets: [], byId };
+    c.droplets.push(d);
+    classes.set(key, c);
+  }
+  return [...classes.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, c]) => {
+      const first = c.droplets[0]!;
+      const label = c.byId
+        ? `droplet ${first.name} (${first.id})`
+        : c.tags.length > 0
+          ? c.tags.join('+')
+          : 'untagged droplets';
+      return {
+        host: {
+          key: `class:${key}`,
+          label,
+          kind: 'droplet',
+          tags: c.tags,
+          addresses: first.addresses,
+          ...(c.byId ? { dropletId: first.id } : {}),
+          dropletName: first.name,
+        },
+        dropletIds: c.droplets.map((d) => d.id),
+        tags: c.tags,
+      } satisfies DropletClass;
+    });
+}
+
+/** Address blocks named by policies, each as one host (its first address), labelled by the block. */
+function blockHosts(policies: readonly Policy[]): Host[] {
+  const seen = new Map<string, Host>();
+  for (const p of policies) {
+    for (const cidr of p.namedAddresses) {
+      if (cidr.prefix === 0 || seen.has(cidr.text)) continue;
+      seen.set(cidr.text, { key: `block:${cidr.text}`, label: cidr.text, kind: 'external', tags: [], addresses: [hostCidr(cidr.network, cidr.family)] });
+    }
+  }
+  return [...seen.values()];
+}
+
+function anyoneHosts(policies: readonly Policy[], taken: readonly Cidr[]): Host[] {
+  const outside = new OutsideAddresses([...policies.flatMap((p) => p.namedAddresses), ...taken]);
+  return [4, 6].map((family) => ({
+    key: `anyone:${family}`,
+    label: family === 4 ? 'anyone (IPv4)' : 'anyone (IPv6)',
+    kind: 'external',
+    tags: [],
+    addresses: [outside.next(family as 4 | 6)],
+  }));
+}
+
+/** Hosts for a plan: droplet classes, resources and outside addresses. */
+export function accountHosts(account: Account, firewalls: readonly Firewall[], policies: readonly Policy[], databases: readonly string[]): Host[] {
+  const classes = dropletClasses(account, firewalls);
+  const lbs: Host[] = account.loadBalancers.map((lb) => ({
+    key: `lb:${lb.id}`,
+    label: `load balancer ${lb.name}`,
+    kind: 'load-balancer',
+    tags: [],
+    addresses: [],
+    loadBalancerId: lb.id,
+    loadBalancerName: lb.name,
+  }));
+  const clusters: Host[] = account.clusters.map((c) => ({
+    key: `k8s:${c.id}`,
+    label: `cluster ${c.name}`,
+    kind: 'cluster',
+    tags: [],
+    addresses: [],
+    clusterId: c.id,
+    clusterName: c.name,
+  }));
+  const dbs: Host[] = databases.map((name) => ({ key: `database:${name}`, label: `database ${name}`, kind: 'database', tags: [], addresses: [], databaseName: name }));
+  const taken = account.droplets.flatMap((d) => d.addresses);
+  return [...classes.map((c) => c.host), ...lbs, ...clusters, ...dbs, ...blockHosts(policies), ...anyoneHosts(policies, taken)];
+}
+
+/** Hosts for `fwc diff`: every tag, address block and resource of either version, and `anyone`. */
+export function policyHosts(policies: readonly Policy[]): Host[] {
+  const reps = new Representatives(policies.flatMap((p) => p.namedAddresses));
+  const hosts = new Map<string, Host>();
+  const add = (h: Host) => hosts.set(h.key, h);
+  for (const p of policies) {
+    for (const t of p.tags) {
+      const h = reps.tag(t.name);
+      add({ ...h, label: t.name });
+    }
+    for (const g of [...p.grants, ...p.guardrails]) {
+      for (const e of [...g.sources, ...g.dests]) {
+        if (e.kind === 'load-balancer' || e.kind === 'cluster' || e.kind === 'droplet' || e.kind === 'database') {
+          for (const h of reps.endpoint(e)) add({ ...h, label: h.label.replaceAll('`', '') });
+        }
+      }
+    }
+  }
+  for (const h of blockHosts(policies)) add(h);
+  for (const h of reps.anyone()) add({ ...h, label: h.addresses[0]!.family === 4 ? 'anyone (IPv4)' : 'anyone (IPv6)' });
+  return [...hosts.values()];
+}

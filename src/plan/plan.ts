@@ -1,0 +1,347 @@
+/**
+ * Planning: compares the desired firewalls (compiled and resolved) with the live ones, as sets of
+ * canonical rules, and says what applying would change — tags to create, firewalls to create, update
+ * (rule by rule) or delete, database trusted sources to replace — and, more usefully, who could newly
+ * reach whom and who could no longer, with the warnings a careful operator wants first.
+ *
+ * Only firewalls fwc owns for the given policies are ever changed (check/firewallNames.ts); every other
+ * firewall is read, because it changes what really flows on the same droplets.
+ */
+import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
+import { describe, isEmpty, sample, subtract, contains, type ServiceSet } from '../analysis/serviceSet.js';
+import { judge } from '../analysis/expect.js';
+import { Representatives } from '../analysis/representatives.js';
+import { ownsFirewall } from '../check/firewallNames.js';
+import { canonicalAddress } from '../compile/addresses.js';
+import { ruleKey } from '../compile/rules.js';
+import type { Firewall, TrustedSource } from '../compile/types.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { BuiltPolicy } from '../pipeline/build.js';
+import { accountHosts, dropletClasses } from './hosts.js';
+import type { ResolvedDesired } from './resolve.js';
+import type { Account, DatabaseChange, FirewallChange, FlowChange, LiveFirewall, Plan, PlanWarning } from './types.js';
+
+const lower = (s: string) => s.toLowerCase();
+
+/** The key of a trusted source, the same whatever the spelling DigitalOcean answers with. */
+export function trustKey(type: string, value: string): string {
+  if (type === 'tag') return `tag:${value.toLowerCase()}`;
+  if (type === 'ip_addr') return `ip_addr:${canonicalAddress(value) ?? value}`;
+  return `${type}:${value}`;
+}
+
+/** Rule-level difference between a desired firewall and the live one of the same name. */
+export function diffFirewall(desired: Firewall, live: LiveFirewall): FirewallChange | null {
+  const want = new Map(desired.rules.map((r) => [ruleKey(r), r]));
+  const have = new Map(live.firewall.rules.map((r) => [ruleKey(r), r]));
+  const addRules = [...want].filter(([k]) => !have.has(k)).map(([, r]) => r);
+  const removeRules = [...have].filter(([k]) => !want.has(k)).map(([, r]) => r);
+  const wantTags = new Set(desired.tags.map(lower));
+  const haveTags = new Set(live.tags.map(lower));
+  const addTags = desired.tags.filter((t) => !haveTags.has(lower(t)));
+  const removeTags = live.tags.filter((t) => !wantTags.has(lower(t)));
+  const addDroplets = desired.dropletIds.filter((id) => !live.dropletIds.includes(id));
+  const removeDroplets = live.dropletIds.filter((id) => !desired.dropletIds.includes(id));
+  if (addRules.length + removeRules.length + addTags.length + removeTags.length + addDroplets.length + removeDroplets.length === 0) return null;
+  return {
+    action: 'update',
+    id: live.id,
+    name: live.name,
+    desired,
+    live,
+    addRules,
+    removeRules,
+    unchangedRules: desired.rules.length - addRules.length,
+    addTags,
+    removeTags,
+    addDroplets,
+    removeDroplets,
+  };
+}
+
+/** The tags the desired state refers to, in the policy's spelling. */
+function referencedTags(desired: ResolvedDesired): string[] {
+  const tags = new Map<string, string>();
+  for (const fw of desired.firewalls) {
+    for (const t of fw.tags) if (!tags.has(lower(t))) tags.set(lower(t), t);
+    for (const r of fw.rules) if (r.peer.kind === 'tag' && !tags.has(lower(r.peer.name))) tags.set(lower(r.peer.name), r.peer.name);
+  }
+  for (const db of desired.databases) for (const s of db.sources) if (s.type === 'tag' && !tags.has(lower(s.value))) tags.set(lower(s.value), s.value);
+  return [...tags.values()].sort();
+}
+
+export interface PlanInput {
+  readonly built: readonly BuiltPolicy[];
+  readonly desired: ResolvedDesired;
+  readonly account: Account;
+  /** `diff` compares two versions of policies without an account: no droplets, no unmanaged firewalls. */
+  readonly kind?: 'plan' | 'diff';
+  /** The hosts reachability is judged on; by default the account's droplet classes and resources. */
+  readonly hosts?: readonly Host[];
+}
+
+/** Computes the plan; diagnostics are errors that make the plan impossible (FW703). */
+export function computePlan({ built, desired, account, kind = 'plan', hosts: givenHosts }: PlanInput): { value: Plan; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const policies = built.map((b) => b.policy);
+  const isManaged = (fw: LiveFirewall) => policies.some((p) => ownsFirewall(p.name, fw.name, fw.tags));
+  const managed = account.firewalls.filter(isManaged);
+  const unmanaged = account.firewalls.filter((fw) => !isManaged(fw));
+  const managedByName = new Map(managed.map((fw) => [lower(fw.name), fw]));
+
+  const changes: FirewallChange[] = [];
+  let unchangedManaged = 0;
+  for (const fw of desired.firewalls) {
+    const live = managedByName.get(lower(fw.name));
+    if (live) {
+      const change = diffFirewall(fw, live);
+      if (change) changes.push(change);
+      else unchangedManaged++;
+      continue;
+    }
+    const squatter = unmanaged.find((u) => lower(u.name) === lower(fw.name));
+    if (squatter) {
+      const policy = built.find((b) => b.compiled.firewalls.some((f) => lower(f.name) === lower(fw.name)));
+      const tag = policy?.policy.tags.find((t) => lower(t.name) === lower(fw.tags[0] ?? ''));
+      diagnostics.push(
+        diagnostic('firewallNameTaken', {
+          message: `firewall \`${fw.name}\` exists (${squatter.id}) but applies to ${squatter.tags.length > 0 ? `tags ${squatter.tags.join(', ')}` : 'no tag'}${squatter.dropletIds.length > 0 ? ` and droplets ${squatter.dropletIds.join(', ')}` : ''}, so fwc does not own it`,
+          ...(policy && tag ? { file: policy.policy.file, span: tag.span, label: 'this tag\'s firewall' } : {}),
+          help: ['rename or delete that firewall in DigitalOcean, or rename this tag'],
+        }),
+      );
+      continue;
+    }
+    changes.push({ action: 'create', name: fw.name, desired: fw });
+  }
+  const desiredNames = new Set(desired.firewalls.map((f) => lower(f.name)));
+  for (const live of managed) if (!desiredNames.has(lower(live.name))) changes.push({ action: 'delete', id: live.id, name: live.name, live });
+  changes.sort((a, b) => (lower(a.name) < lower(b.name) ? -1 : lower(a.name) > lower(b.name) ? 1 : 0));
+
+  const existing = new Set(account.tags.map(lower));
+  const tagsToCreate = referencedTags(desired).filter((t) => !existing.has(lower(t)));
+
+  const databases: DatabaseChange[] = [];
+  for (const db of desired.databases) {
+    const live = account.databases.find((d) => d.id === db.id)!;
+    const want = new Map(db.sources.map((s) => [trustKey(s.type, (s as { value: string }).value), s]));
+    const have = new Map(live.trustedSources.map((s) => [trustKey(s.type, s.value), s]));
+    const add = [...want].filter(([k]) => !have.has(k)).map(([, s]) => s);
+    const remove = [...have].filter(([k]) => !want.has(k)).map(([, s]) => s);
+    if (add.length + remove.length === 0) continue;
+    databases.push({ action: 'replace', id: db.id, name: db.name, desired: db.sources, live: live.trustedSources, add, remove, unchanged: want.size - add.length });
+  }
+
+  // Reachability, before and after, over the account's droplets and everything the policies name.
+  const liveAccess: DatabaseAccess[] = account.databases.map((d) => ({ name: d.name, sources: d.trustedSources.map(toTrusted) }));
+  const newAccess: DatabaseAccess[] = account.databases.map((d) => {
+    const want = desired.databases.find((x) => x.id === d.id);
+    return { name: d.name, sources: want ? want.sources : d.trustedSources.map(toTrusted) };
+  });
+  const oldNet = new Network(account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds })), liveAccess);
+  const newFirewalls = [...desired.firewalls, ...unmanaged.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }))];
+  const newNet = new Network(newFirewalls, newAccess);
+  const allFirewalls = [...oldNet.firewalls, ...desired.firewalls];
+  const hosts = givenHosts ?? accountHosts(account, allFirewalls, policies, desired.databases.map((d) => d.name));
+  const reachability = reachabilityChanges(oldNet, newNet, hosts);
+
+  const warnings = planWarnings({ built, desired, account, oldNet, newNet, unmanaged, hosts, allFirewalls, kind });
+
+  const plan: Plan = {
+    kind,
+    policies: built.map((b) => ({ name: b.policy.name, files: [b.policy.file.path] })),
+    tagsToCreate,
+    firewalls: changes,
+    databases,
+    unchangedManaged,
+    unmanaged: unmanaged.map((f) => f.name).sort(),
+    reachability,
+    warnings,
+    desired: desired.firewalls,
+    live: account.firewalls
+      .map((f) => ({ id: f.id, name: f.name, fingerprint: f.fingerprint, managed: isManaged(f) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1)),
+  };
+  return { value: plan, diagnostics };
+}
+
+function toTrusted(s: { type: string; value: string }): TrustedSource {
+  const type = s.type === 'tag' || s.type === 'ip_addr' || s.type === 'droplet' || s.type === 'k8s' ? s.type : 'tag';
+  return { type, value: s.value } as TrustedSource;
+}
+
+interface RawFlow {
+  readonly from: Host;
+  readonly to: Host;
+  readonly services: string;
+}
+
+const tagOf = (h: Host): string | undefined => (h.kind === 'droplet' && h.tags.length === 1 && h.dropletId === undefined ? h.tags[0] : undefined);
+
+/** `anyone (IPv4)` and `anyone (IPv6)` together read as `anyone`. */
+function labels(hosts: readonly Host[]): string[] {
+  const keys = new Set(hosts.map((h) => h.key));
+  const both = keys.has('anyone:4') && keys.has('anyone:6');
+  const names = hosts.filter((h) => !(both && h.key.startsWith('anyone:'))).map((h) => h.label);
+  return [...(both ? ['anyone'] : []), ...names];
+}
+
+/** Groups flows with the same destination and services by source, then those by destination. */
+function group(flows: readonly RawFlow[]): FlowChange[] {
+  const byDest = new Map<string, { to: Host; services: string; from: Host[] }>();
+  for (const f of flows) {
+    const key = `${f.to.key}\u0000${f.services}`;
+    const g = byDest.get(key) ?? { to: f.to, services: f.services, from: [] };
+    g.from.push(f.from);
+    byDest.set(key, g);
+  }
+  const bySource = new Map<string, { from: Host[]; services: string; to: Host[] }>();
+  for (const g of byDest.values()) {
+    const key = `${g.from.map((h) => h.key).join(',')}\u0000${g.services}`;
+    const h = bySource.get(key) ?? { from: g.from, services: g.services, to: [] };
+    h.to.push(g.to);
+    bySource.set(key, h);
+  }
+  // The diagram draws tags, and `anyone` (the internet) as one more node.
+  const diagramEnds = (hosts: readonly Host[]) => [
+    ...(hosts.some((h) => h.key === 'anyone:4') ? ['anyone'] : []),
+    ...hosts.map(tagOf).filter((t): t is string => t !== undefined),
+  ];
+  return [...bySource.values()].map((g) => ({
+    from: labels(g.from),
+    to: labels(g.to),
+    services: g.services,
+    fromTags: diagramEnds(g.from),
+    toTags: diagramEnds(g.to),
+  }));
+}
+
+/** Flows gained and lost between two networks, grouped by source, destination and service. */
+export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: readonly Host[]): Plan['reachability'] {
+  const allowed: RawFlow[] = [];
+  const blocked: RawFlow[] = [];
+  for (const dst of hosts) {
+    for (const src of hosts) {
+      if (src.kind !== 'droplet' && dst.kind !== 'droplet' && dst.kind !== 'database') continue;
+      if (src.kind === 'database') continue;
+      const before = oldNet.allowed(src, dst);
+      const after = newNet.allowed(src, dst);
+      const gained = subtract(after, before);
+      const lost = subtract(before, after);
+      if (!isEmpty(gained)) allowed.push({ from: src, to: dst, services: dst.kind === 'database' ? 'connections' : describe(gained) });
+      if (!isEmpty(lost)) blocked.push({ from: src, to: dst, services: dst.kind === 'database' ? 'connections' : describe(lost) });
+    }
+  }
+  return { allowed: group(allowed), blocked: group(blocked) };
+}
+
+interface WarningInput {
+  readonly built: readonly BuiltPolicy[];
+  readonly desired: ResolvedDesired;
+  readonly account: Account;
+  readonly oldNet: Network;
+  readonly newNet: Network;
+  readonly unmanaged: readonly LiveFirewall[];
+  readonly hosts: readonly Host[];
+  readonly allFirewalls: readonly Firewall[];
+  readonly kind: 'plan' | 'diff';
+}
+
+function inboundFromAnywhere(net: Network, hosts: readonly Host[], dst: Host): ServiceSet[] {
+  return hosts.filter((h) => h.key !== dst.key).map((src) => net.allowed(src, dst));
+}
+
+function planWarnings(w: WarningInput): PlanWarning[] {
+  const warnings: PlanWarning[] = [];
+  const classes = dropletClasses(w.account, w.allFirewalls);
+  const byId = new Map(w.account.droplets.map((d) => [d.id, d]));
+
+  // Droplets left with no firewall at all: every port open.
+  for (const c of classes) {
+    if (w.oldNet.firewallsOf(c.host).length > 0 && w.newNet.firewallsOf(c.host).length === 0) {
+      const names = c.dropletIds.slice(0, 5).map((id) => `${byId.get(id)?.name ?? id} (${id})`);
+      warnings.push({
+        code: 'no-firewall',
+        message: `${c.dropletIds.length} droplet${c.dropletIds.length === 1 ? '' : 's'} would be left with no firewall, every port open: ${names.join(', ')}${c.dropletIds.length > 5 ? ', …' : ''}`,
+      });
+    }
+  }
+
+  // Tags whose droplets lose every SSH allow (the Droplet Console connects over SSH too).
+  for (const host of w.hosts) {
+    if (host.kind !== 'droplet' || host.tags.length === 0) continue;
+    const ssh = (net: Network) => inboundFromAnywhere(net, w.hosts, host).some((s) => contains(s, 'tcp', 22));
+    if (ssh(w.oldNet) && !ssh(w.newNet)) {
+      const count = classes.find((c) => c.host.key === host.key)?.dropletIds.length;
+      warnings.push({
+        code: 'ssh-lockout',
+        message: `droplets tagged ${host.tags.join('+')}${count !== undefined ? ` (${count})` : ''} lose every SSH allow, and with it the Droplet Console; the Recovery Console still works`,
+      });
+    }
+  }
+
+  // Policy tags no droplet carries.
+  const carried = new Set(w.account.droplets.flatMap((d) => d.tags.map(lower)));
+  for (const { policy } of w.kind === 'plan' ? w.built : []) {
+    for (const t of policy.tags) {
+      if (!carried.has(lower(t.name))) warnings.push({ code: 'unused-tag', message: `no droplet carries tag \`${t.name}\` (policy ${policy.name}): its firewall applies to nothing yet` });
+    }
+  }
+
+  // Restricted egress that blocks DNS.
+  for (const { policy } of w.built) {
+    for (const tag of policy.restrictedEgress) {
+      const own = w.desired.firewalls.filter((f) => f.tags.some((t) => lower(t) === lower(tag)));
+      const dns = own.some((f) =>
+        f.rules.some((r) => r.direction === 'outbound' && r.action === 'allow' && r.protocol === 'udp' && r.peer.kind === 'address' && (r.ports.kind === 'all' || (r.ports.from <= 53 && 53 <= r.ports.to))),
+      );
+      if (!dns) warnings.push({ code: 'dns-blocked', message: `egress from \`${tag}\` is restricted and nothing allows udp 53 out: its droplets cannot resolve names` });
+    }
+  }
+
+  // Unmanaged firewalls that widen or narrow what the policy says, on the policy's droplets.
+  const policyTags = new Set(w.built.flatMap((b) => b.policy.tags.map((t) => lower(t.name))));
+  const desiredOnly = new Network(w.desired.firewalls);
+  const governed = (h: Host) => h.kind === 'droplet' && h.tags.some((t) => policyTags.has(lower(t)));
+  const reportedWiden = new Set<string>();
+  for (const src of w.hosts) {
+    for (const dst of w.hosts) {
+      if (!governed(dst) && !governed(src)) continue;
+      if (dst.kind === 'database' || src.kind === 'database') continue;
+      const policyAllows = desiredOnly.allowed(src, dst);
+      const really = w.newNet.allowed(src, dst);
+      const wider = subtract(really, policyAllows);
+      const narrower = subtract(policyAllows, really);
+      for (const [set, widens] of [[wider, true], [narrower, false]] as const) {
+        if (isEmpty(set)) continue;
+        const flow = sample(set)!;
+        const why = w.newNet.explain(src, dst, flow.protocol, flow.port);
+        const rules = [...(why.inbound?.[widens ? 'allowedBy' : 'deniedBy'] ?? []), ...(why.outbound?.[widens ? 'allowedBy' : 'deniedBy'] ?? [])];
+        const names = [...new Set(rules.map((r) => r.firewall).filter((n) => w.unmanaged.some((u) => u.name === n)))];
+        const key = `${widens}:${names.join(',')}:${dst.key}`;
+        if (names.length === 0 || reportedWiden.has(key)) continue;
+        reportedWiden.add(key);
+        warnings.push({
+          code: widens ? 'unmanaged-allows' : 'unmanaged-denies',
+          message: widens
+            ? `unmanaged firewall ${names.join(', ')} lets ${src.label} reach ${dst.label} on ${describe(set)}, which the policy does not grant`
+            : `unmanaged firewall ${names.join(', ')} denies ${src.label} → ${dst.label} on ${describe(set)}, which the policy grants`,
+        });
+      }
+    }
+  }
+
+  // Expectations that hold only because of an unmanaged firewall.
+  for (const { policy } of w.built) {
+    const reps = new Representatives(policy.namedAddresses);
+    for (const e of policy.expectations) {
+      if (judge(e, w.newNet, reps) === null && judge(e, desiredOnly, reps) !== null) {
+        warnings.push({
+          code: 'expectation-unmanaged',
+          message: `\`${policy.file.text.slice(e.statement.span.start, e.statement.span.end)}\` (${policy.file.path}:${e.line}) holds only because of a firewall fwc does not manage`,
+        });
+      }
+    }
+  }
+  return warnings;
+}

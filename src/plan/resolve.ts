@@ -1,0 +1,146 @@
+/**
+ * Resolution: the resources a policy names in quotes — load balancers, clusters, droplets by name, and
+ * databases — become the ids DigitalOcean needs, from what was read of the account. A name that matches
+ * nothing, or several droplets, is an error at the statement that names it.
+ */
+import type { BuiltPolicy } from '../pipeline/build.js';
+import type { Firewall, Origin, Peer, Rule, TrustedSource } from '../compile/types.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { SourceFile } from '../source/sourceFile.js';
+import type { Account } from './types.js';
+
+export interface ResolvedDatabase {
+  readonly id: string;
+  readonly name: string;
+  readonly sources: readonly TrustedSource[];
+  readonly origins: readonly Origin[];
+}
+
+export interface ResolvedDesired {
+  readonly firewalls: readonly Firewall[];
+  readonly databases: readonly ResolvedDatabase[];
+}
+
+type Lookup = { ok: true; id: string | number } | { ok: false; diagnostic: (file: SourceFile, origin: Origin) => Diagnostic };
+
+export function resolveDesired(built: readonly BuiltPolicy[], account: Account): { value: ResolvedDesired; diagnostics: Diagnostic[] } {
+  const files = new Map(built.map((b) => [b.policy.file.path, b.policy.file]));
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  const report = (key: string, origins: readonly Origin[], make: (file: SourceFile, origin: Origin) => Diagnostic) => {
+    const origin = origins[0];
+    const file = origin ? files.get(origin.file) : undefined;
+    if (!origin || !file || reported.has(`${key}@${origin.file}:${origin.span.start}`)) return;
+    reported.add(`${key}@${origin.file}:${origin.span.start}`);
+    diagnostics.push(make(file, origin));
+  };
+
+  const notFound = (what: string, name: string, candidates: string[]) => (file: SourceFile, origin: Origin) =>
+    diagnostic('unresolvedResource', {
+      message: `no ${what} named \`${name}\` in the account`,
+      file,
+      span: origin.span,
+      label: `names ${what} \`${name}\``,
+      help: [didYouMean(name, candidates), candidates.length === 0 ? `the account has no ${what}s that this token can see` : undefined],
+    });
+
+  const lookup = (resource: 'droplet' | 'load-balancer' | 'cluster', name: string): Lookup => {
+    switch (resource) {
+      case 'load-balancer': {
+        const found = account.loadBalancers.filter((l) => l.name === name);
+        if (found.length === 1) return { ok: true, id: found[0]!.id };
+        if (found.length === 0) return { ok: false, diagnostic: notFound('load balancer', name, account.loadBalancers.map((l) => l.name)) };
+        return { ok: false, diagnostic: ambiguous('load balancers', name, found.map((l) => l.id)) };
+      }
+      case 'cluster': {
+        const found = account.clusters.filter((c) => c.name === name);
+        if (found.length === 1) return { ok: true, id: found[0]!.id };
+        if (found.length === 0) return { ok: false, diagnostic: notFound('Kubernetes cluster', name, account.clusters.map((c) => c.name)) };
+        return { ok: false, diagnostic: ambiguous('clusters', name, found.map((c) => c.id)) };
+      }
+      case 'droplet': {
+        const found = account.droplets.filter((d) => d.name === name);
+        if (found.length === 1) return { ok: true, id: found[0]!.id };
+        if (found.length === 0) return { ok: false, diagnostic: notFound('droplet', name, account.droplets.map((d) => d.name)) };
+        return { ok: false, diagnostic: ambiguous('droplets', name, found.map((d) => String(d.id))) };
+      }
+    }
+  };
+
+  const resolvePeer = (peer: Peer, origins: readonly Origin[]): Peer | null => {
+    if (peer.kind === 'droplet') {
+      if (account.droplets.some((d) => d.id === peer.id)) return peer;
+      report(`droplet:${peer.id}`, origins, (file, origin) =>
+        diagnostic('unresolvedResource', {
+          message: `no droplet with id ${peer.id} in the account`,
+          file,
+          span: origin.span,
+          label: `names droplet ${peer.id}`,
+          help: ['DigitalOcean refuses rules that name droplets that do not exist (422 "invalid address")'],
+        }),
+      );
+      return null;
+    }
+    if (peer.kind !== 'unresolved') return peer;
+    const found = lookup(peer.resource, peer.name);
+    if (!found.ok) {
+      report(`${peer.resource}:${peer.name}`, origins, found.diagnostic);
+      return null;
+    }
+    switch (peer.resource) {
+      case 'droplet':
+        return { kind: 'droplet', id: Number(found.id) };
+      case 'load-balancer':
+        return { kind: 'load-balancer', id: String(found.id) };
+      case 'cluster':
+        return { kind: 'kubernetes', id: String(found.id) };
+    }
+  };
+
+  const firewalls: Firewall[] = [];
+  for (const { compiled } of built) {
+    for (const fw of compiled.firewalls) {
+      const rules: Rule[] = [];
+      for (const rule of fw.rules) {
+        const peer = resolvePeer(rule.peer, rule.origins);
+        if (peer) rules.push(peer === rule.peer ? rule : { ...rule, peer });
+      }
+      firewalls.push({ ...fw, rules });
+    }
+  }
+
+  const databases: ResolvedDatabase[] = [];
+  for (const { compiled } of built) {
+    for (const trust of compiled.databases) {
+      const db = account.databases.find((d) => d.name === trust.database);
+      if (!db) {
+        report(`database:${trust.database}`, trust.origins, notFound('database', trust.database, account.databases.map((d) => d.name)));
+        continue;
+      }
+      const sources: TrustedSource[] = [];
+      for (const source of trust.sources) {
+        if (source.type !== 'unresolved') {
+          sources.push(source);
+          continue;
+        }
+        const found = lookup(source.resource, source.name);
+        if (!found.ok) report(`${source.resource}:${source.name}`, trust.origins, found.diagnostic);
+        else sources.push(source.resource === 'droplet' ? { type: 'droplet', value: String(found.id) } : { type: 'k8s', value: String(found.id) });
+      }
+      databases.push({ id: db.id, name: db.name, sources, origins: trust.origins });
+    }
+  }
+  return { value: { firewalls, databases }, diagnostics };
+}
+
+function ambiguous(what: string, name: string, ids: string[]) {
+  return (file: SourceFile, origin: Origin) =>
+    diagnostic('ambiguousResource', {
+      message: `${ids.length} ${what} are named \`${name}\` (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`,
+      file,
+      span: origin.span,
+      label: 'ambiguous name',
+      help: [what === 'droplets' ? `name one by id (\`droplet ${ids[0]}\`), or tag them and use the tag` : 'rename one of them in DigitalOcean'],
+    });
+}
