@@ -95,7 +95,22 @@ function sourceDoc(s: TrustedSource | { type: string; value: string; uuid?: stri
   return 'value' in s ? { type: s.type, value: s.value } : { type: s.type, value: `${s.resource}:${s.name}` };
 }
 
-const byKey = (a: RuleDoc, b: RuleDoc) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const PROTOCOLS = ['tcp', 'udp', 'icmp'];
+
+/** Canonical rule order (as compile's): direction, protocol, first and last port, deny first, peer. */
+export function compareRuleDocs(a: RuleDoc, b: RuleDoc): number {
+  if (a.direction !== b.direction) return a.direction === 'inbound' ? -1 : 1;
+  if (a.protocol !== b.protocol) return PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol);
+  const range = (p: string) => (p === 'all' ? [1, 65535] : p.split('-').map(Number).concat(Number(p.split('-').pop())));
+  const [af, at] = range(a.ports) as [number, number];
+  const [bf, bt] = range(b.ports) as [number, number];
+  if (af !== bf) return af - bf;
+  if (at !== bt) return at - bt;
+  if (a.action !== b.action) return a.action === 'deny' ? -1 : 1;
+  return a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0;
+}
+
+const byKey = compareRuleDocs;
 
 export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?: string; apiUrl?: string } = {}): PlanDocument {
   const firewalls: FirewallChangeDoc[] = plan.firewalls.map((c) => {

@@ -257,13 +257,17 @@ function planWarnings(w: WarningInput): PlanWarning[] {
   const byId = new Map(w.account.droplets.map((d) => [d.id, d]));
 
   // Droplets left with no firewall at all: every port open.
-  for (const c of classes) {
-    if (w.oldNet.firewallsOf(c.host).length > 0 && w.newNet.firewallsOf(c.host).length === 0) {
+  for (const host of w.hosts) {
+    if (host.kind !== 'droplet' || w.oldNet.firewallsOf(host).length === 0 || w.newNet.firewallsOf(host).length > 0) continue;
+    const c = classes.find((x) => x.host.key === host.key);
+    if (c) {
       const names = c.dropletIds.slice(0, 5).map((id) => `${byId.get(id)?.name ?? id} (${id})`);
       warnings.push({
         code: 'no-firewall',
         message: `${c.dropletIds.length} droplet${c.dropletIds.length === 1 ? '' : 's'} would be left with no firewall, every port open: ${names.join(', ')}${c.dropletIds.length > 5 ? ', …' : ''}`,
       });
+    } else {
+      warnings.push({ code: 'no-firewall', message: `droplets tagged ${host.tags.join('+')} would be left with no firewall, every port open` });
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import type { FlowChange } from './types.js';
 import { names } from './renderText.js';
-import type { FirewallChangeDoc, PlanDocument, RuleDoc } from './document.js';
+import { compareRuleDocs, type FirewallChangeDoc, type PlanDocument, type RuleDoc } from './document.js';
 
 /** GitHub refuses comments over 65,536 characters; keep a margin for the marker and edits. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -89,8 +89,8 @@ function firewallSection(f: FirewallChangeDoc, detail: Detail): string[] {
   const detailText = [counts.length > 0 ? `rules ${counts.join(', ')}` : '', ...extra].filter(Boolean).join('; ');
   const summary = `<code>${sign} ${f.name}</code> — ${verb}${detailText ? ` (${detailText})` : ''}`;
   if (detail.maxRuleLines === 0) return [`- ${summary}`];
-  const rows = [...f.rules.remove.map((r) => ({ r, s: '-' })), ...f.rules.add.map((r) => ({ r, s: '+' }))].sort((a, b) =>
-    a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : a.s === '-' ? -1 : 1,
+  const rows = [...f.rules.remove.map((r) => ({ r, s: '-' })), ...f.rules.add.map((r) => ({ r, s: '+' }))].sort(
+    (a, b) => compareRuleDocs(a.r, b.r) || (a.s === '-' ? -1 : 1),
   );
   const lines = [
     ...f.tags.add.map((t) => `+ tag ${t}`),

@@ -5,7 +5,7 @@
  * and a `Plan:` summary. Colour comes only from the Style argument.
  */
 import { PLAIN, type Style } from '../diagnostics/style.js';
-import type { FirewallChangeDoc, PlanDocument, RuleDoc } from './document.js';
+import { compareRuleDocs, type FirewallChangeDoc, type PlanDocument, type RuleDoc } from './document.js';
 import type { FlowChange } from './types.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -39,7 +39,7 @@ function firewallBlock(f: FirewallChangeDoc, style: Style): string[] {
   if (f.droplets.add.length > 0) lines.push(`      ${style.added('+')} droplets = [${f.droplets.add.join(', ')}]`);
   if (f.droplets.remove.length > 0) lines.push(`      ${style.removed('-')} droplets = [${f.droplets.remove.join(', ')}]`);
   const rules = [...f.rules.remove.map((r) => ({ r, sign: '-' as const })), ...f.rules.add.map((r) => ({ r, sign: '+' as const }))].sort(
-    (a, b) => (a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : a.sign === '-' ? -1 : 1),
+    (a, b) => compareRuleDocs(a.r, b.r) || (a.sign === '-' ? -1 : 1),
   );
   for (const { r, sign: s } of rules) {
     const text = ruleLine(s, r, s === '+');

@@ -1,14 +1,20 @@
 // The compiler's commands as a user runs them: output streams, files written, exit codes (0 ok, 1 input
 // errors, 2 usage errors), and never a stack trace for bad input.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../helpers/cli.js';
 
+// Every workspace lives under one temporary folder, removed when the file's tests end.
+const ROOT_DIR = mkdtempSync(join(tmpdir(), 'fwc-cli-'));
+process.on('exit', () => rmSync(ROOT_DIR, { recursive: true, force: true }));
+let count = 0;
+
 function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fwc-cli-'));
+  const dir = join(ROOT_DIR, String(count++));
+  mkdirSync(dir);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);
