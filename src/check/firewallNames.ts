@@ -21,11 +21,27 @@ export function policyPrefix(policy: string): string {
 }
 
 /**
+ * The name of a bridge firewall: a temporary allow-all firewall fwc puts on droplets that go from no
+ * firewall to several (or back) during an apply, so that no moment cuts what both versions allow.
+ * NOTE: tag and policy names cannot hold `.`, so this name can never be a tag firewall's.
+ */
+export function bridgeName(policy: string, n = 1): string {
+  return `${MANAGED_PREFIX}${slug(policy)}.bridge${n > 1 ? `-${n}` : ''}`;
+}
+
+export function isBridgeName(policy: string, name: string): boolean {
+  const base = bridgeName(policy).toLowerCase();
+  const lower = name.toLowerCase();
+  return lower === base || (lower.startsWith(`${base}-`) && /^[1-9][0-9]*$/.test(lower.slice(base.length + 1)));
+}
+
+/**
  * Whether a live firewall belongs to `policy`: its name must be exactly the name fwc would give the
  * firewall of its (single) tag, or a shard of it. A name alone is not enough: `fwc-shop-eu-web` could be
  * policy `shop`'s firewall for tag `eu-web` or policy `shop-eu`'s for tag `web`; the tag decides.
  */
 export function ownsFirewall(policy: string, name: string, tags: readonly string[]): boolean {
+  if (isBridgeName(policy, name)) return true;
   if (!name.startsWith(policyPrefix(policy)) || tags.length !== 1) return false;
   const base = firewallName(policy, tags[0]!);
   if (name.toLowerCase() === base.toLowerCase()) return true;

@@ -67,7 +67,8 @@ export function dropletClasses(account: Account, firewalls: readonly Firewall[])
           kind: 'droplet',
           tags: c.tags,
           addresses: first.addresses,
-          ...(c.byId ? { dropletId: first.id } : {}),
+          // The class's first droplet stands for it; no rule names it unless the class is that droplet.
+          dropletId: first.id,
           dropletName: first.name,
         },
         dropletIds: c.droplets.map((d) => d.id),

@@ -176,7 +176,8 @@ interface RawFlow {
   readonly services: string;
 }
 
-const tagOf = (h: Host): string | undefined => (h.kind === 'droplet' && h.tags.length === 1 && h.dropletId === undefined ? h.tags[0] : undefined);
+// A droplet host that stands for one tag (not a single droplet named by id, whose class key holds `#`).
+const tagOf = (h: Host): string | undefined => (h.kind === 'droplet' && h.tags.length === 1 && !h.key.includes('#') ? h.tags[0] : undefined);
 
 /** `anyone (IPv4)` and `anyone (IPv6)` together read as `anyone`. */
 function labels(hosts: readonly Host[]): string[] {

@@ -1,0 +1,287 @@
+/**
+ * The order of an apply, and its proof. Every intermediate state of the account must allow every flow
+ * that both the old and the new state allow, and nothing that neither allows (ARCHITECTURE.md, "Apply
+ * without a gap"). The order that holds for fwc's firewalls:
+ *
+ *   1. create missing tags (nothing may refer to a tag that does not exist);
+ *   2. put a bridge (an allow-all firewall) on droplets that go from no firewall to several or back,
+ *      since several firewalls are created or deleted one request at a time;
+ *   3. add new deny rules to existing firewalls;
+ *   4. create new firewalls, add new allow rules, tags and droplets; replace firewalls whose old and new
+ *      rules together would pass DigitalOcean's 50-rule limit (one PUT: old to new at once);
+ *   5. replace database trusted sources (one PUT each);
+ *   6. remove old allow rules, tags and droplets;
+ *   7. remove old deny rules;
+ *   8. delete firewalls no longer wanted, then the bridges.
+ *
+ * Every step is simulated and checked with analysis/ on the flows it can change before anything is sent;
+ * a step that would open or cut a flow is reported and nothing is applied.
+ */
+import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
+import { covers, intersect, union } from '../analysis/serviceSet.js';
+import { bridgeName } from '../check/firewallNames.js';
+import { openEgressRules, MAX_RULES_PER_FIREWALL } from '../compile/compile.js';
+import { ANY_IPV4, ANY_IPV6 } from '../compile/addresses.js';
+import { ALL_PORTS, groupRules, ruleKey } from '../compile/rules.js';
+import type { Firewall, Rule } from '../compile/types.js';
+import type { DropletClass } from './hosts.js';
+import type { Account, Plan } from './types.js';
+
+export type Step =
+  | { readonly kind: 'create-tag'; readonly tag: string }
+  | { readonly kind: 'create-firewall'; readonly firewall: Firewall; readonly bridge: boolean }
+  | { readonly kind: 'replace-firewall'; readonly id: string; readonly firewall: Firewall }
+  | { readonly kind: 'add-rules' | 'remove-rules'; readonly id: string; readonly name: string; readonly rules: readonly Rule[] }
+  | { readonly kind: 'add-tags' | 'remove-tags'; readonly id: string; readonly name: string; readonly tags: readonly string[] }
+  | { readonly kind: 'add-droplets' | 'remove-droplets'; readonly id: string; readonly name: string; readonly dropletIds: readonly number[] }
+  | { readonly kind: 'replace-database'; readonly id: string; readonly name: string; readonly rules: readonly { type: string; value: string; uuid?: string }[] }
+  | { readonly kind: 'delete-firewall'; readonly id: string | null; readonly name: string; readonly bridge: boolean };
+
+export interface OrderedSteps {
+  readonly steps: readonly Step[];
+  /** Empty when every intermediate state was proven safe; otherwise why the plan cannot be applied. */
+  readonly problems: readonly string[];
+}
+
+/** A short description of a step, for progress lines. */
+export function describeStep(step: Step): string {
+  switch (step.kind) {
+    case 'create-tag':
+      return `create tag ${step.tag}`;
+    case 'create-firewall':
+      return `create ${step.bridge ? 'bridge ' : ''}firewall ${step.firewall.name} (${groupRules(step.firewall.rules).length} rules)`;
+    case 'replace-firewall':
+      return `replace firewall ${step.firewall.name} (${groupRules(step.firewall.rules).length} rules)`;
+    case 'add-rules':
+    case 'remove-rules': {
+      const deny = step.rules.every((r) => r.action === 'deny');
+      return `${step.kind === 'add-rules' ? 'add' : 'remove'} ${step.rules.length} ${deny ? 'deny' : 'allow'} rule${step.rules.length === 1 ? '' : 's'} ${step.kind === 'add-rules' ? 'to' : 'from'} ${step.name}`;
+    }
+    case 'add-tags':
+    case 'remove-tags':
+      return `${step.kind === 'add-tags' ? 'add' : 'remove'} tags ${step.tags.join(', ')} ${step.kind === 'add-tags' ? 'to' : 'from'} ${step.name}`;
+    case 'add-droplets':
+    case 'remove-droplets':
+      return `${step.kind === 'add-droplets' ? 'add' : 'remove'} droplets ${step.dropletIds.join(', ')} ${step.kind === 'add-droplets' ? 'to' : 'from'} ${step.name}`;
+    case 'replace-database':
+      return `replace the trusted sources of database ${step.name} (${step.rules.length})`;
+    case 'delete-firewall':
+      return `delete ${step.bridge ? 'bridge ' : ''}firewall ${step.name}`;
+  }
+}
+
+function bridgeRules(): Rule[] {
+  const inbound: Rule[] = [];
+  for (const protocol of ['tcp', 'udp', 'icmp'] as const) {
+    for (const cidr of [ANY_IPV4, ANY_IPV6]) inbound.push({ direction: 'inbound', protocol, ports: ALL_PORTS, peer: { kind: 'address', cidr }, action: 'allow', origins: [] });
+  }
+  return [...inbound, ...openEgressRules([])];
+}
+
+/** The firewalls after one step (steps on databases leave firewalls as they are). */
+function applyStep(state: Map<string, Firewall>, step: Step): void {
+  const key = (name: string) => name.toLowerCase();
+  const edit = (name: string, f: (fw: Firewall) => Firewall) => {
+    const fw = state.get(key(name));
+    if (fw) state.set(key(name), f(fw));
+  };
+  switch (step.kind) {
+    case 'create-firewall':
+      state.set(key(step.firewall.name), step.firewall);
+      break;
+    case 'replace-firewall':
+      state.set(key(step.firewall.name), step.firewall);
+      break;
+    case 'add-rules':
+      edit(step.name, (fw) => ({ ...fw, rules: [...fw.rules, ...step.rules] }));
+      break;
+    case 'remove-rules': {
+      const gone = new Set(step.rules.map(ruleKey));
+      edit(step.name, (fw) => ({ ...fw, rules: fw.rules.filter((r) => !gone.has(ruleKey(r))) }));
+      break;
+    }
+    case 'add-tags':
+      edit(step.name, (fw) => ({ ...fw, tags: [...fw.tags, ...step.tags] }));
+      break;
+    case 'remove-tags': {
+      const gone = new Set(step.tags.map((t) => t.toLowerCase()));
+      edit(step.name, (fw) => ({ ...fw, tags: fw.tags.filter((t) => !gone.has(t.toLowerCase())) }));
+      break;
+    }
+    case 'add-droplets':
+      edit(step.name, (fw) => ({ ...fw, dropletIds: [...fw.dropletIds, ...step.dropletIds] }));
+      break;
+    case 'remove-droplets':
+      edit(step.name, (fw) => ({ ...fw, dropletIds: fw.dropletIds.filter((id) => !step.dropletIds.includes(id)) }));
+      break;
+    case 'delete-firewall':
+      state.delete(key(step.name));
+      break;
+    case 'create-tag':
+    case 'replace-database':
+      break;
+  }
+}
+
+/** The firewalls a step touches, by name, so that only the flows it can change are re-checked. */
+function touched(step: Step): string | null {
+  switch (step.kind) {
+    case 'create-firewall':
+    case 'replace-firewall':
+      return step.firewall.name;
+    case 'create-tag':
+    case 'replace-database':
+      return null;
+    default:
+      return step.name;
+  }
+}
+
+export interface OrderInput {
+  readonly plan: Plan;
+  readonly account: Account;
+  /** The hosts flows are checked between (the plan's droplet classes and outside hosts). */
+  readonly hosts: readonly Host[];
+  /** The account's droplets grouped as the hosts group them. */
+  readonly classes: readonly DropletClass[];
+  /** The policy that owns bridge firewalls. */
+  readonly policy: string;
+  /** Database access before and after (trusted sources). */
+  readonly databases: { readonly before: readonly DatabaseAccess[]; readonly after: readonly DatabaseAccess[] };
+}
+
+export function orderSteps({ plan, account, hosts, classes, policy, databases }: OrderInput): OrderedSteps {
+  const live = new Map(account.firewalls.map((f) => [f.name.toLowerCase(), { ...f.firewall, name: f.name, tags: [...f.tags], dropletIds: [...f.dropletIds] }]));
+  const oldFirewalls = [...live.values()];
+  const unmanagedNames = new Set(plan.unmanaged.map((n) => n.toLowerCase()));
+  const newFirewalls = [...plan.desired, ...oldFirewalls.filter((f) => unmanagedNames.has(f.name.toLowerCase()))];
+  const oldNet = new Network(oldFirewalls, databases.before);
+  const newNet = new Network(newFirewalls, databases.after);
+
+  // Bridges: droplets that go from no firewall to several, or from several to none. A tag whose droplets
+  // are all at risk is bridged by tag (5 per bridge); otherwise the droplets themselves (10 per bridge),
+  // so that no droplet that has a firewall now is opened. NOTE: limits from DO-API-FACTS.md 3.
+  const atRisk = new Set<number>();
+  for (const c of classes) {
+    const before = oldNet.firewallsOf(c.host).length;
+    const after = newNet.firewallsOf(c.host).length;
+    if ((before === 0 && after >= 2) || (before >= 2 && after === 0)) for (const id of c.dropletIds) atRisk.add(id);
+  }
+  const bridgeTags: string[] = [];
+  const bridgeIds = new Set<number>();
+  for (const tag of [...new Set(classes.filter((c) => c.dropletIds.some((id) => atRisk.has(id))).flatMap((c) => c.tags))].sort()) {
+    const carriers = account.droplets.filter((d) => d.tags.some((t) => t.toLowerCase() === tag.toLowerCase()));
+    if (carriers.every((d) => atRisk.has(d.id))) bridgeTags.push(tag);
+  }
+  const droplets = new Map(account.droplets.map((d) => [d.id, d]));
+  const bridgedTags = new Set(bridgeTags.map((t) => t.toLowerCase()));
+  const byTag = (id: number) => droplets.get(id)?.tags.some((t) => bridgedTags.has(t.toLowerCase()));
+  for (const id of atRisk) if (!byTag(id)) bridgeIds.add(id);
+  const bridges: Firewall[] = [];
+  for (let i = 0; i < bridgeTags.length; i += 5) bridges.push({ name: bridgeName(policy, bridges.length + 1), tags: bridgeTags.slice(i, i + 5), dropletIds: [], rules: bridgeRules() });
+  const ids = [...bridgeIds].sort((a, b) => a - b);
+  for (let i = 0; i < ids.length; i += 10) bridges.push({ name: bridgeName(policy, bridges.length + 1), tags: [], dropletIds: ids.slice(i, i + 10), rules: bridgeRules() });
+
+  const steps: Step[] = plan.tagsToCreate.map((tag) => ({ kind: 'create-tag', tag }) as const);
+  steps.push(...bridges.map((firewall) => ({ kind: 'create-firewall', firewall, bridge: true }) as const));
+  const adds: Step[] = [];
+  const removes: Step[] = [];
+  const denyAdds: Step[] = [];
+  const denyRemoves: Step[] = [];
+  const deletes: Step[] = [];
+  for (const change of plan.firewalls) {
+    switch (change.action) {
+      case 'create':
+        adds.push({ kind: 'create-firewall', firewall: change.desired, bridge: false });
+        break;
+      case 'delete':
+        deletes.push({ kind: 'delete-firewall', id: change.id, name: change.name, bridge: false });
+        break;
+      case 'update': {
+        const { id, name } = change;
+        const during = groupRules([...change.live.firewall.rules, ...change.addRules]).length;
+        if (during > MAX_RULES_PER_FIREWALL) {
+          // NOTE: old and new rules together would pass DigitalOcean's limit of 50 rules per firewall
+          // (DO-API-FACTS.md 3): replace the firewall in one request instead.
+          adds.push({ kind: 'replace-firewall', id, firewall: change.desired });
+          break;
+        }
+        const allowAdds = change.addRules.filter((r) => r.action === 'allow');
+        const denyAdd = change.addRules.filter((r) => r.action === 'deny');
+        const allowRemoves = change.removeRules.filter((r) => r.action === 'allow');
+        const denyRemove = change.removeRules.filter((r) => r.action === 'deny');
+        if (denyAdd.length > 0) denyAdds.push({ kind: 'add-rules', id, name, rules: denyAdd });
+        if (allowAdds.length > 0) adds.push({ kind: 'add-rules', id, name, rules: allowAdds });
+        if (change.addTags.length > 0) adds.push({ kind: 'add-tags', id, name, tags: change.addTags });
+        if (change.addDroplets.length > 0) adds.push({ kind: 'add-droplets', id, name, dropletIds: change.addDroplets });
+        if (allowRemoves.length > 0) removes.push({ kind: 'remove-rules', id, name, rules: allowRemoves });
+        if (change.removeTags.length > 0) removes.push({ kind: 'remove-tags', id, name, tags: change.removeTags });
+        if (change.removeDroplets.length > 0) removes.push({ kind: 'remove-droplets', id, name, dropletIds: change.removeDroplets });
+        if (denyRemove.length > 0) denyRemoves.push({ kind: 'remove-rules', id, name, rules: denyRemove });
+        break;
+      }
+    }
+  }
+  steps.push(...denyAdds, ...adds);
+  for (const db of plan.databases) {
+    const keep = new Map(db.live.map((s) => [`${s.type}:${s.value}`, s.uuid]));
+    steps.push({
+      kind: 'replace-database',
+      id: db.id,
+      name: db.name,
+      rules: db.desired.map((s) => {
+        const value = s.type === 'unresolved' ? `${s.resource}:${s.name}` : s.value;
+        const type = s.type === 'unresolved' ? (s.resource === 'droplet' ? 'droplet' : 'k8s') : s.type;
+        const uuid = keep.get(`${type}:${value}`);
+        return uuid ? { type, value, uuid } : { type, value };
+      }),
+    });
+  }
+  steps.push(...removes, ...denyRemoves, ...deletes);
+  steps.push(...bridges.map((b) => ({ kind: 'delete-firewall', id: null, name: b.name, bridge: true }) as const));
+
+  return { steps, problems: verify(steps, live, oldNet, newNet, hosts, databases) };
+}
+
+/** Simulates the steps and checks every state on the flows each step can change. */
+function verify(
+  steps: readonly Step[],
+  live: Map<string, Firewall>,
+  oldNet: Network,
+  newNet: Network,
+  hosts: readonly Host[],
+  databases: OrderInput['databases'],
+): string[] {
+  const problems: string[] = [];
+  const state = new Map(live);
+  let access = databases.before;
+  for (const step of steps) {
+    const name = touched(step);
+    const before = name ? state.get(name.toLowerCase()) : undefined;
+    applyStep(state, step);
+    if (step.kind === 'replace-database') access = access.map((d) => (d.name === step.name ? databases.after.find((a) => a.name === d.name) ?? d : d));
+    const after = name ? state.get(name.toLowerCase()) : undefined;
+    const net = new Network([...state.values()], access);
+    // The hosts whose flows this step can change: those the touched firewall applies to, before or after.
+    const applies = (fw: Firewall | undefined, h: Host) =>
+      fw !== undefined && h.kind === 'droplet' && (fw.tags.some((t) => h.tags.some((x) => x.toLowerCase() === t.toLowerCase())) || (h.dropletId !== undefined && fw.dropletIds.includes(h.dropletId)));
+    const affected = step.kind === 'replace-database' ? hosts.filter((h) => h.kind === 'database' && h.databaseName === step.name) : hosts.filter((h) => applies(before, h) || applies(after, h));
+    for (const a of affected) {
+      for (const other of hosts) {
+        for (const [src, dst] of [[a, other], [other, a]] as const) {
+          if (src.kind === 'database') continue;
+          const now = net.allowed(src, dst);
+          const old = oldNet.allowed(src, dst);
+          const neu = newNet.allowed(src, dst);
+          if (!covers(now, intersect(old, neu))) {
+            problems.push(`step "${describeStep(step)}" would cut ${src.label} → ${dst.label}, which both the old and the new state allow`);
+          } else if (!covers(union(old, neu), now)) {
+            problems.push(`step "${describeStep(step)}" would let ${src.label} reach ${dst.label} beyond what either state allows`);
+          }
+        }
+      }
+    }
+    if (problems.length > 0) break;
+  }
+  return problems;
+}
