@@ -243,8 +243,8 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
   return { steps, problems: verify(steps, live, oldNet, newNet, hosts, databases) };
 }
 
-/** Simulates the steps and checks every state on the flows each step can change. */
-function verify(
+/** Simulates the steps and checks every state on the flows each step can change (exported for tests). */
+export function verify(
   steps: readonly Step[],
   live: Map<string, Firewall>,
   oldNet: Network,
