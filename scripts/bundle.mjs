@@ -7,7 +7,7 @@ const root = new URL('..', import.meta.url).pathname;
 rmSync(`${root}dist`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { fwc: 'src/cli/entry.ts' },
+  entryPoints: { fwc: 'src/cli/entry.ts', parseWorker: 'src/syntax/parseWorker.ts' },
   define: { FWC_VERSION: JSON.stringify(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version) },
   outdir: 'dist',
   bundle: true,

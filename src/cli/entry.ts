@@ -5,6 +5,9 @@
 import { INTERNAL_ERROR_EXIT, main } from './main.js';
 import type { Io } from './io.js';
 
+// The bundled worker that matches half of a large file's statements (src/syntax/parallelMatch.ts).
+(globalThis as { __fwcParseWorker?: URL }).__fwcParseWorker = new URL('./parseWorker.js', import.meta.url);
+
 const controller = new AbortController();
 let stopping = false;
 function stop(signal: NodeJS.Signals): void {

@@ -19,6 +19,7 @@ import type {
   Statement,
   StringLit,
 } from './ast.js';
+import { matchInParallel } from './parallelMatch.js';
 import { splitStatements } from './splitStatements.js';
 
 type Ast =
@@ -214,31 +215,48 @@ function expectedText(raw: string): string {
   return raw.replace(/"([^"]*)"/g, '`$1`');
 }
 
-/** Parses a whole file; a statement that does not parse is reported and left out of the tree. */
+/** The outcome of matching one statement: its tree, or where and what the grammar expected. */
+export type StatementMatch =
+  | { readonly ok: true; readonly statement: Statement }
+  | { readonly ok: false; readonly at: number; readonly expected: string };
+
+/** Matches statements (spans of `text`) one by one. Used on the main thread and by parseWorker.ts. */
+export function matchStatements(text: string, spans: readonly Span[]): StatementMatch[] {
+  return spans.map((span) => {
+    const match = grammar.match(text.slice(span.start, span.end), 'Statement');
+    if (!match.failed()) return { ok: true, statement: semantics(match).toAst(span.start) as Statement };
+    return { ok: false, at: span.start + match.getRightmostFailurePosition(), expected: match.getExpectedText() };
+  });
+}
+
+/**
+ * Parses a whole file; a statement that does not parse is reported and left out of the tree. Large
+ * files are matched on two threads (parallelMatch.ts), since ohm spends about 100 µs on a statement.
+ */
 export function parse(file: SourceFile): { value: PolicyFile; diagnostics: Diagnostic[] } {
   const { chunks, comments } = splitStatements(file.text);
+  const spans = chunks.map((c) => c.span);
+  const results = matchInParallel(file.text, spans) ?? matchStatements(file.text, spans);
   const statements: Statement[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const chunk of chunks) {
-    const text = file.text.slice(chunk.span.start, chunk.span.end);
-    const match = grammar.match(text, 'Statement');
-    if (!match.failed()) {
-      statements.push(semantics(match).toAst(chunk.span.start) as Statement);
-      continue;
+  results.forEach((result, i) => {
+    if (result.ok) {
+      statements.push(result.statement);
+      return;
     }
-    const at = chunk.span.start + match.getRightmostFailurePosition();
-    const expected = expectedText(match.getExpectedText());
-    const found = foundText(file.text, at, chunk.span.end);
+    const chunk = spans[i]!;
+    const expected = expectedText(result.expected);
+    const found = foundText(file.text, result.at, chunk.end);
     diagnostics.push(
       diagnostic('syntaxError', {
         message: found ? `expected ${expected}, found ${found}` : `expected ${expected}`,
         file,
-        span: { start: at, end: found ? at + tokenLength(file.text, at, chunk.span.end) : at },
+        span: { start: result.at, end: found ? result.at + tokenLength(file.text, result.at, chunk.end) : result.at },
         label: `expected ${expected}`,
-        help: [statementHint(text)],
+        help: [statementHint(file.text.slice(chunk.start, chunk.end))],
       }),
     );
-  }
+  });
   return { value: { kind: 'File', source: file, statements, comments }, diagnostics };
 }
 
