@@ -80,50 +80,50 @@ export interface PlanInput {
   readonly hosts?: readonly Host[];
 }
 
-/** Computes the plan; diagnostics are errors that make the plan impossible (FW703). */
-export function computePlan({ built, desired, account, kind = 'plan', hosts: givenHosts }: PlanInput): { value: Plan; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const policies = built.map((b) => b.policy);
-  const isManaged = (fw: LiveFirewall) => policies.some((p) => ownsFirewall(p.name, fw.name, fw.tags));
+/** The rule-level changes alone, from the desired state, the account and the owning policies' names. */
+export interface Changes {
+  readonly firewalls: FirewallChange[];
+  readonly tagsToCreate: string[];
+  readonly databases: DatabaseChange[];
+  readonly unchangedManaged: number;
+  readonly managed: readonly LiveFirewall[];
+  readonly unmanaged: readonly LiveFirewall[];
+  /** Desired firewalls whose name an unmanaged firewall already has (nothing is planned for them). */
+  readonly squatters: readonly { readonly desired: Firewall; readonly live: LiveFirewall }[];
+}
+
+export function planChanges(desired: ResolvedDesired, account: Account, policyNames: readonly string[]): Changes {
+  const isManaged = (fw: LiveFirewall) => policyNames.some((p) => ownsFirewall(p, fw.name, fw.tags));
   const managed = account.firewalls.filter(isManaged);
   const unmanaged = account.firewalls.filter((fw) => !isManaged(fw));
   const managedByName = new Map(managed.map((fw) => [lower(fw.name), fw]));
 
-  const changes: FirewallChange[] = [];
+  const firewalls: FirewallChange[] = [];
+  const squatters: Changes['squatters'][number][] = [];
   let unchangedManaged = 0;
   for (const fw of desired.firewalls) {
     const live = managedByName.get(lower(fw.name));
     if (live) {
       const change = diffFirewall(fw, live);
-      if (change) changes.push(change);
+      if (change) firewalls.push(change);
       else unchangedManaged++;
       continue;
     }
     const squatter = unmanaged.find((u) => lower(u.name) === lower(fw.name));
-    if (squatter) {
-      const policy = built.find((b) => b.compiled.firewalls.some((f) => lower(f.name) === lower(fw.name)));
-      const tag = policy?.policy.tags.find((t) => lower(t.name) === lower(fw.tags[0] ?? ''));
-      diagnostics.push(
-        diagnostic('firewallNameTaken', {
-          message: `firewall \`${fw.name}\` exists (${squatter.id}) but applies to ${squatter.tags.length > 0 ? `tags ${squatter.tags.join(', ')}` : 'no tag'}${squatter.dropletIds.length > 0 ? ` and droplets ${squatter.dropletIds.join(', ')}` : ''}, so fwc does not own it`,
-          ...(policy && tag ? { file: policy.policy.file, span: tag.span, label: 'this tag\'s firewall' } : {}),
-          help: ['rename or delete that firewall in DigitalOcean, or rename this tag'],
-        }),
-      );
-      continue;
-    }
-    changes.push({ action: 'create', name: fw.name, desired: fw });
+    if (squatter) squatters.push({ desired: fw, live: squatter });
+    else firewalls.push({ action: 'create', name: fw.name, desired: fw });
   }
   const desiredNames = new Set(desired.firewalls.map((f) => lower(f.name)));
-  for (const live of managed) if (!desiredNames.has(lower(live.name))) changes.push({ action: 'delete', id: live.id, name: live.name, live });
-  changes.sort((a, b) => (lower(a.name) < lower(b.name) ? -1 : lower(a.name) > lower(b.name) ? 1 : 0));
+  for (const live of managed) if (!desiredNames.has(lower(live.name))) firewalls.push({ action: 'delete', id: live.id, name: live.name, live });
+  firewalls.sort((a, b) => (lower(a.name) < lower(b.name) ? -1 : lower(a.name) > lower(b.name) ? 1 : 0));
 
   const existing = new Set(account.tags.map(lower));
   const tagsToCreate = referencedTags(desired).filter((t) => !existing.has(lower(t)));
 
   const databases: DatabaseChange[] = [];
   for (const db of desired.databases) {
-    const live = account.databases.find((d) => d.id === db.id)!;
+    const live = account.databases.find((d) => d.id === db.id);
+    if (!live) continue;
     const want = new Map(db.sources.map((s) => [trustKey(s.type, (s as { value: string }).value), s]));
     const have = new Map(live.trustedSources.map((s) => [trustKey(s.type, s.value), s]));
     const add = [...want].filter(([k]) => !have.has(k)).map(([, s]) => s);
@@ -131,16 +131,44 @@ export function computePlan({ built, desired, account, kind = 'plan', hosts: giv
     if (add.length + remove.length === 0) continue;
     databases.push({ action: 'replace', id: db.id, name: db.name, desired: db.sources, live: live.trustedSources, add, remove, unchanged: want.size - add.length });
   }
+  return { firewalls, tagsToCreate, databases, unchangedManaged, managed, unmanaged, squatters };
+}
+
+/** Database access (trusted sources) before and after the desired state is applied. */
+export function databaseAccess(account: Account, desired: ResolvedDesired): { before: DatabaseAccess[]; after: DatabaseAccess[] } {
+  return {
+    before: account.databases.map((d) => ({ name: d.name, sources: d.trustedSources.map(toTrusted) })),
+    after: account.databases.map((d) => {
+      const want = desired.databases.find((x) => x.id === d.id);
+      return { name: d.name, sources: want ? want.sources : d.trustedSources.map(toTrusted) };
+    }),
+  };
+}
+
+/** Computes the plan; diagnostics are errors that make the plan impossible (FW703). */
+export function computePlan({ built, desired, account, kind = 'plan', hosts: givenHosts }: PlanInput): { value: Plan; diagnostics: Diagnostic[] } {
+  const policies = built.map((b) => b.policy);
+  const { firewalls: changes, tagsToCreate, databases, unchangedManaged, unmanaged, managed, squatters } = planChanges(
+    desired,
+    account,
+    policies.map((p) => p.name),
+  );
+  const isManaged = (fw: LiveFirewall) => managed.includes(fw);
+  const diagnostics = squatters.map(({ desired: fw, live: squatter }) => {
+    const policy = built.find((b) => b.compiled.firewalls.some((f) => lower(f.name) === lower(fw.name)));
+    const tag = policy?.policy.tags.find((t) => lower(t.name) === lower(fw.tags[0] ?? ''));
+    return diagnostic('firewallNameTaken', {
+      message: `firewall \`${fw.name}\` exists (${squatter.id}) but applies to ${squatter.tags.length > 0 ? `tags ${squatter.tags.join(', ')}` : 'no tag'}${squatter.dropletIds.length > 0 ? ` and droplets ${squatter.dropletIds.join(', ')}` : ''}, so fwc does not own it`,
+      ...(policy && tag ? { file: policy.policy.file, span: tag.span, label: "this tag's firewall" } : {}),
+      help: ['rename or delete that firewall in DigitalOcean, or rename this tag'],
+    });
+  });
 
   // Reachability, before and after, over the account's droplets and everything the policies name.
-  const liveAccess: DatabaseAccess[] = account.databases.map((d) => ({ name: d.name, sources: d.trustedSources.map(toTrusted) }));
-  const newAccess: DatabaseAccess[] = account.databases.map((d) => {
-    const want = desired.databases.find((x) => x.id === d.id);
-    return { name: d.name, sources: want ? want.sources : d.trustedSources.map(toTrusted) };
-  });
-  const oldNet = new Network(account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds })), liveAccess);
+  const access = databaseAccess(account, desired);
+  const oldNet = new Network(account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds })), access.before);
   const newFirewalls = [...desired.firewalls, ...unmanaged.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }))];
-  const newNet = new Network(newFirewalls, newAccess);
+  const newNet = new Network(newFirewalls, access.after);
   const allFirewalls = [...oldNet.firewalls, ...desired.firewalls];
   const hosts = givenHosts ?? accountHosts(account, allFirewalls, policies, desired.databases.map((d) => d.name));
   const reachability = reachabilityChanges(oldNet, newNet, hosts);
