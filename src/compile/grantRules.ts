@@ -24,8 +24,17 @@ export interface GrantEffects {
   readonly trust: readonly { readonly database: string; readonly source: TrustedSource }[];
 }
 
+// One peer object per endpoint, shared by every rule made from it (their keys are then computed once).
+const peerCache = new WeakMap<ResolvedEndpoint, Peer[]>();
+
 /** The peers an endpoint stands for in a DigitalOcean rule. */
 export function peersOf(e: ResolvedEndpoint): Peer[] {
+  let peers = peerCache.get(e);
+  if (!peers) peerCache.set(e, (peers = computePeers(e)));
+  return peers;
+}
+
+function computePeers(e: ResolvedEndpoint): Peer[] {
   switch (e.kind) {
     case 'tag':
       return [{ kind: 'tag', name: e.tag }];

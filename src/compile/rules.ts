@@ -29,8 +29,17 @@ export function portsText(ports: Ports): string {
   return ports.from === ports.to ? String(ports.from) : `${ports.from}-${ports.to}`;
 }
 
+// Keys are asked for once per rule, and rules share their peer objects: remember each peer's key.
+const peerKeys = new WeakMap<Peer, string>();
+
 /** A peer's identity. Tags compare case-insensitively, as DigitalOcean treats them. */
 export function peerKey(peer: Peer): string {
+  let key = peerKeys.get(peer);
+  if (key === undefined) peerKeys.set(peer, (key = computePeerKey(peer)));
+  return key;
+}
+
+function computePeerKey(peer: Peer): string {
   switch (peer.kind) {
     case 'tag':
       return `tag:${peer.name.toLowerCase()}`;
@@ -167,29 +176,36 @@ export function canonicalRules(rules: readonly Rule[]): Rule[] {
     peer: Peer;
     intervals: Interval[];
   }
-  const cells = new Map<string, Cell>();
+  // Cells by peer, then by shape (direction × protocol × action as a small number): no string is built
+  // per rule, which matters with a million rules.
+  const byPeer = new Map<string, (Cell | undefined)[]>();
+  const cells: Cell[] = [];
   for (const r of rules) {
-    const key = `${r.direction} ${r.protocol} ${r.action} ${peerKey(r.peer)}`;
-    let cell = cells.get(key);
+    const pk = peerKey(r.peer);
+    let shapes = byPeer.get(pk);
+    if (!shapes) byPeer.set(pk, (shapes = []));
+    const shape = (r.direction === 'inbound' ? 0 : 6) + (r.protocol === 'tcp' ? 0 : r.protocol === 'udp' ? 2 : 4) + (r.action === 'allow' ? 0 : 1);
+    let cell = shapes[shape];
     if (!cell) {
       cell = { direction: r.direction, protocol: r.protocol, action: r.action, peer: r.peer, intervals: [] };
-      cells.set(key, cell);
+      shapes[shape] = cell;
+      cells.push(cell);
     }
     const from = r.protocol === 'icmp' ? 1 : portsFrom(r.ports);
     const to = r.protocol === 'icmp' ? 65535 : portsTo(r.ports);
     cell.intervals.push({ from, to, origins: [[...r.origins]] });
   }
-  for (const cell of cells.values()) cell.intervals = mergeIntervals(cell.intervals);
+  for (const cell of cells) cell.intervals = mergeIntervals(cell.intervals);
 
   // Addresses covered by a wider address with the same shape. Group address cells by shape, then look
   // each one's containing blocks up by prefix length (O(cells × distinct prefix lengths)).
   const byShape = new Map<string, Map<string, Cell>>();
-  for (const [key, cell] of cells) {
+  for (const cell of cells) {
     if (cell.peer.kind !== 'address') continue;
     const shape = `${cell.direction} ${cell.protocol} ${cell.action} ${cell.peer.cidr.family}`;
     let m = byShape.get(shape);
     if (!m) byShape.set(shape, (m = new Map()));
-    m.set(key, cell);
+    m.set(peerKey(cell.peer), cell);
   }
   for (const group of byShape.values()) {
     if (group.size < 2) continue;
@@ -218,7 +234,7 @@ export function canonicalRules(rules: readonly Rule[]): Rule[] {
   }
 
   const out: Rule[] = [];
-  for (const cell of cells.values()) {
+  for (const cell of cells) {
     for (const iv of cell.intervals) {
       out.push({
         direction: cell.direction,
