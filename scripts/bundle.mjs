@@ -1,6 +1,11 @@
-// Bundles the CLI into dist/ with esbuild: one small entry chunk plus one chunk per command, loaded on
-// demand, so `fwc validate` loads only what validating needs (startup is measured in bench/startup.mjs).
+// Bundles the CLI into dist/fwc.cjs (and the parse worker into dist/parseWorker.cjs) with esbuild, then
+// runs it once so that bin/fwc.js can save a V8 code cache beside it (dist/fwc.cjs.cache): with the cache,
+// `fwc validate` starts in under twice the time of `node -e 0` (bench/startup.ts measures it).
+//
+// NOTE: CommonJS, not ESM, because only a classic script can be given a code cache on Node 20
+// (vm.Script cachedData); ESM modules have no compile cache before Node 22.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -8,19 +13,22 @@ rmSync(`${root}dist`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: { fwc: 'src/cli/entry.ts', parseWorker: 'src/syntax/parseWorker.ts' },
-  define: { FWC_VERSION: JSON.stringify(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version) },
+  define: {
+    FWC_VERSION: JSON.stringify(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version),
+    'import.meta.url': '__fwcUrl',
+  },
+  banner: { js: "const __fwcUrl = require('node:url').pathToFileURL(__filename).href;" },
   outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
-  sourcemap: 'linked',
   legalComments: 'none',
-  chunkNames: 'chunks/[name]-[hash]',
-  // NOTE: yaml and ajv are CommonJS inside; an ESM bundle needs a real `require` for their Node built-ins.
-  banner: { js: "import { createRequire as __fwcRequire } from 'node:module'; const require = __fwcRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// One run that compiles what validating needs; bin/fwc.js writes the cache when the process exits.
+execFileSync(process.execPath, [`${root}bin/fwc.js`, 'validate', `${root}policies/shop.fw`], { stdio: 'ignore' });

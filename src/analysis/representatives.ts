@@ -32,11 +32,14 @@ export class OutsideAddresses {
   }
 
   next(family: 4 | 6): Cidr {
+    const bits = family === 4 ? 32 : 128;
     for (let r = this.iterators[family].next(); !r.done; r = this.iterators[family].next()) {
-      const cidr = hostCidr(r.value, family);
-      if (this.used.has(cidr.text) || this.blocks.some((b) => cidrContains(b, cidr))) continue;
-      this.used.add(cidr.text);
-      return cidr;
+      // Test the integer first; spell out only the address that is chosen.
+      const probe: Cidr = { family, network: r.value, prefix: bits, text: '' };
+      const key = `${family}/${r.value}`;
+      if (this.used.has(key) || this.blocks.some((b) => cidrContains(b, probe))) continue;
+      this.used.add(key);
+      return hostCidr(r.value, family);
     }
     // The policy names every address there is: any address will do, none can be outside.
     return hostCidr(family === 4 ? 0xc00002fen : (0x20010db8n << 96n) + 0xfen, family);

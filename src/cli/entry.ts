@@ -6,7 +6,7 @@ import { INTERNAL_ERROR_EXIT, main } from './main.js';
 import type { Io } from './io.js';
 
 // The bundled worker that matches half of a large file's statements (src/syntax/parallelMatch.ts).
-(globalThis as { __fwcParseWorker?: URL }).__fwcParseWorker = new URL('./parseWorker.js', import.meta.url);
+(globalThis as { __fwcParseWorker?: URL }).__fwcParseWorker = new URL('./parseWorker.cjs', import.meta.url);
 
 const controller = new AbortController();
 let stopping = false;
@@ -27,7 +27,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 const io: Io = {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // Touching process.stdin opens it; only the commands that read it (apply's confirmation) do.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
