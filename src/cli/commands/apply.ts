@@ -1,0 +1,331 @@
+/**
+ * `fwc apply [PATH… | PLANFILE]`: makes the account match the policies. It plans, shows the plan, asks
+ * (or takes --auto-approve), checks the token's write scopes before changing anything, proves every
+ * intermediate state safe (plan/steps.ts), applies step by step, waits for DigitalOcean to report the
+ * firewalls applied, and ends with a fresh plan that must show no changes.
+ */
+import { createInterface } from 'node:readline';
+import type { CommandSpec, ParsedArgs } from '../args.js';
+import { UsageError, UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import { useColor } from '../io.js';
+import { ANSI, PLAIN } from '../../diagnostics/style.js';
+import { executeSteps, type ApplyProgress } from '../../digitalocean/apply.js';
+import { applyApi } from '../../digitalocean/applyApi.js';
+import { ApiError } from '../../digitalocean/errors.js';
+import { firewallFromApi } from '../../digitalocean/fromApi.js';
+import { readAccount, type ReadAccount } from '../../digitalocean/read.js';
+import { firewallToApi } from '../../digitalocean/toApi.js';
+import type { Firewall, TrustedSource } from '../../compile/types.js';
+import { planDocument, type PlanDocument } from '../../plan/document.js';
+import { accountHosts, dropletClasses } from '../../plan/hosts.js';
+import { databaseAccess, planChanges } from '../../plan/plan.js';
+import { renderText } from '../../plan/renderText.js';
+import type { ResolvedDesired } from '../../plan/resolve.js';
+import { orderSteps, type Step } from '../../plan/steps.js';
+import { hasChanges, type Plan } from '../../plan/types.js';
+import { API_URL_OPTION, api, connect, planPolicies, type Connection } from '../account.js';
+import { readPlanFile } from './show.js';
+import { AS_OF_OPTION, DIAGNOSTICS_OPTION, asOfDate } from '../report.js';
+
+export const STALE_PLAN_EXIT = 3;
+export const INTERRUPTED_EXIT = 130;
+
+export const spec: CommandSpec = {
+  name: 'apply',
+  usage: 'fwc apply [PATH… | PLANFILE] [--auto-approve] [--api-url URL] [--no-wait] [--allow-lockout]',
+  summary: 'Make the account match the policies, with no moment that cuts allowed traffic or opens a hole.',
+  description:
+    'With policy paths it plans first; with a PLANFILE (from `fwc plan --out`) it applies that plan if no\n' +
+    'live firewall changed since. It asks before changing anything unless --auto-approve. Interrupted\n' +
+    'anywhere, running it again finishes the job.',
+  options: {
+    'auto-approve': { type: 'boolean', description: 'apply without asking (needed when stdin is not a terminal)' },
+    'api-url': API_URL_OPTION,
+    'no-wait': { type: 'boolean', description: 'do not wait for DigitalOcean to report the firewalls applied' },
+    'allow-lockout': { type: 'boolean', description: 'apply even if droplets lose every SSH allow or are left with no firewall' },
+    'as-of': AS_OF_OPTION,
+    diagnostics: DIAGNOSTICS_OPTION,
+  },
+  exitCodes:
+    '0  applied (or nothing to do)\n1  errors, a refused plan, or an apply that failed part way (run it again)\n2  usage error\n' +
+    `${STALE_PLAN_EXIT}  the saved plan is stale: a live firewall changed since it was made; nothing was changed\n${INTERRUPTED_EXIT}  interrupted (run it again to finish)`,
+};
+
+interface Target {
+  readonly plan: Plan;
+  readonly desired: ResolvedDesired;
+  readonly account: ReadAccount;
+  readonly policies: readonly string[];
+  readonly namedAddresses: Parameters<typeof accountHosts>[2];
+  readonly doc: PlanDocument;
+}
+
+/** A saved plan applies only to the account it was made against: every firewall must be as it was. */
+function checkFingerprints(doc: PlanDocument, account: ReadAccount): string[] {
+  const problems: string[] = [];
+  const now = new Map(account.firewalls.map((f) => [f.id, f]));
+  for (const seen of doc.live) {
+    const fw = now.get(seen.id);
+    if (!fw) problems.push(`firewall ${seen.name} (${seen.id}) is gone`);
+    else if (fw.fingerprint !== seen.fingerprint) problems.push(`firewall ${seen.name} (${seen.id}) changed`);
+  }
+  const known = new Set(doc.live.map((l) => l.id));
+  for (const fw of account.firewalls) if (!known.has(fw.id)) problems.push(`firewall ${fw.name} (${fw.id}) is new`);
+  return problems;
+}
+
+function desiredFromDocument(doc: PlanDocument, account: ReadAccount): ResolvedDesired {
+  const firewalls: Firewall[] = doc.desired.firewalls.map((body) => firewallFromApi(body).firewall);
+  const databases = doc.databases.map((d) => ({
+    id: d.id,
+    name: d.name,
+    sources: d.rules.map((r) => ({ type: r.type, value: r.value }) as TrustedSource),
+    origins: [],
+  }));
+  void account;
+  return { firewalls, databases };
+}
+
+async function targetFromPlanFile(io: Io, connection: Connection, path: string): Promise<Target | number> {
+  const doc = readPlanFile(path, io.cwd);
+  if (doc.kind !== 'plan') throw new UserError(`${path} is a diff, not a plan of an account`, 1, 'make a plan with `fwc plan --out PLANFILE`');
+  if (doc.apiUrl && doc.apiUrl !== connection.apiUrl) {
+    throw new UserError(`${path} was made against ${doc.apiUrl}, not ${connection.apiUrl}`, 1, 'apply it with --api-url set as when it was made');
+  }
+  const account = await api(() => readAccount(connection.client));
+  const stale = checkFingerprints(doc, account);
+  if (stale.length > 0) {
+    io.stderr.write(
+      `error: the plan in ${path} is stale; nothing was changed\n${stale.map((s) => `  - ${s}\n`).join('')}` +
+        '  = help: make a new plan with `fwc plan --out PLANFILE` and review it\n',
+    );
+    return STALE_PLAN_EXIT;
+  }
+  const desired = desiredFromDocument(doc, account);
+  const policies = doc.policies.map((p) => p.name);
+  const changes = planChanges(desired, account, policies);
+  const plan: Plan = {
+    kind: 'plan',
+    policies: doc.policies,
+    tagsToCreate: changes.tagsToCreate,
+    firewalls: changes.firewalls,
+    databases: changes.databases,
+    unchangedManaged: changes.unchangedManaged,
+    unmanaged: changes.unmanaged.map((f) => f.name).sort(),
+    reachability: doc.reachability,
+    warnings: doc.warnings,
+    desired: desired.firewalls,
+    live: doc.live,
+  };
+  return { plan, desired, account, policies, namedAddresses: [], doc };
+}
+
+function progressFor(io: Io): ApplyProgress {
+  const tty = io.stdout.isTTY === true && io.env.TERM !== 'dumb';
+  let total = 0;
+  return {
+    start(n) {
+      total = n;
+    },
+    step(index, _total, text) {
+      if (tty) {
+        const width = 24;
+        const filled = Math.round((index / total) * width);
+        io.stdout.write(`\r\x1b[2K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${index}/${total} ${text}`);
+        if (index === total) io.stdout.write('\n');
+      } else {
+        io.stdout.write(`[${index}/${total}] ${text}\n`);
+      }
+    },
+    note(text) {
+      io.stdout.write(`${tty ? '\n' : ''}  note: ${text}\n`);
+    },
+  };
+}
+
+async function confirm(io: Io): Promise<boolean> {
+  io.stdout.write('\nDo you want to apply these changes? Only `yes` will be accepted: ');
+  const rl = createInterface({ input: io.stdin, terminal: false });
+  const answer = await new Promise<string>((resolve) => {
+    rl.once('line', resolve);
+    rl.once('close', () => resolve(''));
+  });
+  rl.close();
+  return answer.trim() === 'yes';
+}
+
+/** Probes that need a scope and change nothing: invalid requests answered 4xx, or 403 without the scope. */
+const PROBES: Record<string, { operation: Parameters<Connection['client']['request']>[0]; init: Parameters<Connection['client']['request']>[1] }> = {
+  'tag:create': { operation: 'tags_create', init: { body: { name: '' } } },
+  'firewall:create': { operation: 'firewalls_create', init: { body: {} } },
+  'firewall:update': { operation: 'firewalls_update', init: { params: { firewall_id: '00000000-0000-4000-8000-000000000000' }, body: {} } },
+  'firewall:delete': { operation: 'firewalls_delete', init: { params: { firewall_id: '00000000-0000-4000-8000-000000000000' } } },
+  'database:update': { operation: 'databases_update_firewall_rules', init: { params: { database_cluster_uuid: '00000000-0000-4000-8000-000000000000' }, body: { rules: 'probe' } } },
+};
+
+function scopesNeeded(steps: readonly Step[]): string[] {
+  const needed = new Set<string>();
+  for (const s of steps) {
+    if (s.kind === 'create-tag') needed.add('tag:create');
+    else if (s.kind === 'create-firewall') needed.add('firewall:create');
+    else if (s.kind === 'delete-firewall') needed.add('firewall:delete');
+    else if (s.kind === 'replace-database') needed.add('database:update');
+    else needed.add('firewall:update');
+  }
+  return [...needed].sort();
+}
+
+/** Fails, before anything changes, when the token lacks a scope the steps need. */
+async function checkScopes(connection: Connection, steps: readonly Step[]): Promise<void> {
+  const missing: string[] = [];
+  for (const scope of scopesNeeded(steps)) {
+    const probe = PROBES[scope]!;
+    try {
+      await connection.client.request(probe.operation, probe.init);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 403) missing.push(scope);
+      else if (error instanceof ApiError && (error.status === 401 || error.status >= 500 || error.status === 0)) throw new UserError(error.message);
+    }
+  }
+  if (missing.length > 0) {
+    throw new UserError(
+      `the token lacks the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that this apply needs; nothing was changed`,
+      1,
+      'use a token with write scopes for firewalls (and tags, databases where the plan changes them)',
+    );
+  }
+}
+
+/** Waits until every changed firewall reports `succeeded` with no pending changes. */
+async function waitApplied(io: Io, connection: Connection, ids: readonly string[]): Promise<boolean> {
+  if (ids.length === 0) return true;
+  const deadline = Date.now() + 300_000;
+  let delay = 250;
+  const pending = new Set(ids);
+  io.stdout.write(`waiting for DigitalOcean to apply ${ids.length} firewall${ids.length === 1 ? '' : 's'}…\n`);
+  while (pending.size > 0 && Date.now() < deadline && !io.signal.aborted) {
+    const raws =
+      pending.size > 10
+        ? await connection.client.listAll<{ id: string; status?: string; pending_changes?: unknown[] }>('firewalls_list', 'firewalls')
+        : await Promise.all(
+            [...pending].map(async (id) => {
+              try {
+                return (await connection.client.request<{ firewall: { id: string; status?: string; pending_changes?: unknown[] } }>('firewalls_get', { params: { firewall_id: id } })).body.firewall;
+              } catch (error) {
+                if (error instanceof ApiError && error.status === 404) return { id, status: 'succeeded', pending_changes: [] };
+                throw error;
+              }
+            }),
+          );
+    for (const fw of raws) if (pending.has(fw.id) && fw.status === 'succeeded' && (fw.pending_changes ?? []).length === 0) pending.delete(fw.id);
+    if (pending.size === 0) break;
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(5000, delay * 2);
+  }
+  return pending.size === 0;
+}
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const asOf = asOfDate(args.values['as-of'], spec.name);
+  const connection = connect(io, args.values['api-url']);
+  const style = useColor(io.stdout, io.env) ? ANSI : PLAIN;
+  const first = args.positionals[0];
+  const planFile = args.positionals.length === 1 && first !== undefined && first.endsWith('.json');
+
+  let target: Target;
+  if (planFile) {
+    const got = await targetFromPlanFile(io, connection, first);
+    if (typeof got === 'number') return got;
+    target = got;
+  } else {
+    const planned = await planPolicies(io, connection, args.positionals, asOf, args.values.diagnostics);
+    if (!planned) return 1;
+    target = {
+      plan: planned.plan,
+      desired: planned.desired,
+      account: planned.account,
+      policies: planned.built.map((b) => b.policy.name),
+      namedAddresses: planned.built.map((b) => b.policy),
+      doc: planDocument(planned.plan),
+    };
+  }
+
+  io.stdout.write(renderText(target.doc, style));
+  if (!hasChanges(target.plan)) return 0;
+
+  const lockouts = target.plan.warnings.filter((w) => w.code === 'ssh-lockout' || w.code === 'no-firewall');
+  if (lockouts.length > 0 && args.values['allow-lockout'] !== true) {
+    throw new UserError(
+      `refusing to apply: ${lockouts.map((w) => w.message).join('; ')}`,
+      1,
+      'if this is what you want, run again with --allow-lockout',
+    );
+  }
+  if (args.values['auto-approve'] !== true) {
+    if (io.stdin.isTTY !== true) {
+      throw new UsageError('fwc apply needs a confirmation, and stdin is not a terminal', 'review the plan and run with --auto-approve');
+    }
+    if (!(await confirm(io))) {
+      io.stdout.write('Apply cancelled; nothing was changed.\n');
+      return 1;
+    }
+  }
+
+  const allFirewalls = [...target.account.firewalls.map((f) => f.firewall), ...target.desired.firewalls];
+  const hosts = accountHosts(target.account, allFirewalls, target.namedAddresses, target.desired.databases.map((d) => d.name));
+  const ordered = orderSteps({
+    plan: target.plan,
+    account: target.account,
+    hosts,
+    classes: dropletClasses(target.account, allFirewalls),
+    policy: target.policies[0] ?? 'fwc',
+    databases: databaseAccess(target.account, target.desired),
+  });
+  if (ordered.problems.length > 0) {
+    throw new UserError(`refusing to apply: no safe order was found; ${ordered.problems[0]}`, 1, 'please report this plan; nothing was changed');
+  }
+  await checkScopes(connection, ordered.steps);
+
+  const desiredByName = new Map(target.desired.firewalls.map((f) => [f.name.toLowerCase(), f]));
+  const result = await executeSteps(ordered.steps, applyApi(connection.client), { desired: desiredByName }, progressFor(io), io.signal);
+  if (result.stopped === 'interrupted') {
+    io.stderr.write(`interrupted after ${result.done} of ${result.total} steps; every step done is safe on its own. Run \`fwc apply\` again to finish.\n`);
+    return INTERRUPTED_EXIT;
+  }
+  if (result.stopped === 'failed') {
+    const message = result.error instanceof ApiError ? result.error.message : String(result.error?.message ?? result.error);
+    io.stderr.write(`error: step ${result.done + 1} of ${result.total} failed: ${message}\n  = help: the ${result.done} steps before it are done and safe; run \`fwc apply\` again to finish\n`);
+    return 1;
+  }
+
+  if (args.values['no-wait'] !== true) {
+    const applied = await api(() => waitApplied(io, connection, result.changed));
+    if (!applied) io.stdout.write('note: some firewalls are still being applied by DigitalOcean; they will finish on their own.\n');
+  }
+
+  // Converged? A fresh read must plan no changes; one repair by full replacement if it does not.
+  let after = await api(() => readAccount(connection.client));
+  let again = planChanges(target.desired, after, target.policies);
+  const clean = () => again.firewalls.length + again.tagsToCreate.length + again.databases.length === 0;
+  if (!clean()) {
+    for (const change of again.firewalls) {
+      if (change.action === 'update') await api(() => connection.client.request('firewalls_update', { params: { firewall_id: change.id }, body: firewallToApi(change.desired) }));
+    }
+    after = await api(() => readAccount(connection.client));
+    again = planChanges(target.desired, after, target.policies);
+  }
+  const s = target.doc.summary;
+  io.stdout.write(
+    `\n${style.bold('Apply complete!')} ${s.firewallsToCreate} created, ${s.firewallsToUpdate} updated, ${s.firewallsToDelete} destroyed` +
+      `${s.tagsToCreate > 0 ? `; ${s.tagsToCreate} tag${s.tagsToCreate === 1 ? '' : 's'} created` : ''}` +
+      `${s.databasesToUpdate > 0 ? `; ${s.databasesToUpdate} database${s.databasesToUpdate === 1 ? '' : 's'} updated` : ''}` +
+      ` (${result.total} steps${connection.stats.rateLimited > 0 ? `, ${connection.stats.rateLimited} rate limits waited out` : ''}).\n`,
+  );
+  if (!clean()) {
+    io.stderr.write(`error: a fresh plan still shows changes after the apply (${again.firewalls.map((c) => `${c.action} ${c.name}`).join(', ')})\n  = help: run \`fwc plan\` to see them; please report this\n`);
+    return 1;
+  }
+  io.stdout.write('A fresh plan shows no changes.\n');
+  return 0;
+}

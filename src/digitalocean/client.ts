@@ -1,0 +1,278 @@
+/**
+ * fwc's DigitalOcean API client: bearer auth, every page of a list, retries as the official Go client
+ * makes them, pacing under the per-minute limit, bounded concurrency, and errors in a person's words.
+ *
+ * NOTE (DO-API-FACTS.md 7, godo with go-retryablehttp): up to 4 retries, waits from 1 s doubling to 30 s;
+ * 429 honours `retry-after` (seconds or an HTTP date) or `ratelimit-reset`; every 5xx but 501 and every
+ * connection error is retried. Limits are 250 requests a minute and 5,000 an hour per token (5.3).
+ *
+ * The token lives in a private field and appears in no message, log, error or inspection of the client.
+ */
+import { inspect } from 'node:util';
+import { operationById, type OperationId } from '../api/schema.js';
+import { ApiError } from './errors.js';
+
+export interface ClientEvent {
+  readonly kind: 'retry' | 'rate-limited' | 'paced';
+  readonly operation: string;
+  readonly waitMs: number;
+  readonly attempt?: number;
+  readonly status?: number;
+  readonly reason?: string;
+}
+
+export interface ClientOptions {
+  readonly baseUrl: URL;
+  readonly token: string;
+  readonly userAgent?: string;
+  /** Retries after the first attempt (default 4, as godo). */
+  readonly maxRetries?: number;
+  readonly retryWaitMinMs?: number;
+  readonly retryWaitMaxMs?: number;
+  /** The longest a 429's retry-after is honoured before giving up (default 10 minutes). */
+  readonly maxRateLimitWaitMs?: number;
+  /** Requests per minute the client allows itself (default 240: under DigitalOcean's 250). */
+  readonly requestsPerMinute?: number;
+  /** Requests in flight at once (default 4). */
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly onEvent?: (event: ClientEvent) => void;
+  /** For tests: the clock, the sleep and the randomness of jitter. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
+  readonly fetch?: typeof fetch;
+  readonly signal?: AbortSignal;
+}
+
+export interface RequestInit {
+  readonly params?: Readonly<Record<string, string | number>>;
+  readonly query?: Readonly<Record<string, string | number>>;
+  readonly body?: unknown;
+}
+
+export interface Response<T> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+/** How long a 429 asks to wait: `retry-after` in seconds or as a date, else `ratelimit-reset`. */
+export function rateLimitWait(headers: Headers, now: number): number | null {
+  const after = headers.get('retry-after');
+  if (after !== null) {
+    if (/^\d+$/.test(after.trim())) return Number(after) * 1000;
+    const date = Date.parse(after);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const reset = headers.get('ratelimit-reset');
+  if (reset !== null && /^\d+$/.test(reset.trim())) return Math.max(0, Number(reset) * 1000 - now);
+  return null;
+}
+
+export class DigitalOceanClient {
+  readonly #token: string;
+  readonly baseUrl: URL;
+  private readonly options: Required<Omit<ClientOptions, 'onEvent' | 'signal' | 'token' | 'baseUrl' | 'userAgent'>> & Pick<ClientOptions, 'onEvent' | 'signal'>;
+  private readonly userAgent: string;
+  private readonly started: number[] = [];
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  private hourlyRemaining: number | null = null;
+  private hourlyReset = 0;
+  /** Every request made, for benchmarks and tests: operation and status (or 0 for no response). */
+  readonly history: { operation: string; status: number }[] = [];
+
+  constructor(options: ClientOptions) {
+    this.#token = options.token;
+    this.baseUrl = options.baseUrl;
+    this.userAgent = options.userAgent ?? 'fwc';
+    this.options = {
+      maxRetries: options.maxRetries ?? 4,
+      retryWaitMinMs: options.retryWaitMinMs ?? 1000,
+      retryWaitMaxMs: options.retryWaitMaxMs ?? 30_000,
+      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 600_000,
+      requestsPerMinute: options.requestsPerMinute ?? 240,
+      concurrency: options.concurrency ?? 4,
+      timeoutMs: options.timeoutMs ?? 60_000,
+      now: options.now ?? Date.now,
+      sleep: options.sleep ?? defaultSleep,
+      random: options.random ?? Math.random,
+      fetch: options.fetch ?? fetch,
+      onEvent: options.onEvent,
+      signal: options.signal,
+    };
+  }
+
+  /** Never show the token: not in logs, not in `console.log(client)`, not in JSON. */
+  toJSON(): Record<string, string> {
+    return { baseUrl: this.baseUrl.toString() };
+  }
+
+  [inspect.custom](): string {
+    return `DigitalOceanClient { baseUrl: '${this.baseUrl}' }`;
+  }
+
+  private async slot(): Promise<void> {
+    if (this.inFlight < this.options.concurrency) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight++;
+  }
+
+  private release(): void {
+    this.inFlight--;
+    this.waiting.shift()?.();
+  }
+
+  /** Waits, if needed, so that no more than requestsPerMinute start in any minute. */
+  private async pace(operation: string): Promise<void> {
+    for (;;) {
+      const now = this.options.now();
+      while (this.started.length > 0 && now - this.started[0]! >= 60_000) this.started.shift();
+      let wait = 0;
+      if (this.started.length >= this.options.requestsPerMinute) wait = this.started[0]! + 60_000 - now;
+      // The hourly budget nearly spent: wait for it to come back rather than meet 429s.
+      if (this.hourlyRemaining !== null && this.hourlyRemaining <= 1 && this.hourlyReset > now) wait = Math.max(wait, this.hourlyReset - now);
+      if (wait <= 0) break;
+      this.options.onEvent?.({ kind: 'paced', operation, waitMs: wait });
+      await this.options.sleep(wait, this.options.signal);
+    }
+    this.started.push(this.options.now());
+  }
+
+  private backoff(attempt: number): number {
+    const base = Math.min(this.options.retryWaitMaxMs, this.options.retryWaitMinMs * 2 ** attempt);
+    // Jitter: between half and all of the wait, so that clients retrying together spread out.
+    return Math.round(base / 2 + (this.options.random() * base) / 2);
+  }
+
+  /** One API operation, retried as godo retries; resolves with the body or throws ApiError. */
+  async request<T = unknown>(operationId: OperationId, init: RequestInit = {}): Promise<Response<T>> {
+    const operation = operationById(operationId);
+    let path = operation.path;
+    for (const name of operation.params) path = path.replace(`{${name}}`, encodeURIComponent(String(init.params?.[name] ?? '')));
+    const url = new URL(this.baseUrl.toString().replace(/\/$/, '') + path);
+    for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, String(v));
+    return this.send<T>(operationId, operation.method, url, init.body);
+  }
+
+  /** A request to a path outside the bundled description (GET /v2/droplets/{id}/firewalls). */
+  async requestPath<T = unknown>(label: string, method: string, path: string, query: Record<string, string | number> = {}): Promise<Response<T>> {
+    const url = new URL(this.baseUrl.toString().replace(/\/$/, '') + path);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
+    return this.send<T>(label, method, url, undefined);
+  }
+
+  private async send<T>(operation: string, method: string, url: URL, body: unknown): Promise<Response<T>> {
+    const mutating = method !== 'GET';
+    let lostResponse = false;
+    for (let attempt = 0; ; attempt++) {
+      if (this.options.signal?.aborted) throw this.options.signal.reason;
+      await this.slot();
+      let response: globalThis.Response;
+      try {
+        await this.pace(operation);
+        response = await this.options.fetch(url, {
+          method,
+          headers: {
+            authorization: `Bearer ${this.#token}`,
+            accept: 'application/json',
+            'user-agent': this.userAgent,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+      } catch (error) {
+        this.release();
+        this.history.push({ operation, status: 0 });
+        // A dropped connection on a change: it may or may not have been made.
+        if (mutating) lostResponse = true;
+        const reason = networkReason(error);
+        if (attempt >= this.options.maxRetries) throw ApiError.network(operation, method, url, reason, lostResponse);
+        const wait = this.backoff(attempt);
+        this.options.onEvent?.({ kind: 'retry', operation, waitMs: wait, attempt: attempt + 1, reason });
+        await this.options.sleep(wait, this.options.signal);
+        continue;
+      }
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        this.release();
+        this.history.push({ operation, status: 0 });
+        if (mutating) lostResponse = true;
+        if (attempt >= this.options.maxRetries) throw ApiError.network(operation, method, url, networkReason(error), lostResponse);
+        await this.options.sleep(this.backoff(attempt), this.options.signal);
+        continue;
+      }
+      this.release();
+      this.history.push({ operation, status: response.status });
+      const remaining = response.headers.get('ratelimit-remaining');
+      const reset = response.headers.get('ratelimit-reset');
+      if (remaining !== null && /^\d+$/.test(remaining)) this.hourlyRemaining = Number(remaining);
+      if (reset !== null && /^\d+$/.test(reset)) this.hourlyReset = Number(reset) * 1000;
+      let parsed: unknown = undefined;
+      if (text.trim() !== '') {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
+      }
+      if (response.ok) return { status: response.status, body: parsed as T, headers: response.headers };
+
+      const retryable = response.status === 429 || (response.status >= 500 && response.status !== 501);
+      if (!retryable || attempt >= this.options.maxRetries) {
+        throw ApiError.fromResponse(operation, method, url, response.status, parsed, response.headers, lostResponse);
+      }
+      let wait = this.backoff(attempt);
+      if (response.status === 429 || response.status === 503) {
+        const asked = rateLimitWait(response.headers, this.options.now());
+        if (asked !== null) {
+          if (asked > this.options.maxRateLimitWaitMs) throw ApiError.fromResponse(operation, method, url, response.status, parsed, response.headers, lostResponse);
+          wait = asked + 50;
+        }
+      }
+      this.options.onEvent?.({ kind: response.status === 429 ? 'rate-limited' : 'retry', operation, waitMs: wait, attempt: attempt + 1, status: response.status });
+      await this.options.sleep(wait, this.options.signal);
+    }
+  }
+
+  /**
+   * Every item of a list, reading every page with per_page=200 (the most DigitalOcean serves). It
+   * follows `links.pages.next`, and stops at `meta.total` when the links are missing.
+   */
+  async listAll<T>(operationId: OperationId, key: string, query: Record<string, string | number> = {}): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 1; ; page++) {
+      const { body } = await this.request<Record<string, unknown>>(operationId, { query: { ...query, per_page: 200, page } });
+      const got = (body?.[key] as T[] | undefined) ?? [];
+      items.push(...got);
+      const links = body?.links as { pages?: { next?: string } } | undefined;
+      const total = (body?.meta as { total?: number } | undefined)?.total;
+      const more = links?.pages?.next !== undefined || (total !== undefined && items.length < total && got.length > 0);
+      if (!more || got.length === 0) return items;
+    }
+  }
+}
+
+function networkReason(error: unknown): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError') return 'the request timed out';
+  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+}
