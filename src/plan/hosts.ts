@@ -6,7 +6,7 @@
  */
 import type { Host } from '../analysis/network.js';
 import { OutsideAddresses, Representatives } from '../analysis/representatives.js';
-import { hostCidr, type Cidr } from '../compile/addresses.js';
+import { hostCidr, parseAddress, type Cidr } from '../compile/addresses.js';
 import type { Firewall } from '../compile/types.js';
 import type { Policy } from '../check/policy.js';
 import type { Account } from './types.js';
@@ -55,11 +55,12 @@ export function dropletClasses(account: Account, firewalls: readonly Firewall[])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, c]) => {
       const first = c.droplets[0]!;
-      const label = c.byId
-        ? `droplet ${first.name} (${first.id})`
-        : c.tags.length > 0
-          ? c.tags.join('+')
-          : 'untagged droplets';
+      // DOKS nodes carry `k8s:<cluster id>`: name them after their cluster.
+      const named = c.tags.map((t) => {
+        const cluster = /^k8s:(.+)$/i.exec(t) ? account.clusters.find((k) => `k8s:${k.id}`.toLowerCase() === t.toLowerCase()) : undefined;
+        return cluster ? `nodes of cluster ${cluster.name}` : t;
+      });
+      const label = c.byId ? `droplet ${first.name} (${first.id})` : named.length > 0 ? named.join('+') : 'untagged droplets';
       return {
         host: {
           key: `class:${key}`,
@@ -103,15 +104,18 @@ function anyoneHosts(policies: readonly Policy[], taken: readonly Cidr[]): Host[
 /** Hosts for a plan: droplet classes, resources and outside addresses. */
 export function accountHosts(account: Account, firewalls: readonly Firewall[], policies: readonly Policy[], databases: readonly string[]): Host[] {
   const classes = dropletClasses(account, firewalls);
-  const lbs: Host[] = account.loadBalancers.map((lb) => ({
-    key: `lb:${lb.id}`,
-    label: `load balancer ${lb.name}`,
-    kind: 'load-balancer',
-    tags: [],
-    addresses: [],
-    loadBalancerId: lb.id,
-    loadBalancerName: lb.name,
-  }));
+  const lbs: Host[] = account.loadBalancers.map((lb) => {
+    const ip = lb.ip ? parseAddress(lb.ip) : null;
+    return {
+      key: `lb:${lb.id}`,
+      label: `load balancer ${lb.name}`,
+      kind: 'load-balancer',
+      tags: [],
+      addresses: ip?.ok ? [ip.cidr] : [],
+      loadBalancerId: lb.id,
+      loadBalancerName: lb.name,
+    } satisfies Host;
+  });
   const clusters: Host[] = account.clusters.map((c) => ({
     key: `k8s:${c.id}`,
     label: `cluster ${c.name}`,

@@ -251,8 +251,9 @@ export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: rea
   const blocked: RawFlow[] = [];
   for (const dst of hosts) {
     for (const src of hosts) {
+      // Flows to droplets, databases and outside addresses; load balancers and clusters only send here.
+      if (dst.kind === 'load-balancer' || dst.kind === 'cluster' || src.kind === 'database') continue;
       if (src.kind !== 'droplet' && dst.kind !== 'droplet' && dst.kind !== 'database') continue;
-      if (src.kind === 'database') continue;
       const before = oldNet.allowed(src, dst);
       const after = newNet.allowed(src, dst);
       const gained = subtract(after, before);

@@ -1,0 +1,48 @@
+/**
+ * The emulator for test suites: contract checking on, rate limits off and firewalls settling at once
+ * unless a test asks otherwise; and the assertion every suite ends with, that nothing the emulator sent
+ * or received broke the OpenAPI contract and no handler failed.
+ */
+import * as assert from 'uvu/assert';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+
+export const TOKEN = 'fwc-emulator-token';
+
+export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator({ contract: 'record', rateLimit: 'off', settleMs: 0, ...options });
+}
+
+/**
+ * Checks what the emulator recorded. `requests: false` for suites that send invalid requests on purpose
+ * (the emulator's own tests); client suites check requests too: every request fwc sends must be valid.
+ */
+export function assertNoContractViolations(emulator: Emulator, { requests = true }: { requests?: boolean } = {}): void {
+  assert.equal(emulator.internalErrors(), [], 'the emulator failed inside a handler');
+  const violations = emulator.contractViolations().filter((v) => requests || v.direction === 'response');
+  assert.equal(violations, [], 'a request or response broke the OpenAPI contract');
+}
+
+/** A fetch against the emulator with the default token. */
+export async function call(
+  emulator: Emulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = TOKEN,
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(emulator.url + path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
