@@ -60,11 +60,16 @@ export interface Response<T> {
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    // The listener goes when the timer fires: many concurrent sleeps on one signal must not pile up.
+    const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -241,7 +246,8 @@ export class DigitalOceanClient {
         throw ApiError.fromResponse(operation, method, url, response.status, parsed, response.headers, lostResponse);
       }
       let wait = this.backoff(attempt);
-      if (response.status === 429 || response.status === 503) {
+      // A 503 may ask for a pause with retry-after; its ratelimit-reset is about the hourly quota, not it.
+      if (response.status === 429 || (response.status === 503 && response.headers.has('retry-after'))) {
         const asked = rateLimitWait(response.headers, this.options.now());
         if (asked !== null) {
           if (asked > this.options.maxRateLimitWaitMs) throw ApiError.fromResponse(operation, method, url, response.status, parsed, response.headers, lostResponse);

@@ -36,7 +36,7 @@ export function storedPorts(protocol: string, ports: unknown, behaviour: Behavio
   return text;
 }
 
-function canonicalIpv6(address: string): string {
+export function canonicalIpv6(address: string): string {
   const [addr, prefix] = address.split('/');
   try {
     const text = ipaddr.IPv6.parse(addr!).toString();
@@ -64,8 +64,10 @@ function storedTargets(state: EmulatorState, raw: unknown, field: string, behavi
     return v;
   };
   const out: StoredTargets = {};
-  const addresses = list('addresses').map(String);
-  for (const a of addresses) if (!validAddress(a)) throw unprocessable(`invalid address: ${a}`);
+  const written = list('addresses').map(String);
+  for (const a of written) if (!validAddress(a)) throw unprocessable(`invalid address: ${a}`);
+  // An API that reads IPv6 back canonically stores it so: removals then match the canonical spelling.
+  const addresses = behaviour.ipv6ReadBack === 'canonical' ? written.map((a) => (a.includes(':') ? canonicalIpv6(a) : a)) : written;
   if (addresses.length > 0) out.addresses = addresses;
   const dropletIds = list('droplet_ids');
   for (const id of dropletIds) {

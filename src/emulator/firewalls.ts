@@ -4,7 +4,7 @@
  */
 import type { Behaviour } from './behaviour.js';
 import { ApiFailure, notFound, unprocessable } from './errors.js';
-import { MAX_RULES, entryCount, missingTag, presentRule, ruleIdentity, shapeKey, storeRule } from './firewallRules.js';
+import { MAX_RULES, canonicalIpv6, entryCount, missingTag, presentRule, ruleIdentity, shapeKey, storeRule } from './firewallRules.js';
 import { findTag, type EmulatorState, type StoredFirewall, type StoredRule, type StoredTargets } from './state.js';
 
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9.-]+$/;
@@ -218,7 +218,9 @@ export function removeRules(ctx: FirewallContext, id: string, body: FirewallBody
         const t = s.targets;
         const drop = <T>(list: T[] | undefined, gone: T[] | undefined, eq: (a: T, b: T) => boolean) =>
           list?.filter((x) => !(gone ?? []).some((g) => eq(x, g)));
-        t.addresses = drop(t.addresses, targets.addresses, (a, b) => a === b);
+        // An API that reads addresses back canonically also matches them so (it shows no other spelling).
+        const sameAddress = ctx.behaviour.ipv6ReadBack === 'canonical' ? (a: string, b: string) => canonicalIpv6(a) === canonicalIpv6(String(b)) : (a: string, b: string) => a === b;
+        t.addresses = drop(t.addresses, targets.addresses, sameAddress);
         t.droplet_ids = drop(t.droplet_ids, targets.droplet_ids, (a, b) => a === b);
         t.load_balancer_uids = drop(t.load_balancer_uids, targets.load_balancer_uids, (a, b) => a === b);
         t.kubernetes_ids = drop(t.kubernetes_ids, targets.kubernetes_ids, (a, b) => a === b);

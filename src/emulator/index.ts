@@ -162,7 +162,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const fw = fwContext();
     switch (operationId) {
       case 'firewalls_list':
-        return paginate(url, 'firewalls', order(state.firewalls).map((f) => firewalls.presentFirewall(fw, f)));
+        return paginate(url, 'firewalls', state.firewalls.map((f) => firewalls.presentFirewall(fw, f)));
       case 'firewalls_create':
         return firewalls.createFirewall(fw, body);
       case 'firewalls_get':
@@ -184,7 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'firewalls_delete_droplets':
         return firewalls.removeDroplets(fw, params.firewall_id!, body);
       case 'tags_list':
-        return paginate(url, 'tags', order(state.tags).map((t) => resources.presentTag(state, t)));
+        return paginate(url, 'tags', state.tags.map((t) => resources.presentTag(state, t)));
       case 'tags_create':
         return { tag: resources.presentTag(state, resources.createTag(state, body)) };
       case 'tags_get':
@@ -192,11 +192,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'tags_delete':
         return resources.deleteTag(state, params.tag_id!);
       case 'droplets_list':
-        return paginate(url, 'droplets', order(resources.listDroplets(state, url.searchParams)).map(resources.presentDroplet));
+        return paginate(url, 'droplets', resources.listDroplets(state, url.searchParams).map(resources.presentDroplet));
       case 'loadBalancers_list':
-        return paginate(url, 'load_balancers', order(state.load_balancers).map(resources.presentLoadBalancer));
+        return paginate(url, 'load_balancers', state.load_balancers.map(resources.presentLoadBalancer));
       case 'kubernetes_list_clusters':
-        return paginate(url, 'kubernetes_clusters', order(state.kubernetes_clusters).map(resources.presentCluster));
+        return paginate(url, 'kubernetes_clusters', state.kubernetes_clusters.map(resources.presentCluster));
       case 'databases_list_clusters':
         return { databases: order(state.databases).map(resources.presentDatabase) };
       case 'databases_list_firewall_rules':
@@ -306,7 +306,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       let result: unknown;
       if (byDroplet) {
         const list = firewalls.firewallsOfDroplet(fwContext(), Number(byDroplet[1]));
-        result = paginate(url, 'firewalls', order(list).map((f) => firewalls.presentFirewall(fwContext(), f)));
+        result = paginate(url, 'firewalls', list.map((f) => firewalls.presentFirewall(fwContext(), f)));
       } else {
         // Handlers check everything before they change anything, so a refused request changes nothing.
         result = dispatch(operationId!, found!.params, url, body);
