@@ -337,7 +337,8 @@ function planWarnings(w: WarningInput): PlanWarning[] {
   const policyTags = new Set(w.built.flatMap((b) => b.policy.tags.map((t) => lower(t.name))));
   const desiredOnly = new Network(w.desired.firewalls);
   const governed = (h: Host) => h.kind === 'droplet' && h.tags.some((t) => policyTags.has(lower(t)));
-  const reportedWiden = new Set<string>();
+  // One warning per firewall set, destination and services, naming every source it concerns.
+  const found = new Map<string, { widens: boolean; names: string[]; dst: Host; services: string; sources: string[] }>();
   for (const src of w.hosts) {
     for (const dst of w.hosts) {
       if (!governed(dst) && !governed(src)) continue;
@@ -352,17 +353,23 @@ function planWarnings(w: WarningInput): PlanWarning[] {
         const why = w.newNet.explain(src, dst, flow.protocol, flow.port);
         const rules = [...(why.inbound?.[widens ? 'allowedBy' : 'deniedBy'] ?? []), ...(why.outbound?.[widens ? 'allowedBy' : 'deniedBy'] ?? [])];
         const names = [...new Set(rules.map((r) => r.firewall).filter((n) => w.unmanaged.some((u) => u.name === n)))];
-        const key = `${widens}:${names.join(',')}:${dst.key}`;
-        if (names.length === 0 || reportedWiden.has(key)) continue;
-        reportedWiden.add(key);
-        warnings.push({
-          code: widens ? 'unmanaged-allows' : 'unmanaged-denies',
-          message: widens
-            ? `unmanaged firewall ${names.join(', ')} lets ${src.label} reach ${dst.label} on ${describe(set)}, which the policy does not grant`
-            : `unmanaged firewall ${names.join(', ')} denies ${src.label} → ${dst.label} on ${describe(set)}, which the policy grants`,
-        });
+        if (names.length === 0) continue;
+        const services = describe(set);
+        const key = `${widens}:${names.join(',')}:${dst.key}:${services}`;
+        const entry = found.get(key) ?? { widens, names, dst, services, sources: [] };
+        entry.sources.push(src.label);
+        found.set(key, entry);
       }
     }
+  }
+  for (const { widens, names, dst, services, sources } of found.values()) {
+    const who = sources.length > 4 ? `${sources.slice(0, 3).join(', ')} and ${sources.length - 3} more` : sources.join(', ');
+    warnings.push({
+      code: widens ? 'unmanaged-allows' : 'unmanaged-denies',
+      message: widens
+        ? `unmanaged firewall ${names.join(', ')} lets ${who} reach ${dst.label} on ${services}, which the policy does not grant`
+        : `unmanaged firewall ${names.join(', ')} denies ${who} → ${dst.label} on ${services}, which the policy grants`,
+    });
   }
 
   // Expectations that hold only because of an unmanaged firewall.
