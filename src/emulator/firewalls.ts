@@ -110,7 +110,10 @@ interface FirewallBody {
 }
 
 export function createFirewall(ctx: FirewallContext, body: FirewallBody): Record<string, unknown> {
-  if (!('inbound_rules' in body) && !('outbound_rules' in body)) throw unprocessable('must have at least one inbound or outbound rule');
+  // NOTE: `null` is no rule list: godo (FirewallRequest, no omitempty) sends `"inbound_rules": null` and
+  // `"outbound_rules": null` for a request without rules, which the API decodes as absent.
+  const given = (rules: unknown) => rules !== undefined && rules !== null;
+  if (!given(body.inbound_rules) && !given(body.outbound_rules)) throw unprocessable('must have at least one inbound or outbound rule');
   const fw: StoredFirewall = {
     id: ctx.newId(),
     name: checkName(ctx, body.name),

@@ -92,6 +92,8 @@ Firewalls('validation: name pattern, duplicate name, ports, addresses, tags and 
     await expect422({ ...FW, droplet_ids: [999] }, /999/);
     await expect422({ ...FW, inbound_rules: [FW.inbound_rules[0], FW.inbound_rules[0]] }, /duplicate rules/);
     await expect422({ name: 'no-rules' }, /at least one inbound or outbound rule/);
+    // godo sends the rule lists it was not given as null.
+    await expect422({ name: 'null-rules', inbound_rules: null, outbound_rules: null, tags: null, droplet_ids: null }, /at least one inbound or outbound rule/);
     assert.is((await call(em, 'POST', '/v2/firewalls', FW)).status, 202);
     await expect422(FW, /duplicate name/, 409);
   }));
