@@ -63,6 +63,12 @@ export interface SideExplanation {
   readonly deniedBy: readonly RuleAt[];
 }
 
+/** A cluster's worker droplets carry the tag `k8s:<cluster id>` (DO-API-FACTS.md 4): they are the cluster. */
+function isNodeOf(host: Host, clusterId: string): boolean {
+  const tag = `k8s:${clusterId}`.toLowerCase();
+  return host.kind === 'droplet' && host.tags.some((t) => t.toLowerCase() === tag);
+}
+
 function peerMatches(peer: Peer, host: Host): boolean {
   switch (peer.kind) {
     case 'tag': {
@@ -77,7 +83,7 @@ function peerMatches(peer: Peer, host: Host): boolean {
     case 'load-balancer':
       return host.loadBalancerId === peer.id;
     case 'kubernetes':
-      return host.clusterId === peer.id;
+      return host.clusterId === peer.id || isNodeOf(host, peer.id);
     case 'unresolved':
       switch (peer.resource) {
         case 'droplet':
@@ -99,7 +105,7 @@ function trustMatches(source: TrustedSource, host: Host): boolean {
     case 'droplet':
       return String(host.dropletId) === source.value;
     case 'k8s':
-      return host.clusterId === source.value;
+      return host.clusterId === source.value || isNodeOf(host, source.value);
     case 'unresolved':
       return source.resource === 'droplet' ? host.dropletName === source.name : host.clusterName === source.name;
   }

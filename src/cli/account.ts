@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { DigitalOceanClient, type ClientEvent } from '../digitalocean/client.js';
-import { apiBaseUrl, apiToken, ConfigError } from '../digitalocean/config.js';
+import { apiBaseUrl, apiToken, ConfigError, retrySettings } from '../digitalocean/config.js';
 import { ApiError } from '../digitalocean/errors.js';
 import { readAccount, type ReadAccount } from '../digitalocean/read.js';
 import { buildPolicies, type BuiltPolicy } from '../pipeline/build.js';
@@ -42,6 +42,7 @@ export function connect(io: Io, apiUrlFlag: unknown): Connection {
     const client = new DigitalOceanClient({
       baseUrl,
       token,
+      ...retrySettings(io.env),
       userAgent: `fwc/${VERSION}`,
       signal: io.signal,
       onEvent: (e: ClientEvent) => {

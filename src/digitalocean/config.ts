@@ -57,3 +57,33 @@ export function apiToken(env: Readonly<Record<string, string | undefined>>): str
     `set ${TOKEN_VARIABLES.join(' or ')} to a token (for \`fwc emulator\`: fwc-emulator-token)`,
   );
 }
+
+export interface RetrySettings {
+  maxRetries?: number;
+  retryWaitMinMs?: number;
+  retryWaitMaxMs?: number;
+}
+
+/**
+ * Retry tuning from the environment, under the names and units (seconds) of DigitalOcean's Terraform
+ * provider: DIGITALOCEAN_HTTP_RETRY_MAX, DIGITALOCEAN_HTTP_RETRY_WAIT_MIN, DIGITALOCEAN_HTTP_RETRY_WAIT_MAX.
+ */
+export function retrySettings(env: Readonly<Record<string, string | undefined>>): RetrySettings {
+  const number = (name: string, integer: boolean): number | undefined => {
+    const text = env[name]?.trim();
+    if (!text) return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+      throw new ConfigError(`${name}='${text}' is not a ${integer ? 'whole number' : 'number of seconds'}`, `set ${name} to ${integer ? 'a count such as 4' : 'seconds such as 1 or 0.5'}, or unset it`);
+    }
+    return value;
+  };
+  const out: RetrySettings = {};
+  const max = number('DIGITALOCEAN_HTTP_RETRY_MAX', true);
+  const min = number('DIGITALOCEAN_HTTP_RETRY_WAIT_MIN', false);
+  const waitMax = number('DIGITALOCEAN_HTTP_RETRY_WAIT_MAX', false);
+  if (max !== undefined) out.maxRetries = max;
+  if (min !== undefined) out.retryWaitMinMs = min * 1000;
+  if (waitMax !== undefined) out.retryWaitMaxMs = waitMax * 1000;
+  return out;
+}

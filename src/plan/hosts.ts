@@ -116,12 +116,13 @@ export function accountHosts(account: Account, firewalls: readonly Firewall[], p
       loadBalancerName: lb.name,
     } satisfies Host;
   });
+  // Traffic from a cluster leaves from its worker droplets (tagged k8s:<id>), so it has their addresses.
   const clusters: Host[] = account.clusters.map((c) => ({
     key: `k8s:${c.id}`,
     label: `cluster ${c.name}`,
     kind: 'cluster',
     tags: [],
-    addresses: [],
+    addresses: account.droplets.filter((d) => d.tags.some((t) => t.toLowerCase() === `k8s:${c.id}`.toLowerCase())).flatMap((d) => d.addresses),
     clusterId: c.id,
     clusterName: c.name,
   }));

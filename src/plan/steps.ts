@@ -158,32 +158,54 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
   const oldNet = new Network(oldFirewalls, databases.before);
   const newNet = new Network(newFirewalls, databases.after);
 
-  // Bridges: droplets that go from no firewall to several, or from several to none. A tag whose droplets
-  // are all at risk is bridged by tag (5 per bridge); otherwise the droplets themselves (10 per bridge),
-  // so that no droplet that has a firewall now is opened. NOTE: limits from DO-API-FACTS.md 3.
-  const atRisk = new Set<number>();
+  // Bridges: droplets that go from no firewall to several (opening), or from several to none (closing),
+  // get an allow-everything firewall while theirs change, so no moment sees only some of them. A tag whose
+  // droplets are all at risk is bridged by tag (5 per bridge); otherwise the droplets themselves (10 per
+  // bridge), so that no droplet that has a firewall now is opened. NOTE: limits from DO-API-FACTS.md 3.
+  const opening = new Set<number>();
+  const closing = new Set<number>();
   for (const c of classes) {
     const before = oldNet.firewallsOf(c.host).length;
     const after = newNet.firewallsOf(c.host).length;
-    if ((before === 0 && after >= 2) || (before >= 2 && after === 0)) for (const id of c.dropletIds) atRisk.add(id);
-  }
-  const bridgeTags: string[] = [];
-  const bridgeIds = new Set<number>();
-  for (const tag of [...new Set(classes.filter((c) => c.dropletIds.some((id) => atRisk.has(id))).flatMap((c) => c.tags))].sort()) {
-    const carriers = account.droplets.filter((d) => d.tags.some((t) => t.toLowerCase() === tag.toLowerCase()));
-    if (carriers.every((d) => atRisk.has(d.id))) bridgeTags.push(tag);
+    if (before === 0 && after >= 2) for (const id of c.dropletIds) opening.add(id);
+    if (before >= 2 && after === 0) for (const id of c.dropletIds) closing.add(id);
   }
   const droplets = new Map(account.droplets.map((d) => [d.id, d]));
-  const bridgedTags = new Set(bridgeTags.map((t) => t.toLowerCase()));
-  const byTag = (id: number) => droplets.get(id)?.tags.some((t) => bridgedTags.has(t.toLowerCase()));
-  for (const id of atRisk) if (!byTag(id)) bridgeIds.add(id);
   const bridges: Firewall[] = [];
-  for (let i = 0; i < bridgeTags.length; i += 5) bridges.push({ name: bridgeName(policy, bridges.length + 1), tags: bridgeTags.slice(i, i + 5), dropletIds: [], rules: bridgeRules() });
-  const ids = [...bridgeIds].sort((a, b) => a - b);
-  for (let i = 0; i < ids.length; i += 10) bridges.push({ name: bridgeName(policy, bridges.length + 1), tags: [], dropletIds: ids.slice(i, i + 10), rules: bridgeRules() });
+  const bridgesFor = (atRisk: ReadonlySet<number>): Firewall[] => {
+    const bridgeTags: string[] = [];
+    for (const tag of [...new Set(classes.filter((c) => c.dropletIds.some((id) => atRisk.has(id))).flatMap((c) => c.tags))].sort()) {
+      const carriers = account.droplets.filter((d) => d.tags.some((t) => t.toLowerCase() === tag.toLowerCase()));
+      if (carriers.every((d) => atRisk.has(d.id))) bridgeTags.push(tag);
+    }
+    const bridgedTags = new Set(bridgeTags.map((t) => t.toLowerCase()));
+    const byTag = (id: number) => droplets.get(id)?.tags.some((t) => bridgedTags.has(t.toLowerCase()));
+    const ids = [...atRisk].filter((id) => !byTag(id)).sort((a, b) => a - b);
+    const made: Firewall[] = [];
+    const next = () => bridgeName(policy, bridges.length + made.length + 1);
+    for (let i = 0; i < bridgeTags.length; i += 5) made.push({ name: next(), tags: bridgeTags.slice(i, i + 5), dropletIds: [], rules: bridgeRules() });
+    for (let i = 0; i < ids.length; i += 10) made.push({ name: next(), tags: [], dropletIds: ids.slice(i, i + 10), rules: bridgeRules() });
+    bridges.push(...made);
+    return made;
+  };
+  const openingBridges = bridgesFor(opening);
+  const closingBridges = bridgesFor(closing);
+  // A step that gives an opening droplet one of its new firewalls: done while the bridge stands, and the
+  // bridge goes right after them, before any other change can widen what reaches those wide-open droplets.
+  const reachesOpening = (tags: readonly string[], ids: readonly number[]) =>
+    ids.some((id) => opening.has(id)) ||
+    [...opening].some((id) => droplets.get(id)?.tags.some((t) => tags.some((x) => x.toLowerCase() === t.toLowerCase())));
+
+  const appliesTo = (fw: Firewall, c: DropletClass) =>
+    c.tags.some((t) => fw.tags.some((x) => x.toLowerCase() === t.toLowerCase())) || c.dropletIds.some((id) => fw.dropletIds.includes(id));
+  const firstFirewall = (fw: Firewall) => {
+    const reached = classes.filter((c) => appliesTo(fw, c));
+    return reached.length > 0 && reached.every((c) => oldNet.firewallsOf(c.host).length === 0 && newNet.firewallsOf(c.host).length === 1);
+  };
 
   const steps: Step[] = plan.tagsToCreate.map((tag) => ({ kind: 'create-tag', tag }) as const);
   steps.push(...bridges.map((firewall) => ({ kind: 'create-firewall', firewall, bridge: true }) as const));
+  const openingAdds: Step[] = [];
   const adds: Step[] = [];
   const removes: Step[] = [];
   const denyAdds: Step[] = [];
@@ -191,9 +213,15 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
   const deletes: Step[] = [];
   for (const change of plan.firewalls) {
     switch (change.action) {
-      case 'create':
-        adds.push({ kind: 'create-firewall', firewall: change.desired, bridge: false });
+      case 'create': {
+        const step = { kind: 'create-firewall', firewall: change.desired, bridge: false } as const;
+        if (reachesOpening(change.desired.tags, change.desired.dropletIds)) openingAdds.push(step);
+        // The first firewall of droplets that have none only narrows what reaches them: with the denies,
+        // before anything widens what other droplets may send.
+        else if (firstFirewall(change.desired)) denyAdds.push(step);
+        else adds.push(step);
         break;
+      }
       case 'delete':
         deletes.push({ kind: 'delete-firewall', id: change.id, name: change.name, bridge: false });
         break;
@@ -212,8 +240,8 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
         const denyRemove = change.removeRules.filter((r) => r.action === 'deny');
         if (denyAdd.length > 0) denyAdds.push({ kind: 'add-rules', id, name, rules: denyAdd });
         if (allowAdds.length > 0) adds.push({ kind: 'add-rules', id, name, rules: allowAdds });
-        if (change.addTags.length > 0) adds.push({ kind: 'add-tags', id, name, tags: change.addTags });
-        if (change.addDroplets.length > 0) adds.push({ kind: 'add-droplets', id, name, dropletIds: change.addDroplets });
+        if (change.addTags.length > 0) (reachesOpening(change.addTags, []) ? openingAdds : adds).push({ kind: 'add-tags', id, name, tags: change.addTags });
+        if (change.addDroplets.length > 0) (reachesOpening([], change.addDroplets) ? openingAdds : adds).push({ kind: 'add-droplets', id, name, dropletIds: change.addDroplets });
         if (allowRemoves.length > 0) removes.push({ kind: 'remove-rules', id, name, rules: allowRemoves });
         if (change.removeTags.length > 0) removes.push({ kind: 'remove-tags', id, name, tags: change.removeTags });
         if (change.removeDroplets.length > 0) removes.push({ kind: 'remove-droplets', id, name, dropletIds: change.removeDroplets });
@@ -222,7 +250,8 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
       }
     }
   }
-  steps.push(...denyAdds, ...adds);
+  const deleteBridges = (list: readonly Firewall[]) => list.map((b) => ({ kind: 'delete-firewall', id: null, name: b.name, bridge: true }) as const);
+  steps.push(...openingAdds, ...deleteBridges(openingBridges), ...denyAdds, ...adds);
   for (const db of plan.databases) {
     const keep = new Map(db.live.map((s) => [`${s.type}:${s.value}`, s.uuid]));
     steps.push({
@@ -238,7 +267,7 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
     });
   }
   steps.push(...removes, ...denyRemoves, ...deletes);
-  steps.push(...bridges.map((b) => ({ kind: 'delete-firewall', id: null, name: b.name, bridge: true }) as const));
+  steps.push(...deleteBridges(closingBridges));
 
   return { steps, problems: verify(steps, live, oldNet, newNet, hosts, databases) };
 }

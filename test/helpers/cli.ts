@@ -46,6 +46,7 @@ export function runBin(
     input: options.stdin ?? '',
     encoding: 'utf8',
     timeout: options.timeout ?? 60_000,
+    maxBuffer: 1 << 28,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -295,7 +295,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   if (result.stopped === 'failed') {
     const message = result.error instanceof ApiError ? result.error.message : String(result.error?.message ?? result.error);
-    io.stderr.write(`error: step ${result.done + 1} of ${result.total} failed: ${message}\n  = help: the ${result.done} steps before it are done and safe; run \`fwc apply\` again to finish\n`);
+    io.stderr.write(`error: step ${result.done + 1} of ${result.total} failed: ${message}\n  = help: ${result.done === 0 ? 'nothing was changed' : result.done === 1 ? 'the step before it is done and safe' : `the ${result.done} steps before it are done and safe`}; run \`fwc apply\` again to finish\n`);
     return 1;
   }
 

@@ -1,0 +1,43 @@
+// The shipped program, as users run it: bin/fwc.js over the bundle (built by `npm run build`, which
+// `npm test` runs first). What only a real process shows: exit codes, streams, the second parse thread,
+// the emulator as a process, and the README's quick start (`npm run demo`).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT, runBin } from '../helpers/cli.js';
+import { generatePolicy } from '../helpers/generatePolicy.js';
+
+const Built = suite('the built program');
+Built('validates the example policies and exits 0; bad input exits 1 with a caret, not a stack trace', () => {
+  const ok = runBin(['validate', 'policies/shop.fw', 'policies/platform.fw']);
+  assert.is(ok.code, 0, ok.stderr);
+  const dir = mkdtempSync(join(tmpdir(), 'fwc-built-'));
+  writeFileSync(join(dir, 'bad.fw'), 'policy p\ntags web\nweb may reach dbb on 5432\n');
+  const bad = runBin(['validate', 'bad.fw'], { cwd: dir });
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /bad\.fw:3:15/);
+  assert.match(bad.stderr, /\^\^\^/);
+  assert.not.match(bad.stderr, /at .*\.(c?js|ts):\d+/);
+  assert.is(runBin(['no-such-command']).code, 2);
+});
+Built('a big policy parsed on two threads compiles to the same bytes as on one', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fwc-built-'));
+  writeFileSync(join(dir, 'big.fw'), generatePolicy(7, { statements: 3000, tags: 120 }));
+  const two = runBin(['compile', 'big.fw', '--format', 'json', '--as-of', '2026-11-24'], { cwd: dir });
+  const one = runBin(['compile', 'big.fw', '--format', 'json', '--as-of', '2026-11-24'], { cwd: dir, env: { FWC_PARSE_THREADS: '1' } });
+  assert.is(two.code, 0, two.stderr);
+  assert.ok(two.stdout.length > 10_000);
+  assert.ok(two.stdout === one.stdout, 'two threads and one thread compiled differently');
+});
+Built('the quick start: `npm run demo` plans, applies and plans again with no changes against the emulator', () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/demo.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /Plan: 6 to add, 0 to change, 0 to destroy\. \(3 unmanaged firewalls left alone\)/);
+  assert.match(r.stdout, /Apply complete! 6 created, 0 updated, 0 destroyed/);
+  assert.match(r.stdout, /No changes\. Live firewalls match the policy\./);
+  assert.match(r.stdout, /demo: done/);
+});
+Built.run();
