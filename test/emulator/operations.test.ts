@@ -108,7 +108,9 @@ State('a killed emulator never leaves a torn state file', async () => {
   for (let round = 0; round < 4; round++) {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    await new Promise((r) => setTimeout(r, 150 + round * 90));
+    // Kill it mid-write: once the first change is on disk (a loaded machine may take a while), later.
+    for (let waited = 0; !existsSync(file) && waited < 20_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 20 + round * 60));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     assert.ok(existsSync(file));
