@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
 # The steps of the pull-request check, as one script so they run the same in CI and on a laptop:
 #   pr-check.sh BASE_REF POLICY_DIR COMPILED_DIR COMMENT_FILE
-# Writes the pull-request comment (Markdown) to COMMENT_FILE. Exits 1 when the policies have errors or
-# COMPILED_DIR is stale; the diff and plan only inform. The plan step runs when DIGITALOCEAN_TOKEN (or
-# DIGITALOCEAN_ACCESS_TOKEN) is set; FWC overrides the command (default: node bin/fwc.js).
+# Writes the pull-request comment (Markdown) to COMMENT_FILE, and also prints it (and appends it to
+# $GITHUB_STEP_SUMMARY when set), so a pull request from a fork, which gets no comment, still shows it.
+# Exits 1 when the policies have errors or COMPILED_DIR is stale; the diff and plan only inform. The plan
+# step runs when DIGITALOCEAN_TOKEN (or DIGITALOCEAN_ACCESS_TOKEN) is set. The fwc command is $FWC if
+# set, else node_modules/.bin/fwc (fwc as a dependency, after npm ci), else bin/fwc.js (fwc's own
+# repository), else fwc on PATH.
 set -uo pipefail
+if [ $# -ne 4 ]; then
+  echo "usage: pr-check.sh BASE_REF POLICY_DIR COMPILED_DIR COMMENT_FILE" >&2
+  exit 2
+fi
 base="$1" policies="$2" compiled="$3" out="$4"
-fwc=(${FWC:-node bin/fwc.js})
+if [ -n "${FWC:-}" ]; then fwc=($FWC)
+elif [ -x node_modules/.bin/fwc ]; then fwc=(node_modules/.bin/fwc)
+elif [ -f bin/fwc.js ]; then fwc=(node bin/fwc.js)
+elif command -v fwc > /dev/null; then fwc=(fwc)
+else
+  echo "pr-check.sh: no fwc found: add fwc to the repository's devDependencies (and run npm ci), or set FWC" >&2
+  exit 2
+fi
 status=0
 
 {
@@ -50,4 +64,6 @@ else
   echo "_No read-only DigitalOcean token is configured (secret \`DIGITALOCEAN_READ_TOKEN\`), so the plan against the account is skipped._" >> "$out"
 fi
 rm -f "$out.diff" "$out.plan" "$out.err"
+cat "$out"
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$out" >> "$GITHUB_STEP_SUMMARY"; fi
 exit "$status"
