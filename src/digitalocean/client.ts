@@ -57,6 +57,9 @@ export interface Response<T> {
   readonly headers: Headers;
 }
 
+/** The most DigitalOcean returns per page. */
+const PER_PAGE = 200;
+
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -264,15 +267,28 @@ export class DigitalOceanClient {
    * follows `links.pages.next`, and stops at `meta.total` when the links are missing.
    */
   async listAll<T>(operationId: OperationId, key: string, query: Record<string, string | number> = {}): Promise<T[]> {
-    const items: T[] = [];
-    for (let page = 1; ; page++) {
-      const { body } = await this.request<Record<string, unknown>>(operationId, { query: { ...query, per_page: 200, page } });
-      const got = (body?.[key] as T[] | undefined) ?? [];
-      items.push(...got);
+    type Page = { items: T[]; next: boolean; total: number | undefined };
+    const fetchPage = async (page: number): Promise<Page> => {
+      const { body } = await this.request<Record<string, unknown>>(operationId, { query: { ...query, per_page: PER_PAGE, page } });
       const links = body?.links as { pages?: { next?: string } } | undefined;
-      const total = (body?.meta as { total?: number } | undefined)?.total;
-      const more = links?.pages?.next !== undefined || (total !== undefined && items.length < total && got.length > 0);
-      if (!more || got.length === 0) return items;
+      return { items: (body?.[key] as T[] | undefined) ?? [], next: links?.pages?.next !== undefined, total: (body?.meta as { total?: number } | undefined)?.total };
+    };
+    const first = await fetchPage(1);
+    const items = [...first.items];
+    // `meta.total` says how many pages there are: ask for the rest at once (the client's concurrency
+    // bounds it), then go on one by one if the list grew meanwhile.
+    const known = first.total !== undefined && first.items.length > 0 ? Math.ceil(first.total / PER_PAGE) : 1;
+    const rest = await Promise.all(Array.from({ length: Math.max(0, known - 1) }, (_, i) => fetchPage(i + 2)));
+    let last = first;
+    for (const page of rest) {
+      items.push(...page.items);
+      last = page;
+    }
+    for (let page = known + 1; ; page++) {
+      const more = last.next || (last.total !== undefined && items.length < last.total);
+      if (!more || last.items.length === 0) return items;
+      last = await fetchPage(page);
+      items.push(...last.items);
     }
   }
 }

@@ -246,14 +246,61 @@ function group(flows: readonly RawFlow[]): FlowChange[] {
 }
 
 /** Flows gained and lost between two networks, grouped by source, destination and service. */
+/**
+ * Which hosts see a different side of the firewalls in the new state. A flow src → dst can change only
+ * if dst's inbound rules or src's outbound rules do, so large plans judge only the pairs that touch a
+ * changed host instead of every pair (DigitalOcean semantics: network.ts).
+ */
+export class SideChanges {
+  private readonly sigs = new WeakMap<Firewall, Record<'inbound' | 'outbound', string>>();
+  private readonly inbound = new Map<string, boolean>();
+  private readonly outbound = new Map<string, boolean>();
+
+  constructor(
+    private readonly oldNet: Network,
+    private readonly newNet: Network,
+  ) {}
+
+  private sig(fw: Firewall, direction: 'inbound' | 'outbound'): string {
+    let s = this.sigs.get(fw);
+    if (!s) {
+      const side = (d: 'inbound' | 'outbound') => fw.rules.filter((r) => r.direction === d).map(ruleKey).sort().join(',');
+      s = { inbound: side('inbound'), outbound: side('outbound') };
+      this.sigs.set(fw, s);
+    }
+    return s[direction];
+  }
+
+  private side(net: Network, host: Host, direction: 'inbound' | 'outbound'): string {
+    const fws = net.firewallsOf(host);
+    // No firewall at all is open; a firewall with no rules on this side is closed: not the same.
+    return fws.length === 0 ? 'open' : fws.map((f) => this.sig(f, direction)).sort().join('|');
+  }
+
+  changed(host: Host, direction: 'inbound' | 'outbound'): boolean {
+    // Databases: their trusted sources may change; they are few, so always judged.
+    if (host.kind === 'database') return true;
+    const memo = direction === 'inbound' ? this.inbound : this.outbound;
+    let hit = memo.get(host.key);
+    if (hit === undefined) {
+      hit = this.side(this.oldNet, host, direction) !== this.side(this.newNet, host, direction);
+      memo.set(host.key, hit);
+    }
+    return hit;
+  }
+}
+
 export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: readonly Host[]): Plan['reachability'] {
   const allowed: RawFlow[] = [];
   const blocked: RawFlow[] = [];
+  const sides = new SideChanges(oldNet, newNet);
   for (const dst of hosts) {
+    const dstChanged = sides.changed(dst, 'inbound');
     for (const src of hosts) {
       // Flows to droplets, databases and outside addresses; load balancers and clusters only send here.
       if (dst.kind === 'load-balancer' || dst.kind === 'cluster' || src.kind === 'database') continue;
       if (src.kind !== 'droplet' && dst.kind !== 'droplet' && dst.kind !== 'database') continue;
+      if (!dstChanged && !sides.changed(src, 'outbound')) continue;
       const before = oldNet.allowed(src, dst);
       const after = newNet.allowed(src, dst);
       const gained = subtract(after, before);
@@ -302,8 +349,10 @@ function planWarnings(w: WarningInput): PlanWarning[] {
   }
 
   // Tags whose droplets lose every SSH allow (the Droplet Console connects over SSH too).
+  // Only hosts whose inbound rules change (a loss through others' egress alone is not looked for).
+  const sides = new SideChanges(w.oldNet, w.newNet);
   for (const host of w.hosts) {
-    if (host.kind !== 'droplet' || host.tags.length === 0) continue;
+    if (host.kind !== 'droplet' || host.tags.length === 0 || !sides.changed(host, 'inbound')) continue;
     const ssh = (net: Network) => inboundFromAnywhere(net, w.hosts, host).some((s) => contains(s, 'tcp', 22));
     if (ssh(w.oldNet) && !ssh(w.newNet)) {
       const count = classes.find((c) => c.host.key === host.key)?.dropletIds.length;
@@ -339,9 +388,14 @@ function planWarnings(w: WarningInput): PlanWarning[] {
   const governed = (h: Host) => h.kind === 'droplet' && h.tags.some((t) => policyTags.has(lower(t)));
   // One warning per firewall set, destination and services, naming every source it concerns.
   const found = new Map<string, { widens: boolean; names: string[]; dst: Host; services: string; sources: string[] }>();
+  const unmanagedNames = new Set(w.unmanaged.map((u) => u.name));
+  const underUnmanaged = (h: Host) => w.newNet.firewallsOf(h).some((f) => unmanagedNames.has(f.name));
   for (const src of w.hosts) {
+    const srcUnder = underUnmanaged(src);
     for (const dst of w.hosts) {
       if (!governed(dst) && !governed(src)) continue;
+      // Only an unmanaged firewall on one end can make the two differ.
+      if (!srcUnder && !underUnmanaged(dst)) continue;
       if (dst.kind === 'database' || src.kind === 'database') continue;
       const policyAllows = desiredOnly.allowed(src, dst);
       const really = w.newNet.allowed(src, dst);
@@ -362,13 +416,22 @@ function planWarnings(w: WarningInput): PlanWarning[] {
       }
     }
   }
-  for (const { widens, names, dst, services, sources } of found.values()) {
+  const UNMANAGED_WARNINGS = 40;
+  const entries = [...found.values()];
+  for (const { widens, names, dst, services, sources } of entries.slice(0, UNMANAGED_WARNINGS)) {
     const who = sources.length > 4 ? `${sources.slice(0, 3).join(', ')} and ${sources.length - 3} more` : sources.join(', ');
     warnings.push({
       code: widens ? 'unmanaged-allows' : 'unmanaged-denies',
       message: widens
         ? `unmanaged firewall ${names.join(', ')} lets ${who} reach ${dst.label} on ${services}, which the policy does not grant`
         : `unmanaged firewall ${names.join(', ')} denies ${who} → ${dst.label} on ${services}, which the policy grants`,
+    });
+  }
+  if (entries.length > UNMANAGED_WARNINGS) {
+    const firewalls = new Set(entries.slice(UNMANAGED_WARNINGS).flatMap((e) => e.names));
+    warnings.push({
+      code: 'unmanaged-more',
+      message: `and ${entries.length - UNMANAGED_WARNINGS} more destinations where unmanaged firewalls (${[...firewalls].slice(0, 5).join(', ')}${firewalls.size > 5 ? ', …' : ''}) allow or deny beyond the policy`,
     });
   }
 
