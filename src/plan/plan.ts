@@ -324,8 +324,9 @@ interface WarningInput {
   readonly kind: 'plan' | 'diff';
 }
 
-function inboundFromAnywhere(net: Network, hosts: readonly Host[], dst: Host): ServiceSet[] {
-  return hosts.filter((h) => h.key !== dst.key).map((src) => net.allowed(src, dst));
+/** Whether any other host may reach `dst` on tcp port `port` (stops at the first that may). */
+function reachableOn(net: Network, hosts: readonly Host[], dst: Host, port: number): boolean {
+  return hosts.some((src) => src.key !== dst.key && contains(net.allowed(src, dst), 'tcp', port));
 }
 
 function planWarnings(w: WarningInput): PlanWarning[] {
@@ -353,7 +354,7 @@ function planWarnings(w: WarningInput): PlanWarning[] {
   const sides = new SideChanges(w.oldNet, w.newNet);
   for (const host of w.hosts) {
     if (host.kind !== 'droplet' || host.tags.length === 0 || !sides.changed(host, 'inbound')) continue;
-    const ssh = (net: Network) => inboundFromAnywhere(net, w.hosts, host).some((s) => contains(s, 'tcp', 22));
+    const ssh = (net: Network) => reachableOn(net, w.hosts, host, 22);
     if (ssh(w.oldNet) && !ssh(w.newNet)) {
       const count = classes.find((c) => c.host.key === host.key)?.dropletIds.length;
       warnings.push({
@@ -389,14 +390,17 @@ function planWarnings(w: WarningInput): PlanWarning[] {
   // One warning per firewall set, destination and services, naming every source it concerns.
   const found = new Map<string, { widens: boolean; names: string[]; dst: Host; services: string; sources: string[] }>();
   const unmanagedNames = new Set(w.unmanaged.map((u) => u.name));
-  const underUnmanaged = (h: Host) => w.newNet.firewallsOf(h).some((f) => unmanagedNames.has(f.name));
+  const unmanagedOn = new Map(w.hosts.map((h) => [h.key, w.newNet.firewallsOf(h).filter((f) => unmanagedNames.has(f.name))]));
   for (const src of w.hosts) {
-    const srcUnder = underUnmanaged(src);
+    const srcUnmanaged = unmanagedOn.get(src.key)!;
     for (const dst of w.hosts) {
       if (!governed(dst) && !governed(src)) continue;
-      // Only an unmanaged firewall on one end can make the two differ.
-      if (!srcUnder && !underUnmanaged(dst)) continue;
       if (dst.kind === 'database' || src.kind === 'database') continue;
+      // Only a rule of an unmanaged firewall that names the other end can make the two differ.
+      const dstUnmanaged = unmanagedOn.get(dst.key)!;
+      const touched =
+        (dstUnmanaged.length > 0 && w.newNet.touches(dstUnmanaged, 'inbound', src)) || (srcUnmanaged.length > 0 && w.newNet.touches(srcUnmanaged, 'outbound', dst));
+      if (!touched) continue;
       const policyAllows = desiredOnly.allowed(src, dst);
       const really = w.newNet.allowed(src, dst);
       const wider = subtract(really, policyAllows);
