@@ -78,3 +78,26 @@ Facts('a removed tag deletes its firewall and says its droplets are left open', 
   assert.ok(doc.warnings.some((w) => w.message.includes('legacy') && /no firewall/.test(w.message)), JSON.stringify(doc.warnings));
 });
 Facts.run();
+
+// ---
+
+// Errors only the account can show (FW701–FW703): each folder under test/fixtures/plan-errors holds
+// policy.fw and account.yaml, and the diagnostics `fwc plan` prints (expected.stderr).
+const ERRORS = new URL('../fixtures/plan-errors/', import.meta.url).pathname;
+const Errors = suite('plan errors from the account');
+for (const name of readdirSync(ERRORS).sort()) {
+  Errors(name, async () => {
+    const dir = join(ERRORS, name);
+    const em = await startTestEmulator({ seed: join(dir, 'account.yaml') });
+    try {
+      const r = await runCli(['plan', 'policy.fw', '--as-of', AS_OF], { cwd: dir, env: { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: em.url } });
+      assert.is(r.code, 1, r.stdout);
+      assert.is(r.stdout, '');
+      assertGolden(r.stderr, join(dir, 'expected.stderr'));
+      assert.is(em.requests().filter((x) => x.method !== 'GET').length, 0);
+    } finally {
+      await em.stop();
+    }
+  });
+}
+Errors.run();
