@@ -233,6 +233,26 @@ Interrupted('killed with SIGKILL after the 1st, 3rd, 5th and 8th of its 9 change
     await stop(em);
   }
 });
+Interrupted('Ctrl-C (SIGINT) during the steps stops with exit 130 and a hint; the next apply finishes the job', async () => {
+  let changes = 0;
+  let child: ReturnType<typeof spawn> | null = null;
+  // Latency keeps the apply busy long enough for the signal to land between steps.
+  const em = await emulator({ seed: SEED, faults: 'rate=0;latency=30ms', onMutation: () => ++changes === 2 && child?.kill('SIGINT') });
+  const dir = workdir();
+  const unmanagedBefore = unmanaged(await read(em.url));
+  child = spawn(process.execPath, [BIN, 'apply', 'new.fw', '--auto-approve', '--allow-lockout', '--as-of', AS_OF], { cwd: dir, env: { PATH: process.env.PATH, ...envFor(em.url) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child!.on('exit', (c) => resolve(c)));
+  assert.is(code, 130, stderr);
+  assert.match(stderr, /interrupted/i);
+  assert.match(stderr, /fwc apply/);
+  assert.not.match(stderr, /at .*\.(c?js|ts):\d+/);
+  const again = await apply(dir, 'new.fw', em.url);
+  assert.is(again.code, 0, again.stderr);
+  await assertConverged(dir, em.url, unmanagedBefore);
+  await stop(em);
+});
 Interrupted('two applies started at the same time end with the policy applied and no duplicates', async () => {
   const em = await emulator({ seed: SEED });
   const dir = workdir();
