@@ -134,7 +134,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const sockets = new Set<Socket>();
   let base = '';
 
-  function paginate(url: URL, key: string, items: readonly unknown[]): Record<string, unknown> {
+  /** One page of a list; only the page's items are presented (lists of thousands stay cheap). */
+  function paginate<T>(url: URL, key: string, items: readonly T[], present: (item: T) => unknown = (x) => x): Record<string, unknown> {
     const pageText = url.searchParams.get('page') ?? '1';
     const perText = url.searchParams.get('per_page') ?? '20';
     if (!/^[1-9][0-9]*$/.test(pageText)) throw badRequest('page must be a positive integer');
@@ -152,7 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (page > 1) Object.assign(pages, { first: link(1), prev: link(Math.min(page - 1, last)) });
     if (page < last) Object.assign(pages, { next: link(page + 1), last: link(last) });
     return {
-      [key]: items.slice((page - 1) * perPage, page * perPage),
+      [key]: items.slice((page - 1) * perPage, page * perPage).map(present),
       ...(last > 1 ? { links: { pages } } : { links: {} }),
       meta: { total: items.length },
     };
@@ -162,7 +163,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const fw = fwContext();
     switch (operationId) {
       case 'firewalls_list':
-        return paginate(url, 'firewalls', state.firewalls.map((f) => firewalls.presentFirewall(fw, f)));
+        return paginate(url, 'firewalls', state.firewalls, (f) => firewalls.presentFirewall(fw, f));
       case 'firewalls_create':
         return firewalls.createFirewall(fw, body);
       case 'firewalls_get':
@@ -184,7 +185,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'firewalls_delete_droplets':
         return firewalls.removeDroplets(fw, params.firewall_id!, body);
       case 'tags_list':
-        return paginate(url, 'tags', state.tags.map((t) => resources.presentTag(state, t)));
+        return paginate(url, 'tags', state.tags, (t) => resources.presentTag(state, t));
       case 'tags_create':
         return { tag: resources.presentTag(state, resources.createTag(state, body)) };
       case 'tags_get':
@@ -192,11 +193,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'tags_delete':
         return resources.deleteTag(state, params.tag_id!);
       case 'droplets_list':
-        return paginate(url, 'droplets', resources.listDroplets(state, url.searchParams).map(resources.presentDroplet));
+        return paginate(url, 'droplets', resources.listDroplets(state, url.searchParams), resources.presentDroplet);
       case 'loadBalancers_list':
-        return paginate(url, 'load_balancers', state.load_balancers.map(resources.presentLoadBalancer));
+        return paginate(url, 'load_balancers', state.load_balancers, resources.presentLoadBalancer);
       case 'kubernetes_list_clusters':
-        return paginate(url, 'kubernetes_clusters', state.kubernetes_clusters.map(resources.presentCluster));
+        return paginate(url, 'kubernetes_clusters', state.kubernetes_clusters, resources.presentCluster);
       case 'databases_list_clusters':
         return { databases: order(state.databases).map(resources.presentDatabase) };
       case 'databases_list_firewall_rules':
@@ -306,7 +307,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       let result: unknown;
       if (byDroplet) {
         const list = firewalls.firewallsOfDroplet(fwContext(), Number(byDroplet[1]));
-        result = paginate(url, 'firewalls', list.map((f) => firewalls.presentFirewall(fwContext(), f)));
+        result = paginate(url, 'firewalls', list, (f) => firewalls.presentFirewall(fwContext(), f));
       } else {
         // Handlers check everything before they change anything, so a refused request changes nothing.
         result = dispatch(operationId!, found!.params, url, body);
