@@ -117,15 +117,18 @@ export function accountHosts(account: Account, firewalls: readonly Firewall[], p
     } satisfies Host;
   });
   // Traffic from a cluster leaves from its worker droplets (tagged k8s:<id>), so it has their addresses.
-  const clusters: Host[] = account.clusters.map((c) => ({
-    key: `k8s:${c.id}`,
-    label: `cluster ${c.name}`,
-    kind: 'cluster',
-    tags: [],
-    addresses: account.droplets.filter((d) => d.tags.some((t) => t.toLowerCase() === `k8s:${c.id}`.toLowerCase())).flatMap((d) => d.addresses),
-    clusterId: c.id,
-    clusterName: c.name,
-  }));
+  const clusters: Host[] = account.clusters.map((c) => {
+    const nodeTag = `k8s:${c.id}`.toLowerCase();
+    return {
+      key: `k8s:${c.id}`,
+      label: `cluster ${c.name}`,
+      kind: 'cluster',
+      tags: [],
+      addresses: account.droplets.filter((d) => d.tags.some((t) => t.toLowerCase() === nodeTag)).flatMap((d) => d.addresses),
+      clusterId: c.id,
+      clusterName: c.name,
+    } satisfies Host;
+  });
   const dbs: Host[] = databases.map((name) => ({ key: `database:${name}`, label: `database ${name}`, kind: 'database', tags: [], addresses: [], databaseName: name }));
   const taken = account.droplets.flatMap((d) => d.addresses);
   return [...classes.map((c) => c.host), ...lbs, ...clusters, ...dbs, ...blockHosts(policies), ...anyoneHosts(policies, taken)];

@@ -245,13 +245,12 @@ function group(flows: readonly RawFlow[]): FlowChange[] {
   }));
 }
 
-/** Flows gained and lost between two networks, grouped by source, destination and service. */
 /**
  * Which hosts see a different side of the firewalls in the new state. A flow src → dst can change only
  * if dst's inbound rules or src's outbound rules do, so large plans judge only the pairs that touch a
  * changed host instead of every pair (DigitalOcean semantics: network.ts).
  */
-export class SideChanges {
+class SideChanges {
   private readonly sigs = new WeakMap<Firewall, Record<'inbound' | 'outbound', string>>();
   private readonly inbound = new Map<string, boolean>();
   private readonly outbound = new Map<string, boolean>();
@@ -290,6 +289,7 @@ export class SideChanges {
   }
 }
 
+/** Flows gained and lost between two networks, grouped by source, destination and service. */
 export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: readonly Host[]): Plan['reachability'] {
   const allowed: RawFlow[] = [];
   const blocked: RawFlow[] = [];
@@ -396,7 +396,8 @@ function planWarnings(w: WarningInput): PlanWarning[] {
     for (const dst of w.hosts) {
       if (!governed(dst) && !governed(src)) continue;
       if (dst.kind === 'database' || src.kind === 'database') continue;
-      // Only a rule of an unmanaged firewall that names the other end can make the two differ.
+      // Only a rule of an unmanaged firewall that names the other end can widen or narrow the policy (an
+      // unmanaged firewall that merely exists on a droplet the policy does not govern is not its business).
       const dstUnmanaged = unmanagedOn.get(dst.key)!;
       const touched =
         (dstUnmanaged.length > 0 && w.newNet.touches(dstUnmanaged, 'inbound', src)) || (srcUnmanaged.length > 0 && w.newNet.touches(srcUnmanaged, 'outbound', dst));
@@ -410,7 +411,7 @@ function planWarnings(w: WarningInput): PlanWarning[] {
         const flow = sample(set)!;
         const why = w.newNet.explain(src, dst, flow.protocol, flow.port);
         const rules = [...(why.inbound?.[widens ? 'allowedBy' : 'deniedBy'] ?? []), ...(why.outbound?.[widens ? 'allowedBy' : 'deniedBy'] ?? [])];
-        const names = [...new Set(rules.map((r) => r.firewall).filter((n) => w.unmanaged.some((u) => u.name === n)))];
+        const names = [...new Set(rules.map((r) => r.firewall).filter((n) => unmanagedNames.has(n)))];
         if (names.length === 0) continue;
         const services = describe(set);
         const key = `${widens}:${names.join(',')}:${dst.key}:${services}`;

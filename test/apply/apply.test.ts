@@ -73,6 +73,18 @@ async function applied(dir: string, file: string, url: string): Promise<void> {
   assert.is(r.code, 0, `apply ${file} failed:\n${r.stdout}${r.stderr}`);
 }
 
+/** `fwc apply new.fw` as its own process (the built program), for tests that signal it mid-way. */
+function spawnApply(dir: string, url: string): { child: ReturnType<typeof spawn>; exit: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+  const child = spawn(process.execPath, [BIN, 'apply', 'new.fw', '--auto-approve', '--allow-lockout', '--as-of', AS_OF], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, ...envFor(url) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  return { child, exit: new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr }))) };
+}
+
 async function planExit(dir: string, file: string, url: string): Promise<CliResult> {
   return runCli(['plan', file, '--detailed-exitcode', '--as-of', AS_OF], { cwd: dir, env: envFor(url) });
 }
@@ -224,9 +236,9 @@ Interrupted('killed with SIGKILL after the 1st, 3rd, 5th and 8th of its 9 change
     await applied(dir, 'old.fw', em.url);
     const unmanagedBefore = unmanaged(await read(em.url));
     changes = 0;
-    child = spawn(process.execPath, [BIN, 'apply', 'new.fw', '--auto-approve', '--allow-lockout', '--as-of', AS_OF], { cwd: dir, env: { PATH: process.env.PATH, ...envFor(em.url) }, stdio: 'ignore' });
-    const signal = await new Promise<string | null>((resolve) => child!.on('exit', (_code, sig) => resolve(sig)));
-    assert.is(signal, 'SIGKILL', `apply finished before change ${killAfter}`);
+    const run = spawnApply(dir, em.url);
+    child = run.child;
+    assert.is((await run.exit).signal, 'SIGKILL', `apply finished before change ${killAfter}`);
     const second = await apply(dir, 'new.fw', em.url);
     assert.is(second.code, 0, second.stderr);
     await assertConverged(dir, em.url, unmanagedBefore);
@@ -240,10 +252,9 @@ Interrupted('Ctrl-C (SIGINT) during the steps stops with exit 130 and a hint; th
   const em = await emulator({ seed: SEED, faults: 'rate=0;latency=30ms', onMutation: () => ++changes === 2 && child?.kill('SIGINT') });
   const dir = workdir();
   const unmanagedBefore = unmanaged(await read(em.url));
-  child = spawn(process.execPath, [BIN, 'apply', 'new.fw', '--auto-approve', '--allow-lockout', '--as-of', AS_OF], { cwd: dir, env: { PATH: process.env.PATH, ...envFor(em.url) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child!.on('exit', (c) => resolve(c)));
+  const run = spawnApply(dir, em.url);
+  child = run.child;
+  const { code, stderr } = await run.exit;
   assert.is(code, 130, stderr);
   assert.match(stderr, /interrupted/i);
   assert.match(stderr, /fwc apply/);
