@@ -5,16 +5,18 @@
  * apply again:
  *
  * - a create whose response was lost, or that a concurrent apply won, meets DigitalOcean's "duplicate
- *   name": the firewall is looked up by name and adopted (and replaced if its rules differ);
- * - deleting what is already gone, removing rules that are already gone and creating tags that exist
- *   are successes;
- * - rule-level requests that DigitalOcean refuses (a limit reached while old and new rules coexist)
- *   fall back to one PUT of the firewall's desired state.
+ *   name": the firewall is looked up by name and adopted (and replaced by the created state if its
+ *   rules differ — the state the proof checked for that step);
+ * - deleting what is already gone, removing rules that are already gone, adding rules that are already
+ *   there and creating tags that exist are successes;
+ * - a rule change that DigitalOcean refuses (a limit reached while old and new rules coexist) is read
+ *   again and retried once, then replaced by one PUT of the firewall as the proof has it after that step
+ *   — never by its final state, which the proof did not check at that point.
  */
+import { ruleKey } from '../compile/rules.js';
 import type { Firewall, Rule } from '../compile/types.js';
-import { groupRules, ruleKey } from '../compile/rules.js';
 import { describeStep, type Step } from '../plan/steps.js';
-import { firewallToApi, rulesToApi, type ApiFirewallBody, type ApiRuleBody } from './toApi.js';
+import { firewallToApi, type ApiFirewallBody } from './toApi.js';
 
 /** An API error as the executor needs to see it. */
 export interface ApplyError extends Error {
@@ -30,9 +32,14 @@ export interface ApplyApi {
   /** Finds a firewall by name (null when there is none). */
   findFirewall(name: string): Promise<{ id: string; firewall: Firewall } | null>;
   replaceFirewall(id: string, body: ApiFirewallBody): Promise<void>;
-  addRules(id: string, rules: { inbound_rules: ApiRuleBody[]; outbound_rules: ApiRuleBody[] }): Promise<void>;
-  /** Removes rules, matching them against the stored form DigitalOcean keeps (the client knows it). */
-  removeRules(id: string, rules: readonly Rule[]): Promise<void>;
+  /** Adds the rules the firewall does not hold yet; resolves with the number of requests sent (0 or 1). */
+  addRules(id: string, rules: readonly Rule[]): Promise<number>;
+  /**
+   * Removes rules, matching them against the stored form DigitalOcean keeps (the client knows it), and
+   * keeping every stored entry that `keep` (the firewall's rules after the step) holds. Resolves with
+   * the number of requests sent (0 when nothing is stored that must go).
+   */
+  removeRules(id: string, rules: readonly Rule[], keep: readonly Rule[]): Promise<number>;
   addTags(id: string, tags: readonly string[]): Promise<void>;
   removeTags(id: string, tags: readonly string[]): Promise<void>;
   addDroplets(id: string, ids: readonly number[]): Promise<void>;
@@ -64,22 +71,9 @@ const isDuplicateName = (e: unknown) => {
   return (s === 409 || s === 422) && /duplicate|already|exist|taken|unique/i.test((e as Error).message);
 };
 
-/** The firewall each step works on, desired state of it, and the ids of those created on the way. */
-export interface ApplyContext {
-  readonly desired: ReadonlyMap<string, Firewall>;
-}
-
-export async function executeSteps(
-  steps: readonly Step[],
-  api: ApplyApi,
-  context: ApplyContext,
-  progress: ApplyProgress,
-  signal: AbortSignal,
-): Promise<ApplyResult> {
+export async function executeSteps(steps: readonly Step[], api: ApplyApi, progress: ApplyProgress, signal: AbortSignal): Promise<ApplyResult> {
   const ids = new Map<string, string>();
   const changed = new Set<string>();
-  const replaced = new Set<string>();
-  const desiredOf = (name: string) => context.desired.get(name.toLowerCase());
   progress.start(steps.length);
 
   const adopt = async (firewall: Firewall): Promise<string> => {
@@ -93,13 +87,20 @@ export async function executeSteps(
     return found.id;
   };
 
-  /** Puts the firewall's final desired state in one request (the fallback for refused rule changes). */
-  const replaceWithDesired = async (id: string, name: string, cause: unknown) => {
-    const desired = desiredOf(name);
-    if (!desired) throw cause;
-    progress.note(`${name}: ${(cause as Error).message}; replacing the firewall in one request instead`);
-    await api.replaceFirewall(id, firewallToApi(desired));
-    replaced.add(name.toLowerCase());
+  /**
+   * A rule change DigitalOcean refused: read again and try once more (what was missing may be there
+   * now), then put the firewall as the proof has it after this step, in one request.
+   */
+  const refused = async (step: Extract<Step, { kind: 'add-rules' | 'remove-rules' }>, cause: unknown, again: () => Promise<number>) => {
+    try {
+      await again();
+      return;
+    } catch (error) {
+      if (status(error) !== 422 && status(error) !== 400) throw error;
+    }
+    if (!step.after) throw cause;
+    progress.note(`${step.name}: DigitalOcean refused the change (${(cause as Error).message}); putting the firewall as this step leaves it, in one request`);
+    await api.replaceFirewall(step.id, firewallToApi(step.after));
   };
 
   for (let i = 0; i < steps.length; i++) {
@@ -137,27 +138,30 @@ export async function executeSteps(
         await api.replaceFirewall(step.id, firewallToApi(step.firewall));
         changed.add(step.id);
         return;
-      case 'add-rules':
-        if (replaced.has(step.name.toLowerCase())) return;
+      case 'add-rules': {
+        const send = () => api.addRules(step.id, step.rules);
         try {
-          await api.addRules(step.id, rulesToApi(groupRules(step.rules)));
+          await send();
         } catch (error) {
           if (status(error) !== 422 && status(error) !== 400) throw error;
-          await replaceWithDesired(step.id, step.name, error);
+          await refused(step, error, send);
         }
         changed.add(step.id);
         return;
-      case 'remove-rules':
-        if (replaced.has(step.name.toLowerCase())) return;
+      }
+      case 'remove-rules': {
+        const keep = step.after?.rules ?? [];
+        const send = () => api.removeRules(step.id, step.rules, keep);
         try {
-          await api.removeRules(step.id, step.rules);
+          await send();
         } catch (error) {
           if (status(error) === 404) return;
           if (status(error) !== 422 && status(error) !== 400) throw error;
-          await replaceWithDesired(step.id, step.name, error);
+          await refused(step, error, send);
         }
         changed.add(step.id);
         return;
+      }
       case 'add-tags':
         await api.addTags(step.id, step.tags);
         changed.add(step.id);

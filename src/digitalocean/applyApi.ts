@@ -1,75 +1,121 @@
 /**
- * The apply executor's view of DigitalOcean (ApplyApi), over the client. Removals are built from the
- * form DigitalOcean stored, since it matches removals against exactly that (a removal of `ports: "all"`
- * does not match a rule stored as `"0"`: DO-API-FACTS.md 2.2, github.com/mondoohq/cnspec/pull/3839).
+ * The apply executor's view of DigitalOcean (ApplyApi), over the client. Rule changes are built from the
+ * form DigitalOcean stored, read just before: it matches removals against exactly that (a removal of
+ * `ports: "all"` does not match a rule stored as `"0"`: DO-API-FACTS.md 2.2, github.com/mondoohq/cnspec/pull/3839),
+ * and it may keep the entries of several canonical rules in one stored rule, or one rule's in several.
  */
-import { canonicalAddress } from '../compile/addresses.js';
-import { peerKey, portsFrom, portsTo } from '../compile/rules.js';
-import type { Rule } from '../compile/types.js';
+import { cidrContains, parseAddress } from '../compile/addresses.js';
+import { canonicalRules, groupRules, peerKey, portsFrom, portsTo, ruleKey } from '../compile/rules.js';
+import type { Peer, Rule } from '../compile/types.js';
 import type { ApplyApi } from './apply.js';
 import type { DigitalOceanClient } from './client.js';
 import { firewallFromApi, portsFromApi, type ApiFirewallLike, type ApiRuleLike, type ApiTargetLike } from './fromApi.js';
-import type { ApiFirewallBody, ApiRuleBody } from './toApi.js';
+import { rulesToApi, type ApiFirewallBody, type ApiRuleBody } from './toApi.js';
 
 type Field = keyof ApiTargetLike;
-
-/** The canonical key of one stored entry, as peerKey gives it for the same peer. */
-function entryKey(field: Field, value: string | number): string | null {
-  switch (field) {
-    case 'addresses': {
-      const text = canonicalAddress(String(value));
-      return text === null ? null : `addr:${text}`;
-    }
-    case 'tags':
-      return `tag:${String(value).toLowerCase()}`;
-    case 'droplet_ids':
-      return `droplet:${value}`;
-    case 'load_balancer_uids':
-      return `lb:${value}`;
-    case 'kubernetes_ids':
-      return `k8s:${value}`;
-  }
-}
+type Stored = { readonly inbound: readonly ApiRuleLike[]; readonly outbound: readonly ApiRuleLike[] };
+type RulesBody = { inbound_rules: ApiRuleBody[]; outbound_rules: ApiRuleBody[] };
 
 const FIELDS: Field[] = ['addresses', 'droplet_ids', 'load_balancer_uids', 'kubernetes_ids', 'tags'];
 
-/** The DELETE /rules body that takes `rules` (canonical atoms) out of the stored rules. */
-export function removalBody(stored: { inbound: readonly ApiRuleLike[]; outbound: readonly ApiRuleLike[] }, rules: readonly Rule[]): { inbound_rules: ApiRuleBody[]; outbound_rules: ApiRuleBody[] } {
-  const out = { inbound_rules: [] as ApiRuleBody[], outbound_rules: [] as ApiRuleBody[] };
+/** The peer of one stored entry (null for an address fwc cannot read). */
+function entryPeer(field: Field, value: string | number): Peer | null {
+  switch (field) {
+    case 'addresses': {
+      const parsed = parseAddress(String(value).trim());
+      if (parsed.ok) return { kind: 'address', cidr: parsed.cidr };
+      // An address with host bits set that the API accepted stands for its network.
+      const masked = !parsed.ok && parsed.reason === 'host-bits' && parsed.masked ? parseAddress(parsed.masked) : null;
+      return masked?.ok ? { kind: 'address', cidr: masked.cidr } : null;
+    }
+    case 'tags':
+      return { kind: 'tag', name: String(value) };
+    case 'droplet_ids':
+      return { kind: 'droplet', id: Number(value) };
+    case 'load_balancer_uids':
+      return { kind: 'load-balancer', id: String(value) };
+    case 'kubernetes_ids':
+      return { kind: 'kubernetes', id: String(value) };
+  }
+}
+
+/** Whether `outer` holds every endpoint of `inner` (an address block holds its sub-blocks). */
+function peerHolds(outer: Peer, inner: Peer): boolean {
+  if (outer.kind === 'address' && inner.kind === 'address') return cidrContains(outer.cidr, inner.cidr);
+  return peerKey(outer) === peerKey(inner);
+}
+
+function peersOverlap(a: Peer, b: Peer): boolean {
+  return peerHolds(a, b) || peerHolds(b, a);
+}
+
+const sameShape = (a: Omit<Rule, 'origins'>, b: Omit<Rule, 'origins'>) => a.direction === b.direction && a.protocol === b.protocol && a.action === b.action;
+const portsHold = (outer: Rule['ports'], inner: Rule['ports']) => portsFrom(outer) <= portsFrom(inner) && portsTo(inner) <= portsTo(outer);
+const portsOverlap = (a: Rule['ports'], b: Rule['ports']) => portsFrom(a) <= portsTo(b) && portsFrom(b) <= portsTo(a);
+
+/** One stored entry: an atomic rule, and where it sits in the stored rule (to send it back as stored). */
+interface StoredEntry {
+  readonly rule: Omit<Rule, 'origins'>;
+  readonly stored: ApiRuleLike;
+  readonly field: Field;
+  readonly value: string | number;
+}
+
+/** Every entry DigitalOcean stores, each as an atomic rule. Rules fwc cannot read are left out. */
+function storedEntries(stored: Stored): StoredEntry[] {
+  const out: StoredEntry[] = [];
   for (const direction of ['inbound', 'outbound'] as const) {
-    const wanted = rules.filter((r) => r.direction === direction);
     for (const s of stored[direction]) {
-      const protocol = String(s.protocol ?? '') as Rule['protocol'];
+      const protocol = String(s.protocol ?? '');
+      if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'icmp') continue;
       const ports = portsFromApi(protocol, s.ports);
       if (!ports) continue;
       const action = s.action === 'deny' ? 'deny' : 'allow';
       const target = (direction === 'inbound' ? s.sources : s.destinations) ?? {};
-      const take: Record<string, (string | number)[]> = {};
-      let count = 0;
       for (const field of FIELDS) {
-        const values = (target[field] ?? []) as readonly (string | number)[];
-        const chosen = values.filter((v) => {
-          const key = entryKey(field, v);
-          // This stored entry belongs to a rule being removed when the rule's interval holds the entry's.
-          return wanted.some(
-            (r) =>
-              r.protocol === protocol &&
-              r.action === action &&
-              peerKey(r.peer) === key &&
-              portsFrom(r.ports) <= portsFrom(ports) &&
-              portsTo(ports) <= portsTo(r.ports),
-          );
-        });
-        if (chosen.length > 0) {
-          take[field] = chosen;
-          count += chosen.length;
+        for (const value of (target[field] ?? []) as readonly (string | number)[]) {
+          const peer = entryPeer(field, value);
+          if (peer) out.push({ rule: { direction, protocol, ports, peer, action }, stored: s, field, value });
         }
       }
-      if (count === 0) continue;
+    }
+  }
+  return out;
+}
+
+/**
+ * The DELETE /rules body that takes `rules` (canonical atoms the plan removes) out of the stored rules,
+ * leaving what `keep` (the firewall as the proof has it after the step) allows. A stored entry goes when
+ * it overlaps a removed rule and no kept rule holds it whole. So the firewall then allows exactly what
+ * `keep` allows, however the entries are stored: an entry that overlaps nothing removed lies within
+ * what is kept, and every entry that makes up a kept rule lies within one kept rule (the proof is in
+ * test/digitalocean/removal.test.ts). Entries are sent back exactly as stored (ports, spelling, action).
+ */
+export function removalBody(stored: Stored, rules: readonly Rule[], keep: readonly Rule[]): RulesBody {
+  const kept = canonicalRules(keep);
+  const chosen = new Map<ApiRuleLike, Map<Field, (string | number)[]>>();
+  for (const e of storedEntries(stored)) {
+    const removed = rules.some((r) => sameShape(r, e.rule) && portsOverlap(r.ports, e.rule.ports) && peersOverlap(r.peer, e.rule.peer));
+    if (!removed) continue;
+    const held = kept.some((k) => sameShape(k, e.rule) && portsHold(k.ports, e.rule.ports) && peerHolds(k.peer, e.rule.peer));
+    if (held) continue;
+    let fields = chosen.get(e.stored);
+    if (!fields) chosen.set(e.stored, (fields = new Map()));
+    const values = fields.get(e.field) ?? [];
+    if (!values.includes(e.value)) values.push(e.value);
+    fields.set(e.field, values);
+  }
+  const out: RulesBody = { inbound_rules: [], outbound_rules: [] };
+  for (const direction of ['inbound', 'outbound'] as const) {
+    for (const s of stored[direction]) {
+      const fields = chosen.get(s);
+      if (!fields) continue;
+      const protocol = String(s.protocol) as Rule['protocol'];
       const body: ApiRuleBody = { protocol };
       // ICMP is sent without ports, as godo sends it; tcp/udp with ports exactly as stored.
       if (protocol !== 'icmp') body.ports = String(s.ports ?? '');
-      if (action === 'deny') body.action = 'deny';
+      if (s.action === 'deny' || s.action === 'allow') body.action = s.action;
+      const take = Object.fromEntries(FIELDS.filter((f) => fields.has(f)).map((f) => [f, fields.get(f)!]));
       if (direction === 'inbound') body.sources = take as ApiRuleBody['sources'];
       else body.destinations = take as ApiRuleBody['destinations'];
       (direction === 'inbound' ? out.inbound_rules : out.outbound_rules).push(body);
@@ -77,6 +123,14 @@ export function removalBody(stored: { inbound: readonly ApiRuleLike[]; outbound:
   }
   return out;
 }
+
+/** The rules of `rules` that the firewall does not store yet (an entry of the same canonical key). */
+export function missingRules(stored: Stored, rules: readonly Rule[]): Rule[] {
+  const have = new Set(storedEntries(stored).map((e) => ruleKey(e.rule)));
+  return rules.filter((r) => !have.has(ruleKey(r)));
+}
+
+const storedOf = (raw: ApiFirewallLike): Stored => ({ inbound: raw.inbound_rules ?? [], outbound: raw.outbound_rules ?? [] });
 
 export function applyApi(client: DigitalOceanClient): ApplyApi {
   const getRaw = async (id: string) => (await client.request<{ firewall: ApiFirewallLike }>('firewalls_get', { params: { firewall_id: id } })).body.firewall;
@@ -97,13 +151,20 @@ export function applyApi(client: DigitalOceanClient): ApplyApi {
       await client.request('firewalls_update', { params: { firewall_id: id }, body });
     },
     async addRules(id, rules) {
-      await client.request('firewalls_add_rules', { params: { firewall_id: id }, body: rules });
-    },
-    async removeRules(id, rules) {
+      // Only what is not stored yet: a retried request may have been carried out already, and an API
+      // that refuses a rule it holds would refuse the whole request.
       const raw = await getRaw(id);
-      const body = removalBody({ inbound: raw.inbound_rules ?? [], outbound: raw.outbound_rules ?? [] }, rules);
-      if (body.inbound_rules.length + body.outbound_rules.length === 0) return;
+      const missing = missingRules(storedOf(raw), rules);
+      if (missing.length === 0) return 0;
+      await client.request('firewalls_add_rules', { params: { firewall_id: id }, body: rulesToApi(groupRules(missing)) });
+      return 1;
+    },
+    async removeRules(id, rules, keep) {
+      const raw = await getRaw(id);
+      const body = removalBody(storedOf(raw), rules, keep);
+      if (body.inbound_rules.length + body.outbound_rules.length === 0) return 0;
       await client.request('firewalls_delete_rules', { params: { firewall_id: id }, body });
+      return 1;
     },
     async addTags(id, tags) {
       await client.request('firewalls_add_tags', { params: { firewall_id: id }, body: { tags } });

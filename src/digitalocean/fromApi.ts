@@ -127,6 +127,7 @@ export function firewallFromApi(raw: ApiFirewallLike): ReadFirewall {
     firewall,
     fingerprint: fingerprint(name, tags, dropletIds, firewall.rules),
     status: String(raw.status ?? 'succeeded'),
+    storedRules: (raw.inbound_rules ?? []).length + (raw.outbound_rules ?? []).length,
     pendingChanges: (raw.pending_changes ?? []).length,
     stored: { inbound: raw.inbound_rules ?? [], outbound: raw.outbound_rules ?? [] },
     problems: [...inbound.problems, ...outbound.problems],

@@ -22,7 +22,7 @@ export interface ApiTargetBody {
 export interface ApiRuleBody {
   protocol: Protocol;
   ports?: string;
-  action?: 'deny';
+  action?: 'allow' | 'deny';
   sources?: ApiTargetBody;
   destinations?: ApiTargetBody;
 }

@@ -41,6 +41,8 @@ export interface DropletClass {
 /** Groups the account's droplets into classes that every firewall (old or new) treats alike. */
 export function dropletClasses(account: Account, firewalls: readonly Firewall[]): DropletClass[] {
   const tags = relevantTags(firewalls);
+  // A database's trusted sources may name a tag that no firewall does: it tells droplets apart too.
+  for (const db of account.databases) for (const s of db.trustedSources) if (s.type === 'tag') tags.add(s.value.toLowerCase());
   const ids = namedDroplets(firewalls);
   const classes = new Map<string, { tags: string[]; droplets: Account['droplets'][number][]; byId: boolean }>();
   for (const d of account.droplets) {

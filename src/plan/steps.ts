@@ -31,7 +31,18 @@ export type Step =
   | { readonly kind: 'create-tag'; readonly tag: string }
   | { readonly kind: 'create-firewall'; readonly firewall: Firewall; readonly bridge: boolean }
   | { readonly kind: 'replace-firewall'; readonly id: string; readonly firewall: Firewall }
-  | { readonly kind: 'add-rules' | 'remove-rules'; readonly id: string; readonly name: string; readonly rules: readonly Rule[] }
+  | {
+      readonly kind: 'add-rules' | 'remove-rules';
+      readonly id: string;
+      readonly name: string;
+      readonly rules: readonly Rule[];
+      /**
+       * The firewall as the proof leaves it after this step. A removal keeps every stored entry that this
+       * state holds (DigitalOcean may store the entries of several canonical rules in one, or one in
+       * several); a change DigitalOcean refuses may be replaced by exactly this state, which was proven.
+       */
+      readonly after?: Firewall;
+    }
   | { readonly kind: 'add-tags' | 'remove-tags'; readonly id: string; readonly name: string; readonly tags: readonly string[] }
   | { readonly kind: 'add-droplets' | 'remove-droplets'; readonly id: string; readonly name: string; readonly dropletIds: readonly number[] }
   | { readonly kind: 'replace-database'; readonly id: string; readonly name: string; readonly rules: readonly { type: string; value: string; uuid?: string }[] }
@@ -227,7 +238,10 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
         break;
       case 'update': {
         const { id, name } = change;
-        const during = groupRules([...change.live.firewall.rules, ...change.addRules]).length;
+        // DigitalOcean counts the rules it stores, which may be more than the canonical grouping (an API
+        // that stores added rules as sent keeps one per request): count the larger.
+        const grouped = groupRules(change.addRules).length;
+        const during = Math.max(groupRules([...change.live.firewall.rules, ...change.addRules]).length, (change.live.storedRules ?? 0) + grouped);
         if (during > MAX_RULES_PER_FIREWALL) {
           // NOTE: old and new rules together would pass DigitalOcean's limit of 50 rules per firewall
           // (DO-API-FACTS.md 3): replace the firewall in one request instead.
@@ -269,7 +283,19 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
   steps.push(...removes, ...denyRemoves, ...deletes);
   steps.push(...deleteBridges(closingBridges));
 
-  return { steps, problems: verify(steps, live, oldNet, newNet, hosts, databases) };
+  const proven = withStateAfter(steps, live);
+  return { steps: proven, problems: verify(proven, live, oldNet, newNet, hosts, databases) };
+}
+
+/** The steps, each rule step carrying the state of its firewall after it (as the simulation has it). */
+function withStateAfter(steps: readonly Step[], live: ReadonlyMap<string, Firewall>): Step[] {
+  const state = new Map(live);
+  return steps.map((step) => {
+    applyStep(state, step);
+    if (step.kind !== 'add-rules' && step.kind !== 'remove-rules') return step;
+    const after = state.get(step.name.toLowerCase());
+    return after ? { ...step, after } : step;
+  });
 }
 
 /** Simulates the steps and checks every state on the flows each step can change (exported for tests). */

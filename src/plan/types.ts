@@ -20,6 +20,8 @@ export interface LiveFirewall {
   /** A stable hash of its content; equal across reads that differ only in order or spelling. */
   readonly fingerprint: string;
   readonly status?: string;
+  /** How many rules DigitalOcean stores for it (inbound and outbound), when read from the API. */
+  readonly storedRules?: number;
 }
 
 export interface LiveDroplet {

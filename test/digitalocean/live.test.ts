@@ -86,7 +86,8 @@ Canonical('removals carry the stored spelling of ports and entries', () => {
   };
   const live = firewallFromApi({ name: 'x', inbound_rules: stored.inbound, outbound_rules: stored.outbound });
   const take = (key: string) => live.firewall.rules.find((r) => ruleKey(r) === key)!;
-  const body = removalBody(stored, [take('in tcp all tag:api allow'), take('in tcp 80-81 addr:10.0.0.0/8 allow'), take('in icmp all tag:api allow'), take('out tcp 25 addr:0.0.0.0/0 deny')]);
+  const gone = [take('in tcp all tag:api allow'), take('in tcp 80-81 addr:10.0.0.0/8 allow'), take('in icmp all tag:api allow'), take('out tcp 25 addr:0.0.0.0/0 deny')];
+  const body = removalBody(stored, gone, live.firewall.rules.filter((r) => !gone.includes(r)));
   assert.equal(body, {
     inbound_rules: [
       { protocol: 'tcp', ports: '0', sources: { tags: ['API'] } },
@@ -180,10 +181,13 @@ Behaviours('changes land and read back equal whatever DigitalOcean chooses', asy
     };
     const { id } = await a.createFirewall(body);
     const first = (await readAccount(c)).firewalls[0]!;
-    await a.addRules(id, { inbound_rules: [{ protocol: 'tcp', ports: '22', sources: { tags: ['db'] } }], outbound_rules: [] });
+    const ssh = { direction: 'inbound', protocol: 'tcp', ports: { kind: 'range', from: 22, to: 22 }, peer: { kind: 'tag', name: 'db' }, action: 'allow', origins: [] } as const;
+    assert.is(await a.addRules(id, [ssh]), 1);
+    assert.is(await a.addRules(id, [ssh]), 0, 'a rule that is there is not sent again');
     const added = (await readAccount(c)).firewalls[0]!;
     assert.ok(added.firewall.rules.some((r) => ruleKey(r) === 'in tcp 22 tag:db allow'), JSON.stringify(behaviour));
-    await a.removeRules(id, added.firewall.rules.filter((r) => ruleKey(r) === 'in tcp 22 tag:db allow' || ruleKey(r) === 'in tcp all addr:2001:db8::1 allow'));
+    const gone = (r: (typeof added.firewall.rules)[number]) => ruleKey(r) === 'in tcp 22 tag:db allow' || ruleKey(r) === 'in tcp all addr:2001:db8::1 allow';
+    await a.removeRules(id, added.firewall.rules.filter(gone), added.firewall.rules.filter((r) => !gone(r)));
     const removed = (await readAccount(c)).firewalls[0]!;
     assert.equal(removed.firewall.rules.map(ruleKey).sort(), first.firewall.rules.map(ruleKey).filter((k) => !k.includes('2001')).sort(), JSON.stringify(behaviour));
     assertNoContractViolations(em);

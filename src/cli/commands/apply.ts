@@ -15,7 +15,8 @@ import { applyApi } from '../../digitalocean/applyApi.js';
 import { ApiError } from '../../digitalocean/errors.js';
 import { firewallFromApi } from '../../digitalocean/fromApi.js';
 import { readAccount, type ReadAccount } from '../../digitalocean/read.js';
-import { firewallToApi } from '../../digitalocean/toApi.js';
+import { OPERATIONS } from '../../api/schema.js';
+import { ruleText } from '../../compile/rules.js';
 import type { Firewall, TrustedSource } from '../../compile/types.js';
 import { planDocument, type PlanDocument } from '../../plan/document.js';
 import { accountHosts, dropletClasses } from '../../plan/hosts.js';
@@ -272,60 +273,122 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
   }
 
-  const allFirewalls = [...target.account.firewalls.map((f) => f.firewall), ...target.desired.firewalls];
-  const hosts = accountHosts(target.account, allFirewalls, target.namedAddresses, target.desired.databases.map((d) => d.name));
-  const ordered = orderSteps({
-    plan: target.plan,
-    account: target.account,
-    hosts,
-    classes: dropletClasses(target.account, allFirewalls),
-    policy: target.policies[0] ?? 'fwc',
-    databases: databaseAccess(target.account, target.desired),
-  });
-  if (ordered.problems.length > 0) {
-    throw new UserError(`refusing to apply: no safe order was found; ${ordered.problems[0]}`, 1, 'please report this plan; nothing was changed');
-  }
-  await checkScopes(connection, ordered.steps);
-
-  const desiredByName = new Map(target.desired.firewalls.map((f) => [f.name.toLowerCase(), f]));
-  const result = await executeSteps(ordered.steps, applyApi(connection.client), { desired: desiredByName }, progressFor(io), io.signal);
-  if (result.stopped === 'interrupted') {
-    io.stderr.write(`interrupted after ${result.done} of ${result.total} steps; every step done is safe on its own. Run \`fwc apply\` again to finish.\n`);
-    return INTERRUPTED_EXIT;
-  }
-  if (result.stopped === 'failed') {
-    const message = result.error instanceof ApiError ? result.error.message : String(result.error?.message ?? result.error);
-    io.stderr.write(`error: step ${result.done + 1} of ${result.total} failed: ${message}\n  = help: ${result.done === 0 ? 'nothing was changed' : result.done === 1 ? 'the step before it is done and safe' : `the ${result.done} steps before it are done and safe`}; run \`fwc apply\` again to finish\n`);
-    return 1;
-  }
-
-  if (args.values['no-wait'] !== true) {
-    const applied = await api(() => waitApplied(io, connection, result.changed));
-    if (!applied) io.stdout.write('note: some firewalls are still being applied by DigitalOcean; they will finish on their own.\n');
-  }
-
-  // Converged? A fresh read must plan no changes; one repair by full replacement if it does not.
-  let after = await api(() => readAccount(connection.client));
-  let again = planChanges(target.desired, after, target.policies);
-  const clean = () => again.firewalls.length + again.tagsToCreate.length + again.databases.length === 0;
-  if (!clean()) {
-    for (const change of again.firewalls) {
-      if (change.action === 'update') await api(() => connection.client.request('firewalls_update', { params: { firewall_id: change.id }, body: firewallToApi(change.desired) }));
+  // The steps, then as many correcting rounds as it takes (at most MAX_CORRECTIONS) for a fresh read to
+  // plan no change. A correction is planned, ordered and proven as the first round was: from the state
+  // the account is in now, which was itself proven safe, to the policy.
+  let ordered = orderFor(target.plan, target.account, target);
+  let steps = 0;
+  let firstRequest = 0;
+  for (let round = 0; ; round++) {
+    if (ordered.problems.length > 0) {
+      throw new UserError(`refusing to apply: no safe order was found; ${ordered.problems[0]}`, 1, `${round === 0 ? 'nothing was changed' : 'what was done so far is safe'}; please report this plan`);
     }
-    after = await api(() => readAccount(connection.client));
-    again = planChanges(target.desired, after, target.policies);
+    if (round === 0) {
+      await checkScopes(connection, ordered.steps);
+      firstRequest = connection.client.history.length;
+    }
+    const result = await executeSteps(ordered.steps, applyApi(connection.client), progressFor(io), io.signal);
+    steps += result.done;
+    if (result.stopped === 'interrupted') {
+      io.stderr.write(`interrupted after ${result.done} of ${result.total} steps; every step done is safe on its own. Run \`fwc apply\` again to finish.\n`);
+      return INTERRUPTED_EXIT;
+    }
+    if (result.stopped === 'failed') {
+      const message = result.error instanceof ApiError ? result.error.message : String(result.error?.message ?? result.error);
+      io.stderr.write(`error: step ${result.done + 1} of ${result.total} failed: ${message}\n  = help: ${result.done === 0 ? 'nothing was changed' : result.done === 1 ? 'the step before it is done and safe' : `the ${result.done} steps before it are done and safe`}; run \`fwc apply\` again to finish\n`);
+      return 1;
+    }
+    if (args.values['no-wait'] !== true) {
+      const applied = await api(() => waitApplied(io, connection, result.changed));
+      if (!applied) io.stdout.write('note: some firewalls are still being applied by DigitalOcean; they will finish on their own.\n');
+    }
+    const account = await api(() => readAccount(connection.client));
+    const again = planChanges(target.desired, account, target.policies);
+    const left = differences(again);
+    if (left.length === 0) break;
+    if (round === MAX_CORRECTIONS) {
+      summary(io, style, target, steps, mutationsSince(connection, firstRequest), connection);
+      io.stderr.write(
+        `error: after the apply the account still differs from the plan:\n${left.map((d) => `  - ${d}\n`).join('')}` +
+          '  = help: every step made was proven safe; run `fwc apply` again to finish, and please report this if it persists\n',
+      );
+      return 1;
+    }
+    io.stdout.write(`note: the account differs from the plan after the steps (${left.join('; ')}); correcting it with proven steps\n`);
+    ordered = orderFor(asPlan(target.plan, again, target.desired), account, target);
   }
+  summary(io, style, target, steps, mutationsSince(connection, firstRequest), connection);
+  io.stdout.write('A fresh plan shows no changes.\n');
+  return 0;
+}
+
+/** How many correcting rounds follow the planned steps before apply gives up (exit 1). */
+const MAX_CORRECTIONS = 2;
+
+const MUTATING = new Set<string>(OPERATIONS.filter((o) => o.method !== 'GET').map((o) => o.operationId));
+
+/** The changing requests sent since `from` in the client's history (retries count: each was sent). */
+function mutationsSince(connection: Connection, from: number): number {
+  return connection.client.history.slice(from).filter((h) => MUTATING.has(h.operation)).length;
+}
+
+/** What a fresh plan still shows, one line each. */
+function differences(changes: ReturnType<typeof planChanges>): string[] {
+  const out: string[] = [];
+  for (const t of changes.tagsToCreate) out.push(`tag ${t} is missing`);
+  for (const c of changes.firewalls) {
+    if (c.action !== 'update') {
+      out.push(`firewall ${c.name} is to ${c.action}`);
+      continue;
+    }
+    const parts = [
+      ...c.addRules.map((r) => `lacks ${ruleText(r)}`),
+      ...c.removeRules.map((r) => `still has ${ruleText(r)}`),
+      ...c.addTags.map((t) => `lacks tag ${t}`),
+      ...c.removeTags.map((t) => `still has tag ${t}`),
+      ...c.addDroplets.map((d) => `lacks droplet ${d}`),
+      ...c.removeDroplets.map((d) => `still has droplet ${d}`),
+    ];
+    out.push(`firewall ${c.name} ${parts.join(', ')}`);
+  }
+  for (const d of changes.databases) out.push(`database ${d.name}'s trusted sources differ`);
+  return out;
+}
+
+/** A plan of the changes a fresh read shows, for a correcting round (what it shows was already shown). */
+function asPlan(base: Plan, changes: ReturnType<typeof planChanges>, desired: ResolvedDesired): Plan {
+  return {
+    ...base,
+    tagsToCreate: changes.tagsToCreate,
+    firewalls: changes.firewalls,
+    databases: changes.databases,
+    unchangedManaged: changes.unchangedManaged,
+    unmanaged: changes.unmanaged.map((f) => f.name).sort(),
+    desired: desired.firewalls,
+  };
+}
+
+/** The steps of a plan against an account, ordered and proven. */
+function orderFor(plan: Plan, account: ReadAccount, target: Target) {
+  const allFirewalls = [...account.firewalls.map((f) => f.firewall), ...target.desired.firewalls];
+  const hosts = accountHosts(account, allFirewalls, target.namedAddresses, target.desired.databases.map((d) => d.name));
+  return orderSteps({
+    plan,
+    account,
+    hosts,
+    classes: dropletClasses(account, allFirewalls),
+    policy: target.policies[0] ?? 'fwc',
+    databases: databaseAccess(account, target.desired),
+  });
+}
+
+function summary(io: Io, style: typeof PLAIN, target: Target, steps: number, requests: number, connection: Connection): void {
   const s = target.doc.summary;
   io.stdout.write(
     `\n${style.bold('Apply complete!')} ${s.firewallsToCreate} created, ${s.firewallsToUpdate} updated, ${s.firewallsToDelete} destroyed` +
       `${s.tagsToCreate > 0 ? `; ${s.tagsToCreate} tag${s.tagsToCreate === 1 ? '' : 's'} created` : ''}` +
       `${s.databasesToUpdate > 0 ? `; ${s.databasesToUpdate} database${s.databasesToUpdate === 1 ? '' : 's'} updated` : ''}` +
-      ` (${result.total} steps${connection.stats.rateLimited > 0 ? `, ${connection.stats.rateLimited} rate limits waited out` : ''}).\n`,
+      ` (${steps} step${steps === 1 ? '' : 's'}, ${requests} changing request${requests === 1 ? '' : 's'}` +
+      `${connection.stats.rateLimited > 0 ? `, ${connection.stats.rateLimited} rate limits waited out` : ''}).\n`,
   );
-  if (!clean()) {
-    io.stderr.write(`error: a fresh plan still shows changes after the apply (${again.firewalls.map((c) => `${c.action} ${c.name}`).join(', ')})\n  = help: run \`fwc plan\` to see them; please report this\n`);
-    return 1;
-  }
-  io.stdout.write('A fresh plan shows no changes.\n');
-  return 0;
 }
