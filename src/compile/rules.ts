@@ -56,6 +56,27 @@ function computePeerKey(peer: Peer): string {
   }
 }
 
+/**
+ * Whether `outer` holds every endpoint of `inner` as the canonical form sees it: an address block holds
+ * its sub-blocks; any other peer only itself.
+ */
+export function peerHolds(outer: Peer, inner: Peer): boolean {
+  if (outer.kind === 'address' && inner.kind === 'address') return cidrContains(outer.cidr, inner.cidr);
+  return peerKey(outer) === peerKey(inner);
+}
+
+/** Whether a rule allows (or denies) all that `inner` does: same direction, protocol, action; wider ports and peer. */
+export function ruleHolds(outer: Omit<Rule, 'origins'>, inner: Omit<Rule, 'origins'>, holds: (outer: Peer, inner: Peer) => boolean = peerHolds): boolean {
+  return (
+    outer.direction === inner.direction &&
+    outer.protocol === inner.protocol &&
+    outer.action === inner.action &&
+    portsFrom(outer.ports) <= portsFrom(inner.ports) &&
+    portsTo(inner.ports) <= portsTo(outer.ports) &&
+    holds(outer.peer, inner.peer)
+  );
+}
+
 /** How a peer reads in plans and messages: `tag:web`, `10.0.0.0/8`, `droplet:123`, `load-balancer "x"`. */
 export function peerText(peer: Peer): string {
   switch (peer.kind) {

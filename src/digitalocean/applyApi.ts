@@ -4,8 +4,8 @@
  * `ports: "all"` does not match a rule stored as `"0"`: DO-API-FACTS.md 2.2, github.com/mondoohq/cnspec/pull/3839),
  * and it may keep the entries of several canonical rules in one stored rule, or one rule's in several.
  */
-import { cidrContains, parseAddress } from '../compile/addresses.js';
-import { canonicalRules, groupRules, peerKey, portsFrom, portsTo, ruleKey } from '../compile/rules.js';
+import { parseAddress } from '../compile/addresses.js';
+import { canonicalRules, groupRules, peerHolds, portsFrom, portsTo, ruleHolds, ruleKey } from '../compile/rules.js';
 import type { Peer, Rule } from '../compile/types.js';
 import type { ApplyApi } from './apply.js';
 import type { DigitalOceanClient } from './client.js';
@@ -39,18 +39,11 @@ function entryPeer(field: Field, value: string | number): Peer | null {
   }
 }
 
-/** Whether `outer` holds every endpoint of `inner` (an address block holds its sub-blocks). */
-function peerHolds(outer: Peer, inner: Peer): boolean {
-  if (outer.kind === 'address' && inner.kind === 'address') return cidrContains(outer.cidr, inner.cidr);
-  return peerKey(outer) === peerKey(inner);
-}
-
 function peersOverlap(a: Peer, b: Peer): boolean {
   return peerHolds(a, b) || peerHolds(b, a);
 }
 
 const sameShape = (a: Omit<Rule, 'origins'>, b: Omit<Rule, 'origins'>) => a.direction === b.direction && a.protocol === b.protocol && a.action === b.action;
-const portsHold = (outer: Rule['ports'], inner: Rule['ports']) => portsFrom(outer) <= portsFrom(inner) && portsTo(inner) <= portsTo(outer);
 const portsOverlap = (a: Rule['ports'], b: Rule['ports']) => portsFrom(a) <= portsTo(b) && portsFrom(b) <= portsTo(a);
 
 /** One stored entry: an atomic rule, and where it sits in the stored rule (to send it back as stored). */
@@ -97,7 +90,7 @@ export function removalBody(stored: Stored, rules: readonly Rule[], keep: readon
   for (const e of storedEntries(stored)) {
     const removed = rules.some((r) => sameShape(r, e.rule) && portsOverlap(r.ports, e.rule.ports) && peersOverlap(r.peer, e.rule.peer));
     if (!removed) continue;
-    const held = kept.some((k) => sameShape(k, e.rule) && portsHold(k.ports, e.rule.ports) && peerHolds(k.peer, e.rule.peer));
+    const held = kept.some((k) => ruleHolds(k, e.rule));
     if (held) continue;
     let fields = chosen.get(e.stored);
     if (!fields) chosen.set(e.stored, (fields = new Map()));

@@ -22,7 +22,7 @@ import { covers, intersect, union } from '../analysis/serviceSet.js';
 import { bridgeName } from '../check/firewallNames.js';
 import { openEgressRules, MAX_RULES_PER_FIREWALL } from '../compile/compile.js';
 import { ANY_IPV4, ANY_IPV6 } from '../compile/addresses.js';
-import { ALL_PORTS, groupRules, ruleKey } from '../compile/rules.js';
+import { ALL_PORTS, groupRules, peerHolds, portRange, portsFrom, portsTo, ruleHolds, ruleKey } from '../compile/rules.js';
 import type { Firewall, Rule } from '../compile/types.js';
 import type { DropletClass } from './hosts.js';
 import type { Account, Plan } from './types.js';
@@ -214,77 +214,151 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
     return reached.length > 0 && reached.every((c) => oldNet.firewallsOf(c.host).length === 0 && newNet.firewallsOf(c.host).length === 1);
   };
 
-  const steps: Step[] = plan.tagsToCreate.map((tag) => ({ kind: 'create-tag', tag }) as const);
-  steps.push(...bridges.map((firewall) => ({ kind: 'create-firewall', firewall, bridge: true }) as const));
-  const openingAdds: Step[] = [];
-  const adds: Step[] = [];
-  const removes: Step[] = [];
-  const denyAdds: Step[] = [];
-  const denyRemoves: Step[] = [];
-  const deletes: Step[] = [];
-  for (const change of plan.firewalls) {
-    switch (change.action) {
-      case 'create': {
-        const step = { kind: 'create-firewall', firewall: change.desired, bridge: false } as const;
-        if (reachesOpening(change.desired.tags, change.desired.dropletIds)) openingAdds.push(step);
-        // The first firewall of droplets that have none only narrows what reaches them: with the denies,
-        // before anything widens what other droplets may send.
-        else if (firstFirewall(change.desired)) denyAdds.push(step);
-        else adds.push(step);
-        break;
-      }
-      case 'delete':
-        deletes.push({ kind: 'delete-firewall', id: change.id, name: change.name, bridge: false });
-        break;
-      case 'update': {
-        const { id, name } = change;
-        // DigitalOcean counts the rules it stores, which may be more than the canonical grouping (an API
-        // that stores added rules as sent keeps one per request): count the larger.
-        const grouped = groupRules(change.addRules).length;
-        const during = Math.max(groupRules([...change.live.firewall.rules, ...change.addRules]).length, (change.live.storedRules ?? 0) + grouped);
-        if (during > MAX_RULES_PER_FIREWALL) {
-          // NOTE: old and new rules together would pass DigitalOcean's limit of 50 rules per firewall
-          // (DO-API-FACTS.md 3): replace the firewall in one request instead.
-          adds.push({ kind: 'replace-firewall', id, firewall: change.desired });
+  // Two orders, tried in turn until one is proven. Widen first: every allow is added before any is
+  // removed. That fails where one side of a flow widens while the other narrows (a firewall that opens an
+  // inbound port and restricts its egress: for a moment its droplets could send to themselves on it).
+  // Narrow first: each firewall is first narrowed to what both versions allow (the parts of its new rules
+  // that its old rules already allow are added, then the old rules go), and only then widened.
+  const assemble = (order: 'widen first' | 'narrow first'): Step[] => {
+    const steps: Step[] = plan.tagsToCreate.map((tag) => ({ kind: 'create-tag', tag }) as const);
+    steps.push(...bridges.map((firewall) => ({ kind: 'create-firewall', firewall, bridge: true }) as const));
+    const openingAdds: Step[] = [];
+    const narrowings: Step[] = [];
+    const adds: Step[] = [];
+    const removes: Step[] = [];
+    const denyAdds: Step[] = [];
+    const denyRemoves: Step[] = [];
+    const deletes: Step[] = [];
+    for (const change of plan.firewalls) {
+      switch (change.action) {
+        case 'create': {
+          const step = { kind: 'create-firewall', firewall: change.desired, bridge: false } as const;
+          if (reachesOpening(change.desired.tags, change.desired.dropletIds)) openingAdds.push(step);
+          // The first firewall of droplets that have none only narrows what reaches them: with the denies,
+          // before anything widens what other droplets may send.
+          else if (firstFirewall(change.desired)) denyAdds.push(step);
+          else adds.push(step);
           break;
         }
-        const allowAdds = change.addRules.filter((r) => r.action === 'allow');
-        const denyAdd = change.addRules.filter((r) => r.action === 'deny');
-        const allowRemoves = change.removeRules.filter((r) => r.action === 'allow');
-        const denyRemove = change.removeRules.filter((r) => r.action === 'deny');
-        if (denyAdd.length > 0) denyAdds.push({ kind: 'add-rules', id, name, rules: denyAdd });
-        if (allowAdds.length > 0) adds.push({ kind: 'add-rules', id, name, rules: allowAdds });
-        if (change.addTags.length > 0) (reachesOpening(change.addTags, []) ? openingAdds : adds).push({ kind: 'add-tags', id, name, tags: change.addTags });
-        if (change.addDroplets.length > 0) (reachesOpening([], change.addDroplets) ? openingAdds : adds).push({ kind: 'add-droplets', id, name, dropletIds: change.addDroplets });
-        if (allowRemoves.length > 0) removes.push({ kind: 'remove-rules', id, name, rules: allowRemoves });
-        if (change.removeTags.length > 0) removes.push({ kind: 'remove-tags', id, name, tags: change.removeTags });
-        if (change.removeDroplets.length > 0) removes.push({ kind: 'remove-droplets', id, name, dropletIds: change.removeDroplets });
-        if (denyRemove.length > 0) denyRemoves.push({ kind: 'remove-rules', id, name, rules: denyRemove });
-        break;
+        case 'delete':
+          deletes.push({ kind: 'delete-firewall', id: change.id, name: change.name, bridge: false });
+          break;
+        case 'update': {
+          const { id, name } = change;
+          // DigitalOcean counts the rules it stores, which may be more than the canonical grouping (an API
+          // that stores added rules as sent keeps one per request): count the larger.
+          const grouped = groupRules(change.addRules).length;
+          const during = Math.max(groupRules([...change.live.firewall.rules, ...change.addRules]).length, (change.live.storedRules ?? 0) + grouped);
+          if (during > MAX_RULES_PER_FIREWALL) {
+            // NOTE: old and new rules together would pass DigitalOcean's limit of 50 rules per firewall
+            // (DO-API-FACTS.md 3): replace the firewall in one request instead.
+            adds.push({ kind: 'replace-firewall', id, firewall: change.desired });
+            break;
+          }
+          const allowAdds = change.addRules.filter((r) => r.action === 'allow');
+          const denyAdd = change.addRules.filter((r) => r.action === 'deny');
+          const allowRemoves = change.removeRules.filter((r) => r.action === 'allow');
+          const denyRemove = change.removeRules.filter((r) => r.action === 'deny');
+          if (denyAdd.length > 0) denyAdds.push({ kind: 'add-rules', id, name, rules: denyAdd });
+          if (order === 'narrow first' && allowRemoves.length > 0) {
+            // Old rules that a new one holds whole go last (nothing changes when they do); the others
+            // narrow the firewall, once the parts of the new rules they allow are in.
+            const wanted = change.desired.rules.filter((r) => r.action === 'allow');
+            const narrowing = allowRemoves.filter((r) => !wanted.some((w) => ruleHolds(w, r, reachesAll)));
+            const subsumed = allowRemoves.filter((r) => !narrowing.includes(r));
+            const within = commonParts(allowAdds, narrowing);
+            if (within.length > 0) narrowings.push({ kind: 'add-rules', id, name, rules: within });
+            if (narrowing.length > 0) narrowings.push({ kind: 'remove-rules', id, name, rules: narrowing });
+            const added = new Set(within.map(ruleKey));
+            const rest = allowAdds.filter((r) => !added.has(ruleKey(r)));
+            if (rest.length > 0) adds.push({ kind: 'add-rules', id, name, rules: rest });
+            if (subsumed.length > 0) removes.push({ kind: 'remove-rules', id, name, rules: subsumed });
+          } else if (allowAdds.length > 0) {
+            adds.push({ kind: 'add-rules', id, name, rules: allowAdds });
+          }
+          if (change.addTags.length > 0) (reachesOpening(change.addTags, []) ? openingAdds : adds).push({ kind: 'add-tags', id, name, tags: change.addTags });
+          if (change.addDroplets.length > 0) (reachesOpening([], change.addDroplets) ? openingAdds : adds).push({ kind: 'add-droplets', id, name, dropletIds: change.addDroplets });
+          if (order === 'widen first' && allowRemoves.length > 0) removes.push({ kind: 'remove-rules', id, name, rules: allowRemoves });
+          if (change.removeTags.length > 0) removes.push({ kind: 'remove-tags', id, name, tags: change.removeTags });
+          if (change.removeDroplets.length > 0) removes.push({ kind: 'remove-droplets', id, name, dropletIds: change.removeDroplets });
+          if (denyRemove.length > 0) denyRemoves.push({ kind: 'remove-rules', id, name, rules: denyRemove });
+          break;
+        }
       }
     }
-  }
-  const deleteBridges = (list: readonly Firewall[]) => list.map((b) => ({ kind: 'delete-firewall', id: null, name: b.name, bridge: true }) as const);
-  steps.push(...openingAdds, ...deleteBridges(openingBridges), ...denyAdds, ...adds);
-  for (const db of plan.databases) {
-    const keep = new Map(db.live.map((s) => [`${s.type}:${s.value}`, s.uuid]));
-    steps.push({
-      kind: 'replace-database',
-      id: db.id,
-      name: db.name,
-      rules: db.desired.map((s) => {
-        const value = s.type === 'unresolved' ? `${s.resource}:${s.name}` : s.value;
-        const type = s.type === 'unresolved' ? (s.resource === 'droplet' ? 'droplet' : 'k8s') : s.type;
-        const uuid = keep.get(`${type}:${value}`);
-        return uuid ? { type, value, uuid } : { type, value };
-      }),
-    });
-  }
-  steps.push(...removes, ...denyRemoves, ...deletes);
-  steps.push(...deleteBridges(closingBridges));
+    const deleteBridges = (list: readonly Firewall[]) => list.map((b) => ({ kind: 'delete-firewall', id: null, name: b.name, bridge: true }) as const);
+    steps.push(...openingAdds, ...deleteBridges(openingBridges), ...denyAdds, ...narrowings, ...adds);
+    for (const db of plan.databases) {
+      const keep = new Map(db.live.map((s) => [`${s.type}:${s.value}`, s.uuid]));
+      steps.push({
+        kind: 'replace-database',
+        id: db.id,
+        name: db.name,
+        rules: db.desired.map((s) => {
+          const value = s.type === 'unresolved' ? `${s.resource}:${s.name}` : s.value;
+          const type = s.type === 'unresolved' ? (s.resource === 'droplet' ? 'droplet' : 'k8s') : s.type;
+          const uuid = keep.get(`${type}:${value}`);
+          return uuid ? { type, value, uuid } : { type, value };
+        }),
+      });
+    }
+    steps.push(...removes, ...denyRemoves, ...deletes);
+    steps.push(...deleteBridges(closingBridges));
+    return withStateAfter(steps, live);
+  };
 
-  const proven = withStateAfter(steps, live);
-  return { steps: proven, problems: verify(proven, live, oldNet, newNet, hosts, databases) };
+  const problems: string[] = [];
+  let first: Step[] | null = null;
+  for (const order of ORDERS) {
+    const steps = assemble(order);
+    const found = verify(steps, live, oldNet, newNet, hosts, databases);
+    if (found.length === 0) return { steps, problems: [] };
+    first ??= steps;
+    problems.push(`${order}: ${found[0]}`);
+  }
+  return { steps: first!, problems: [problems.join('; ')] };
+}
+
+const ORDERS = ['widen first', 'narrow first'] as const;
+
+/**
+ * The parts of `adds` that `old` already allows, as rules: for each added rule and each old rule of the
+ * same direction, protocol and action whose ports and peer overlap it, the shared ports with the
+ * narrower peer. Adding them first opens nothing (the old firewall allows all of it), and lets the old
+ * rules go before the new ones widen anything.
+ */
+function commonParts(adds: readonly Rule[], old: readonly Rule[]): Rule[] {
+  const have = new Set(old.map(ruleKey));
+  const out = new Map<string, Rule>();
+  for (const a of adds) {
+    for (const o of old) {
+      if (o.direction !== a.direction || o.protocol !== a.protocol || o.action !== a.action) continue;
+      const from = Math.max(portsFrom(a.ports), portsFrom(o.ports));
+      const to = Math.min(portsTo(a.ports), portsTo(o.ports));
+      if (from > to) continue;
+      const peer = narrowerPeer(a.peer, o.peer);
+      if (!peer) continue;
+      const part: Rule = { ...a, ports: a.protocol === 'icmp' ? ALL_PORTS : portRange(from, to), peer };
+      const key = ruleKey(part);
+      if (!have.has(key)) out.set(key, part);
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * Whether `outer` reaches every endpoint of `inner`: as peerHolds, and every IPv4 address (`0.0.0.0/0`)
+ * also holds every droplet, load balancer and cluster, since each has one (a droplet a private one at
+ * least). True of traffic, though the canonical form keeps such rules apart: for ordering only.
+ */
+function reachesAll(outer: Rule['peer'], inner: Rule['peer']): boolean {
+  if (outer.kind === 'address' && inner.kind !== 'address') return outer.cidr.family === 4 && outer.cidr.prefix === 0;
+  return peerHolds(outer, inner);
+}
+
+/** The peer both peers reach, or null. */
+function narrowerPeer(a: Rule['peer'], b: Rule['peer']): Rule['peer'] | null {
+  return reachesAll(a, b) ? b : reachesAll(b, a) ? a : null;
 }
 
 /** The steps, each rule step carrying the state of its firewall after it (as the simulation has it). */

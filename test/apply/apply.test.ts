@@ -9,19 +9,16 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import { parse as parseYaml } from 'yaml';
 import * as assert from 'uvu/assert';
-import { Network, type Host } from '../../src/analysis/network.js';
-import { covers, FULL, intersect, isEmpty, subtract, union } from '../../src/analysis/serviceSet.js';
-import type { Firewall } from '../../src/compile/types.js';
+import { Network } from '../../src/analysis/network.js';
 import { DigitalOceanClient } from '../../src/digitalocean/client.js';
-import { firewallFromApi, type ApiRuleLike } from '../../src/digitalocean/fromApi.js';
 import { readAccount, type ReadAccount } from '../../src/digitalocean/read.js';
-import type { EmulatorStateSnapshot } from '../../src/emulator/state.js';
 import { buildPolicies } from '../../src/pipeline/build.js';
 import { accountHosts } from '../../src/plan/hosts.js';
 import { SourceFile } from '../../src/source/sourceFile.js';
 import { BIN, ROOT, runCli, type CliResult } from '../helpers/cli.js';
 import type { Emulator, EmulatorOptions } from '../../src/emulator/index.js';
 import { assertNoContractViolations, call, startTestEmulator, TOKEN } from '../helpers/emulator.js';
+import { firewallsOf, gaps, type RecordedState } from '../helpers/recordedApply.js';
 
 const AS_OF = '2026-11-24';
 const SEED = join(ROOT, 'examples/demo-account.yaml');
@@ -106,36 +103,11 @@ async function assertConverged(dir: string, url: string, unmanagedBefore: string
 const unmanaged = (account: ReadAccount) =>
   JSON.stringify(account.firewalls.filter((f) => !f.name.startsWith('fwc-')).map((f) => [f.id, f.fingerprint]).sort());
 
-// --- the gap-free invariant, checked on the emulator's own state
-
-function firewallsOf(state: EmulatorStateSnapshot): Firewall[] {
-  const api = (rules: EmulatorStateSnapshot['firewalls'][number]['inbound'], key: 'sources' | 'destinations'): ApiRuleLike[] =>
-    rules.map((r) => ({ protocol: r.protocol, ports: r.ports, ...(r.action ? { action: r.action } : {}), [key]: r.targets }) as ApiRuleLike);
-  return state.firewalls.map((fw) => {
-    const read = firewallFromApi({ id: fw.id, name: fw.name, tags: fw.tags, droplet_ids: fw.droplet_ids, inbound_rules: api(fw.inbound, 'sources'), outbound_rules: api(fw.outbound, 'destinations') });
-    return { ...read.firewall, name: read.name, tags: read.tags, dropletIds: read.dropletIds };
-  });
-}
-
-/** The flows where `mid` breaks the rule: cuts what old and new both allow, or allows what neither does. */
-function gaps(oldNet: Network, newNet: Network, mid: Network, hosts: readonly Host[]): string[] {
-  const problems: string[] = [];
-  for (const src of hosts) {
-    for (const dst of hosts) {
-      if (src.kind === 'database' || dst.kind === 'database') continue;
-      const before = oldNet.allowed(src, dst);
-      const after = newNet.allowed(src, dst);
-      const now = mid.allowed(src, dst);
-      if (!covers(now, intersect(before, after))) problems.push(`cut: ${src.label} → ${dst.label}`);
-      if (!isEmpty(intersect(now, subtract(FULL, union(before, after))))) problems.push(`opened: ${src.label} → ${dst.label}`);
-    }
-  }
-  return problems;
-}
+// --- the gap-free invariant, checked on the emulator's own state (test/helpers/recordedApply.ts)
 
 const Gapless = suite('apply without a gap');
 Gapless('every state between the old and the new policy keeps what both allow and lets in nothing neither allows', async () => {
-  const states: { state: EmulatorStateSnapshot; request: string }[] = [];
+  const states: RecordedState[] = [];
   let recording = false;
   const em = await emulator({ seed: SEED, onMutation: (state, r) => recording && states.push({ state, request: `${r.method} ${r.path}` }) });
   const dir = workdir();
