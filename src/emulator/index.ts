@@ -80,6 +80,11 @@ export interface Emulator {
   internalErrors(): readonly string[];
   setFaults(spec: string | FaultSpec | null): void;
   setBehaviour(b: Partial<Behaviour>): void;
+  /**
+   * Changes the account at once, as another tool would between two requests (for tests: called from
+   * onMutation, it lands before the next request is answered). Not reachable over HTTP.
+   */
+  change(f: (state: EmulatorState) => void): void;
 }
 
 const MAX_BODY = 1 << 20;
@@ -362,6 +367,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setFaults,
     setBehaviour: (b) => {
       behaviour = { ...behaviour, ...b };
+    },
+    change: (f) => {
+      f(state);
+      if (options.stateFile) persistState(options.stateFile, state);
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The order of an apply, and its proof. Every intermediate state of the account must allow every flow
  * that both the old and the new state allow, and nothing that neither allows (ARCHITECTURE.md, "Apply
- * without a gap"). The order that holds for fwc's firewalls:
+ * without a gap"). Three orders are tried, each proven before it is used. The first, "widen first":
  *
  *   1. create missing tags (nothing may refer to a tag that does not exist);
  *   2. put a bridge (an allow-all firewall) on droplets that go from no firewall to several or back,
@@ -14,8 +14,14 @@
  *   7. remove old deny rules;
  *   8. delete firewalls no longer wanted, then the bridges.
  *
+ * It fails where one side of a flow widens while the other narrows. Then "narrow first": the same, but
+ * each firewall whose allows shrink is first narrowed to what both versions allow (the parts of its new
+ * rules that its old ones allow go in, then the old ones that no new rule holds go), before anything is
+ * widened. Where firewalls on the same droplets must take turns, a search builds the order step by
+ * step (each rule step split by direction), taking each time the first step that is safe.
+ *
  * Every step is simulated and checked with analysis/ on the flows it can change before anything is sent;
- * a step that would open or cut a flow is reported and nothing is applied.
+ * if no order is proven, the problem is reported and nothing is applied.
  */
 import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
 import { covers, intersect, union } from '../analysis/serviceSet.js';
@@ -316,6 +322,8 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
     first ??= steps;
     problems.push(`${order}: ${found[0]}`);
   }
+  const searched = searchOrder(assemble('narrow first'), new Simulation(live, oldNet, newNet, hosts, databases));
+  if (searched) return { steps: withStateAfter(searched, live), problems: [] };
   return { steps: first!, problems: [problems.join('; ')] };
 }
 
@@ -372,6 +380,75 @@ function withStateAfter(steps: readonly Step[], live: ReadonlyMap<string, Firewa
   });
 }
 
+/**
+ * The account as the steps leave it, one step at a time, and the check of a step on the flows it can
+ * change: every flow both the old and the new state allow stays allowed, and nothing neither allows is.
+ */
+class Simulation {
+  private readonly state: Map<string, Firewall>;
+  private access: readonly DatabaseAccess[];
+
+  constructor(
+    live: ReadonlyMap<string, Firewall>,
+    private readonly oldNet: Network,
+    private readonly newNet: Network,
+    private readonly hosts: readonly Host[],
+    private readonly databases: OrderInput['databases'],
+  ) {
+    this.state = new Map(live);
+    this.access = databases.before;
+  }
+
+  /** What would go wrong if `step` came next; the simulation is left as it was. */
+  problems(step: Step): string[] {
+    const name = touched(step)?.toLowerCase();
+    const before = name ? this.state.get(name) : undefined;
+    const access = this.access;
+    this.commit(step);
+    const after = name ? this.state.get(name) : undefined;
+    const found = this.check(step, before, after);
+    if (name) {
+      if (before) this.state.set(name, before);
+      else this.state.delete(name);
+    }
+    this.access = access;
+    return found;
+  }
+
+  commit(step: Step): void {
+    applyStep(this.state, step);
+    if (step.kind === 'replace-database') {
+      this.access = this.access.map((d) => (d.name === step.name ? (this.databases.after.find((a) => a.name === d.name) ?? d) : d));
+    }
+  }
+
+  private check(step: Step, before: Firewall | undefined, after: Firewall | undefined): string[] {
+    const problems: string[] = [];
+    const net = new Network([...this.state.values()], this.access);
+    // The hosts whose flows this step can change: those the touched firewall applies to, before or after.
+    const applies = (fw: Firewall | undefined, h: Host) =>
+      fw !== undefined && h.kind === 'droplet' && (fw.tags.some((t) => h.tags.some((x) => x.toLowerCase() === t.toLowerCase())) || (h.dropletId !== undefined && fw.dropletIds.includes(h.dropletId)));
+    const affected =
+      step.kind === 'replace-database' ? this.hosts.filter((h) => h.kind === 'database' && h.databaseName === step.name) : this.hosts.filter((h) => applies(before, h) || applies(after, h));
+    for (const a of affected) {
+      for (const other of this.hosts) {
+        for (const [src, dst] of [[a, other], [other, a]] as const) {
+          if (src.kind === 'database') continue;
+          const now = net.allowed(src, dst);
+          const old = this.oldNet.allowed(src, dst);
+          const neu = this.newNet.allowed(src, dst);
+          if (!covers(now, intersect(old, neu))) {
+            problems.push(`step "${describeStep(step)}" would cut ${src.label} → ${dst.label}, which both the old and the new state allow`);
+          } else if (!covers(union(old, neu), now)) {
+            problems.push(`step "${describeStep(step)}" would let ${src.label} reach ${dst.label} beyond what either state allows`);
+          }
+        }
+      }
+    }
+    return problems;
+  }
+}
+
 /** Simulates the steps and checks every state on the flows each step can change (exported for tests). */
 export function verify(
   steps: readonly Step[],
@@ -381,36 +458,42 @@ export function verify(
   hosts: readonly Host[],
   databases: OrderInput['databases'],
 ): string[] {
-  const problems: string[] = [];
-  const state = new Map(live);
-  let access = databases.before;
+  const sim = new Simulation(live, oldNet, newNet, hosts, databases);
   for (const step of steps) {
-    const name = touched(step);
-    const before = name ? state.get(name.toLowerCase()) : undefined;
-    applyStep(state, step);
-    if (step.kind === 'replace-database') access = access.map((d) => (d.name === step.name ? databases.after.find((a) => a.name === d.name) ?? d : d));
-    const after = name ? state.get(name.toLowerCase()) : undefined;
-    const net = new Network([...state.values()], access);
-    // The hosts whose flows this step can change: those the touched firewall applies to, before or after.
-    const applies = (fw: Firewall | undefined, h: Host) =>
-      fw !== undefined && h.kind === 'droplet' && (fw.tags.some((t) => h.tags.some((x) => x.toLowerCase() === t.toLowerCase())) || (h.dropletId !== undefined && fw.dropletIds.includes(h.dropletId)));
-    const affected = step.kind === 'replace-database' ? hosts.filter((h) => h.kind === 'database' && h.databaseName === step.name) : hosts.filter((h) => applies(before, h) || applies(after, h));
-    for (const a of affected) {
-      for (const other of hosts) {
-        for (const [src, dst] of [[a, other], [other, a]] as const) {
-          if (src.kind === 'database') continue;
-          const now = net.allowed(src, dst);
-          const old = oldNet.allowed(src, dst);
-          const neu = newNet.allowed(src, dst);
-          if (!covers(now, intersect(old, neu))) {
-            problems.push(`step "${describeStep(step)}" would cut ${src.label} → ${dst.label}, which both the old and the new state allow`);
-          } else if (!covers(union(old, neu), now)) {
-            problems.push(`step "${describeStep(step)}" would let ${src.label} reach ${dst.label} beyond what either state allows`);
-          }
-        }
-      }
-    }
-    if (problems.length > 0) break;
+    const problems = sim.problems(step);
+    if (problems.length > 0) return problems;
+    sim.commit(step);
   }
-  return problems;
+  return [];
+}
+
+/** Plans with more steps than this are not searched for an order (each try checks a step). */
+const MAX_SEARCHED_STEPS = 120;
+
+/**
+ * An order found step by step: from the narrow-first steps, split by direction, it takes each time the
+ * first one whose state is safe. It finds orders the fixed ones miss, where firewalls on the same
+ * droplets must take turns (one firewall's egress narrowed before another's inbound widens, and only
+ * then the first one's inbound narrowed). Null when it is stuck.
+ */
+function searchOrder(units: readonly Step[], sim: Simulation): Step[] | null {
+  const fixed = units.filter((s) => s.kind === 'create-tag' || (s.kind === 'create-firewall' && s.bridge));
+  const left = units.filter((s) => !fixed.includes(s)).flatMap(byDirection);
+  if (left.length > MAX_SEARCHED_STEPS) return null;
+  for (const s of fixed) sim.commit(s);
+  const out = [...fixed];
+  while (left.length > 0) {
+    const i = left.findIndex((s) => sim.problems(s).length === 0);
+    if (i < 0) return null;
+    sim.commit(left[i]!);
+    out.push(...left.splice(i, 1));
+  }
+  return out;
+}
+
+/** A rule step as one step per direction (inbound first); any other step as it is. */
+function byDirection(step: Step): Step[] {
+  if (step.kind !== 'add-rules' && step.kind !== 'remove-rules') return [step];
+  const parts = (['inbound', 'outbound'] as const).map((d) => step.rules.filter((r) => r.direction === d)).filter((rules) => rules.length > 0);
+  return parts.length < 2 ? [step] : parts.map((rules) => ({ kind: step.kind, id: step.id, name: step.name, rules }));
 }

@@ -133,6 +133,52 @@ Spellings.run();
 
 // ---
 
+const Drift = suite('no silent repair');
+/** An emulator where another tool adds `tcp 2222 from 192.0.2.1` to fwc-p-web after fwc's DELETEs (`times` times). */
+async function drifting(times: number): Promise<{ em: Emulator; dir: string }> {
+  let left = times;
+  let armed = false;
+  // eslint-disable-next-line prefer-const
+  let em: Emulator;
+  em = await emulator({
+    seed: SEED,
+    onMutation: (_state, r) => {
+      if (!armed || left === 0 || r.method !== 'DELETE' || !r.path.endsWith('/rules')) return;
+      left--;
+      em.change((state) => {
+        const web = state.firewalls.find((f) => f.name === 'fwc-p-web')!;
+        web.inbound.push({ protocol: 'tcp', ports: '2222', targets: { addresses: ['192.0.2.1'] } });
+      });
+    },
+  });
+  const dir = workdir({ 'old.fw': CASES[0]!.old, 'new.fw': CASES[0]!.new });
+  assert.is((await applyCli(dir, 'old.fw', em.url)).code, 0);
+  armed = true;
+  return { em, dir };
+}
+Drift('a difference left after the steps is corrected by further proven steps, and said so', async () => {
+  const { em, dir } = await drifting(1);
+  const r = await applyCli(dir, 'new.fw', em.url);
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /differs from the plan after the steps \(firewall fwc-p-web still has inbound tcp 2222 from 192\.0\.2\.1\); correcting it with proven steps/);
+  assert.match(r.stdout, /A fresh plan shows no changes/);
+  assert.not.ok(em.requests().some((q) => q.method === 'PUT' && (q.status ?? 500) < 400), 'no whole-firewall PUT');
+  assert.not.ok(em.state().firewalls.find((f) => f.name === 'fwc-p-web')!.inbound.some((x) => x.ports === '2222'));
+});
+Drift('a difference that does not go away is an error (exit 1) naming it, never a success', async () => {
+  const { em, dir } = await drifting(10);
+  const r = await applyCli(dir, 'new.fw', em.url);
+  assert.is(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /after the apply the account still differs from the plan:\n  - firewall fwc-p-web still has inbound tcp 2222 from 192\.0\.2\.1/);
+  assert.match(r.stderr, /run `fwc apply` again/);
+  assert.not.match(r.stdout, /A fresh plan shows no changes/);
+  assert.not.ok(em.requests().some((q) => q.method === 'PUT' && (q.status ?? 500) < 400), 'no whole-firewall PUT');
+});
+Drift.after.each(stopAll);
+Drift.run();
+
+// ---
+
 const Checker = suite('the recorded-state checker');
 // The requests that fwc sent before the fix (issue 9): add tcp 9000, then remove the old all-ports rule
 // together with the tcp 9000 rule just added. The checker must see the cut, or it proves nothing.

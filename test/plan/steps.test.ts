@@ -99,6 +99,31 @@ Order('a firewall whose old and new rules together pass 50 is replaced in one re
   assert.equal(r.problems, []);
   assert.equal(kinds(r.steps), ['replace firewall fwc-shop-db (43 rules)']);
 });
+Order('an inbound port opened while egress is restricted: narrowed first, so its droplets never send to themselves on it', () => {
+  const old = 'policy shop\ntags web, search\nweb may reach search on 8000-8010\n';
+  const neu = 'policy shop\ntags web, search\nweb may reach search on 8000-8010\nanyone may reach search on 8004-8008\negress from search is restricted\nsearch may reach anyone on https, dns\n';
+  const r = order(old, neu, [droplet(1, ['web']), droplet(2, ['search'])]);
+  assert.equal(r.problems, []);
+  const steps = kinds(r.steps);
+  const narrowed = steps.findIndex((s) => /^remove \d+ allow rules? from fwc-shop-search$/.test(s));
+  const widened = steps.findIndex((s, i) => i > narrowed && /^add \d+ allow rules? to fwc-shop-search$/.test(s));
+  assert.ok(narrowed >= 0 && widened > narrowed, steps.join('\n'));
+  // Widening first would have been refused: the proof sees the moment search could reach itself.
+  const widenFirst = [...r.steps].sort((a, b) => Number(a.kind === 'remove-rules') - Number(b.kind === 'remove-rules'));
+  const live = new Map(r.acct.firewalls.map((f) => [f.name.toLowerCase(), f.firewall]));
+  const problems = verify(widenFirst, live, new Network(r.acct.firewalls.map((f) => f.firewall)), new Network(r.desired.firewalls), r.hosts, { before: [], after: [] });
+  assert.ok(problems.some((p) => /let d2 .*reach d2 .*beyond|search.*reach.*search.*beyond/.test(p)), problems.join('\n'));
+});
+Order('firewalls on the same droplets take turns: egress narrowed, then the other firewall widened, then the inbound narrowed', () => {
+  const old = 'policy shop\ntags web, app\naddresses office = 10.0.0.0/24\noffice may reach app on udp 83-85\n';
+  const neu = 'policy shop\ntags web, app\naddresses office = 10.0.0.0/24\noffice may reach app on udp 85\nanyone may reach web on udp\negress from app is restricted\napp may reach anyone on https, dns\n';
+  const r = order(old, neu, [droplet(1, ['web']), droplet(2, ['web', 'app']), droplet(3, ['app'])]);
+  assert.equal(r.problems, []);
+  const steps = kinds(r.steps);
+  const at = (re: RegExp) => steps.findIndex((s) => re.test(s));
+  assert.ok(at(/^remove \d+ allow rules? from fwc-shop-app$/) < at(/^add \d+ allow rules? to fwc-shop-web$/), steps.join('\n'));
+  assert.ok(at(/^add \d+ allow rules? to fwc-shop-web$/) < steps.findLastIndex((s) => /^remove \d+ allow rules? from fwc-shop-app$/.test(s)), steps.join('\n'));
+});
 Order.run();
 
 // ---
