@@ -10,10 +10,16 @@
  *
  * NOTE: sources DO-API-FACTS.md section 4 (default deny, additive firewalls, deny precedence, open when
  * no firewall, trusted sources).
+ *
+ * The engine: droplets with the same firewalls share one index per side (inbound, outbound) and action,
+ * in which every rule's ports are a bitset over port atoms (portAtoms.ts) merged per peer; a flow is then
+ * a few lookups for the peer's tags, id and address blocks and word-wise OR, AND and AND-NOT — no
+ * allocation per pair, and no memo of pairs (the lookups are cheaper than remembering them).
  */
 import { cidrContains, networkOf, type Cidr } from '../compile/addresses.js';
 import type { Firewall, Peer, Rule, TrustedSource } from '../compile/types.js';
-import { EMPTY, FULL, fromParts, intersect, isEmpty, subtract, union, type ServiceSet } from './serviceSet.js';
+import { andInto, andNotInto, isZero, orInto, PortAtoms, type Bits } from './portAtoms.js';
+import { EMPTY, type ServiceSet } from './serviceSet.js';
 
 /** A party of a flow: a droplet, an outside address, a load balancer, a cluster or a database. */
 export interface Host {
@@ -65,17 +71,32 @@ export interface SideExplanation {
 
 /** A cluster's worker droplets carry the tag `k8s:<cluster id>` (DO-API-FACTS.md 4): they are the cluster. */
 function isNodeOf(host: Host, clusterId: string): boolean {
-  const tag = `k8s:${clusterId}`.toLowerCase();
-  return host.kind === 'droplet' && host.tags.some((t) => t.toLowerCase() === tag);
+  return host.kind === 'droplet' && lowerTags(host).includes(`k8s:${clusterId}`.toLowerCase());
+}
+
+// What is asked of a host again and again, worked out once: its tags lower-cased, and the network of
+// each of its addresses at each prefix length (BigInt masking is the dear part of a lookup).
+const lowered = new WeakMap<Host, readonly string[]>();
+function lowerTags(host: Host): readonly string[] {
+  let tags = lowered.get(host);
+  if (!tags) lowered.set(host, (tags = host.tags.map((t) => t.toLowerCase())));
+  return tags;
+}
+const networks = new WeakMap<Host, Map<number, bigint[]>>();
+/** The networks of a host's addresses of `family` at `prefix` (an address of a longer prefix only). */
+function networksOf(host: Host, family: 4 | 6, prefix: number): readonly bigint[] {
+  let byPrefix = networks.get(host);
+  if (!byPrefix) networks.set(host, (byPrefix = new Map()));
+  const key = family * 256 + prefix;
+  let list = byPrefix.get(key);
+  if (!list) byPrefix.set(key, (list = host.addresses.filter((a) => a.family === family && a.prefix >= prefix).map((a) => networkOf(a, prefix))));
+  return list;
 }
 
 function peerMatches(peer: Peer, host: Host): boolean {
   switch (peer.kind) {
-    case 'tag': {
-      if (host.kind !== 'droplet') return false;
-      const name = peer.name.toLowerCase();
-      return host.tags.some((t) => t.toLowerCase() === name);
-    }
+    case 'tag':
+      return host.kind === 'droplet' && lowerTags(host).includes(peer.name.toLowerCase());
     case 'address':
       return host.addresses.some((a) => cidrContains(peer.cidr, a));
     case 'droplet':
@@ -99,7 +120,7 @@ function peerMatches(peer: Peer, host: Host): boolean {
 function trustMatches(source: TrustedSource, host: Host): boolean {
   switch (source.type) {
     case 'tag':
-      return host.kind === 'droplet' && host.tags.some((t) => t.toLowerCase() === source.value.toLowerCase());
+      return host.kind === 'droplet' && lowerTags(host).includes(source.value.toLowerCase());
     case 'ip_addr':
       return host.addresses.some((a) => a.family === 4 && cidrContains(parseV4Block(source.value), a));
     case 'droplet':
@@ -111,7 +132,14 @@ function trustMatches(source: TrustedSource, host: Host): boolean {
   }
 }
 
+const v4Blocks = new Map<string, Cidr>();
 function parseV4Block(text: string): Cidr {
+  let cidr = v4Blocks.get(text);
+  if (!cidr) v4Blocks.set(text, (cidr = parseV4BlockOnce(text)));
+  return cidr;
+}
+
+function parseV4BlockOnce(text: string): Cidr {
   const [addr, prefix] = text.split('/');
   const value = (addr ?? '').split('.').reduce((n, o) => (n << 8n) | BigInt(Number(o)), 0n);
   const p = prefix === undefined ? 32 : Number(prefix);
@@ -153,21 +181,177 @@ function indexSide(rules: readonly Rule[]): SideIndex {
   return index;
 }
 
+/** One side (direction × action) of a set of firewalls: the ports each peer is allowed, as bitsets. */
+interface BitSide {
+  /** Tag rules by lower-cased tag; cluster rules also under their nodes' tag `k8s:<id>`. */
+  readonly byTag: Map<string, Bits>;
+  readonly byDroplet: Map<number, Bits>;
+  /** Load balancer and cluster rules by id (a cluster host is its id; its nodes are found by tag). */
+  readonly byResource: Map<string, Bits>;
+  /** Address rules by the id of their block (Blocks). */
+  readonly byBlock: Map<number, Bits>;
+  readonly other: { readonly peer: Peer; readonly bits: Bits }[];
+  readonly empty: boolean;
+}
+
+/**
+ * The address blocks that rules name, numbered, and for each host the blocks that hold one of its
+ * addresses — found once per host, so that a flow looks up a host's two or three blocks instead of
+ * masking its addresses at every prefix length of every side.
+ */
+class Blocks {
+  private readonly ids = new Map<number, Map<bigint, number>>();
+  private readonly prefixes: { family: 4 | 6; prefix: number; key: number }[] = [];
+  private readonly ofHost = new Map<string, readonly number[]>();
+  private count = 0;
+
+  idOf(cidr: Cidr): number {
+    const key = cidr.family * 256 + cidr.prefix;
+    let byNetwork = this.ids.get(key);
+    if (!byNetwork) {
+      this.ids.set(key, (byNetwork = new Map()));
+      this.prefixes.push({ family: cidr.family, prefix: cidr.prefix, key });
+    }
+    let id = byNetwork.get(cidr.network);
+    if (id === undefined) {
+      byNetwork.set(cidr.network, (id = this.count++));
+      // A block seen after hosts were looked up: they may lie in it.
+      this.ofHost.clear();
+    }
+    return id;
+  }
+
+  of(host: Host): readonly number[] {
+    let list = this.ofHost.get(host.key);
+    if (!list) {
+      const found: number[] = [];
+      for (const { family, prefix, key } of this.prefixes) {
+        const byNetwork = this.ids.get(key)!;
+        for (const network of networksOf(host, family, prefix)) {
+          const id = byNetwork.get(network);
+          if (id !== undefined && !found.includes(id)) found.push(id);
+        }
+      }
+      this.ofHost.set(host.key, (list = found));
+    }
+    return list;
+  }
+}
+
+/** The firewalls on one host (droplets with the same ones share it), with their sides built on demand. */
+class FirewallSet {
+  /** inbound allow, inbound deny, outbound allow, outbound deny. */
+  private readonly sides: (BitSide | undefined)[] = [undefined, undefined, undefined, undefined];
+  constructor(
+    readonly firewalls: readonly Firewall[],
+    private readonly atoms: PortAtoms,
+    private readonly blocks: Blocks,
+  ) {}
+
+  side(direction: 'inbound' | 'outbound', action: Rule['action']): BitSide {
+    const i = (direction === 'inbound' ? 0 : 2) + (action === 'allow' ? 0 : 1);
+    return (this.sides[i] ??= this.build(direction, action));
+  }
+
+  private build(direction: 'inbound' | 'outbound', action: Rule['action']): BitSide {
+    const byTag = new Map<string, Bits>();
+    const byDroplet = new Map<number, Bits>();
+    const byResource = new Map<string, Bits>();
+    const byBlock = new Map<number, Bits>();
+    const others = new Map<Peer, Bits>();
+    const bitsIn = <K>(map: Map<K, Bits>, key: K): Bits => {
+      let bits = map.get(key);
+      if (!bits) map.set(key, (bits = new Uint32Array(this.atoms.words)));
+      return bits;
+    };
+    let any = false;
+    for (const fw of this.firewalls) {
+      for (const rule of fw.rules) {
+        if (rule.direction !== direction || rule.action !== action) continue;
+        any = true;
+        const peer = rule.peer;
+        if (peer.kind === 'kubernetes') {
+          // A cluster is reached as itself (its id) and through its worker droplets (tag k8s:<id>).
+          this.atoms.add(bitsIn(byResource, `k8s:${peer.id}`), rule.protocol, rule.ports);
+          this.atoms.add(bitsIn(byTag, `k8s:${peer.id}`.toLowerCase()), rule.protocol, rule.ports);
+          continue;
+        }
+        const bits =
+          peer.kind === 'tag'
+            ? bitsIn(byTag, peer.name.toLowerCase())
+            : peer.kind === 'droplet'
+              ? bitsIn(byDroplet, peer.id)
+              : peer.kind === 'address'
+                ? bitsIn(byBlock, this.blocks.idOf(peer.cidr))
+                : peer.kind === 'load-balancer'
+                  ? bitsIn(byResource, `lb:${peer.id}`)
+                  : bitsIn(others, peer);
+        this.atoms.add(bits, rule.protocol, rule.ports);
+      }
+    }
+    return { byTag, byDroplet, byResource, byBlock, other: [...others].map(([peer, bits]) => ({ peer, bits })), empty: !any };
+  }
+}
+
+/** ORs into `out` the ports that `side` gives `peer`. */
+function rowInto(side: BitSide, peer: Host, blocks: Blocks, out: Bits): void {
+  if (side.empty) return;
+  if (peer.kind === 'droplet' && side.byTag.size > 0) {
+    for (const tag of lowerTags(peer)) {
+      const bits = side.byTag.get(tag);
+      if (bits) orInto(out, bits);
+    }
+  }
+  if (peer.dropletId !== undefined && side.byDroplet.size > 0) {
+    const bits = side.byDroplet.get(peer.dropletId);
+    if (bits) orInto(out, bits);
+  }
+  if (side.byResource.size > 0) {
+    const id = peer.loadBalancerId !== undefined ? `lb:${peer.loadBalancerId}` : peer.clusterId !== undefined ? `k8s:${peer.clusterId}` : undefined;
+    const bits = id === undefined ? undefined : side.byResource.get(id);
+    if (bits) orInto(out, bits);
+  }
+  if (side.byBlock.size > 0) {
+    for (const id of blocks.of(peer)) {
+      const bits = side.byBlock.get(id);
+      if (bits) orInto(out, bits);
+    }
+  }
+  for (const { peer: p, bits } of side.other) if (peerMatches(p, peer)) orInto(out, bits);
+}
+
 export class Network {
+  readonly atoms: PortAtoms;
   private readonly byTag = new Map<string, Firewall[]>();
   private readonly byDroplet = new Map<number, Firewall[]>();
   private readonly databases = new Map<string, DatabaseAccess>();
+  private readonly ids = new Map<Firewall, number>();
+  /** Firewall sets by the ids of their firewalls, and each host's by its key. */
+  private readonly sets = new Map<string, FirewallSet>();
+  private readonly hostSets = new Map<string, FirewallSet>();
+  private readonly hostFirewalls = new Map<string, Firewall[]>();
+  /** The same array of firewalls asked about again (touches) finds its set at once. */
+  private readonly listSets = new WeakMap<readonly Firewall[], FirewallSet>();
   private readonly indexes = new Map<Firewall, Record<'inbound' | 'outbound', Record<Rule['action'], SideIndex>>>();
-  // Analyses ask about the same pairs of hosts again and again; hosts are identified by their key, in
-  // nested maps (a string per pair made large plans spend a fifth of their time collecting garbage).
-  private readonly memo = new Map<string, Map<string, ServiceSet>>();
-  private readonly denyMemo = new Map<string, Map<string, ServiceSet>>();
+  private readonly denies: boolean;
+  private readonly blocks = new Blocks();
+  private readonly scratch: Bits;
+  private readonly result: Bits;
 
+  /**
+   * `atoms`: the port atoms to work in, when results of several networks are compared as bitsets (they
+   * must then be built from the rules of all of them: Network.atomsOf).
+   */
   constructor(
     readonly firewalls: readonly Firewall[],
     databases: readonly DatabaseAccess[] = [],
+    atoms?: PortAtoms,
   ) {
-    for (const fw of firewalls) {
+    this.atoms = atoms ?? Network.atomsOf(firewalls);
+    this.scratch = new Uint32Array(this.atoms.words);
+    this.result = new Uint32Array(this.atoms.words);
+    firewalls.forEach((fw, i) => {
+      this.ids.set(fw, i);
       for (const tag of fw.tags) {
         const key = tag.toLowerCase();
         const list = this.byTag.get(key) ?? [];
@@ -179,17 +363,56 @@ export class Network {
         if (!list.includes(fw)) list.push(fw);
         this.byDroplet.set(id, list);
       }
-    }
+    });
     for (const db of databases) this.databases.set(db.name, db);
+    this.denies = firewalls.some((fw) => fw.rules.some((r) => r.action === 'deny'));
+    for (const fw of firewalls) for (const r of fw.rules) if (r.peer.kind === 'address') this.blocks.idOf(r.peer.cidr);
   }
 
-  /** The firewalls applied to a host (only droplets carry firewalls). */
+  /** Port atoms for comparing networks made of these firewalls as bitsets. */
+  static atomsOf(...firewalls: readonly (readonly Firewall[])[]): PortAtoms {
+    return new PortAtoms(firewalls.flatMap((list) => list.flatMap((fw) => fw.rules)));
+  }
+
+  /** The firewalls applied to a host (only droplets carry firewalls), by its tags, then its id. Do not change the array. */
   firewallsOf(host: Host): Firewall[] {
-    if (host.kind !== 'droplet') return [];
-    const found = new Set<Firewall>();
-    for (const tag of host.tags) for (const fw of this.byTag.get(tag.toLowerCase()) ?? []) found.add(fw);
-    if (host.dropletId !== undefined) for (const fw of this.byDroplet.get(host.dropletId) ?? []) found.add(fw);
-    return [...found];
+    let list = this.hostFirewalls.get(host.key);
+    if (!list) {
+      const found = new Set<Firewall>();
+      if (host.kind === 'droplet') {
+        for (const tag of lowerTags(host)) for (const fw of this.byTag.get(tag) ?? []) found.add(fw);
+        if (host.dropletId !== undefined) for (const fw of this.byDroplet.get(host.dropletId) ?? []) found.add(fw);
+      }
+      this.hostFirewalls.set(host.key, (list = [...found]));
+    }
+    return list;
+  }
+
+  private setOf(host: Host): FirewallSet {
+    let set = this.hostSets.get(host.key);
+    if (!set) this.hostSets.set(host.key, (set = this.setFor(this.firewallsOf(host))));
+    return set;
+  }
+
+  private setFor(firewalls: readonly Firewall[]): FirewallSet {
+    let set = this.listSets.get(firewalls);
+    if (!set) this.listSets.set(firewalls, (set = this.setForList(firewalls)));
+    return set;
+  }
+
+  private setForList(firewalls: readonly Firewall[]): FirewallSet {
+    const sorted = [...firewalls].sort((a, b) => this.idOf(a) - this.idOf(b));
+    const key = sorted.map((f) => this.idOf(f)).join(',');
+    let set = this.sets.get(key);
+    if (!set) this.sets.set(key, (set = new FirewallSet(sorted, this.atoms, this.blocks)));
+    return set;
+  }
+
+  private idOf(fw: Firewall): number {
+    let id = this.ids.get(fw);
+    // A firewall that is not part of this network (asked about by `touches`): numbered after them.
+    if (id === undefined) this.ids.set(fw, (id = this.ids.size));
+    return id;
   }
 
   // Allow and deny rules are indexed apart: deny rules are few, and what guardrails take away is asked
@@ -209,15 +432,20 @@ export class Network {
 
   /** Whether any rule (allow or deny) of `firewalls` on one side names `peer`. */
   touches(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', peer: Host): boolean {
-    return this.matching(firewalls, direction, 'allow', peer).length > 0 || this.matching(firewalls, direction, 'deny', peer).length > 0;
+    if (firewalls.length === 0) return false;
+    const set = this.setFor(firewalls);
+    const bits = this.scratch.fill(0);
+    rowInto(set.side(direction, 'allow'), peer, this.blocks, bits);
+    rowInto(set.side(direction, 'deny'), peer, this.blocks, bits);
+    return !isZero(bits);
   }
 
-  /** The rules of `firewalls` of one direction and action whose peer is `peer`. */
+  /** The rules of `firewalls` of one direction and action whose peer is `peer` (for explanations). */
   private matching(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', action: Rule['action'], peer: Host): Rule[] {
     const out: Rule[] = [];
     for (const fw of firewalls) {
       const index = this.index(fw)[direction][action];
-      if (peer.kind === 'droplet') for (const tag of peer.tags) for (const r of index.byTag.get(tag.toLowerCase()) ?? []) out.push(r);
+      if (peer.kind === 'droplet') for (const tag of lowerTags(peer)) for (const r of index.byTag.get(tag) ?? []) out.push(r);
       if (peer.dropletId !== undefined) for (const r of index.byDroplet.get(peer.dropletId) ?? []) out.push(r);
       for (const address of peer.addresses) {
         for (const { family, prefix } of index.prefixes) {
@@ -230,56 +458,61 @@ export class Network {
     return out;
   }
 
-  private set(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', action: Rule['action'], peer: Host): ServiceSet {
-    return fromParts(
-      this.matching(firewalls, direction, action, peer).map((rule) => ({
-        protocol: rule.protocol,
-        from: rule.ports.kind === 'all' ? 1 : rule.ports.from,
-        to: rule.ports.kind === 'all' ? 65535 : rule.ports.to,
-      })),
-    );
-  }
-
   private admitted(src: Host, dst: Host): boolean {
     const db = dst.databaseName !== undefined ? this.databases.get(dst.databaseName) : undefined;
     return !db || db.sources.length === 0 || db.sources.some((s) => trustMatches(s, src));
   }
 
+  /**
+   * Everything `src` may send to `dst`, as bits over this network's atoms, written into `out` (a new
+   * bitset when not given): inbound at dst ∩ outbound at src, denies on either side taken out.
+   */
+  allowedBits(src: Host, dst: Host, out: Bits = new Uint32Array(this.atoms.words)): Bits {
+    out.fill(0);
+    const dstSet = dst.kind === 'database' ? null : this.setOf(dst);
+    if (dstSet === null) {
+      if (!this.admitted(src, dst)) return out;
+      out.set(this.atoms.full);
+    } else if (dstSet.firewalls.length === 0) {
+      out.set(this.atoms.full);
+    } else {
+      rowInto(dstSet.side('inbound', 'allow'), src, this.blocks, out);
+      if (isZero(out)) return out;
+    }
+    const srcSet = this.setOf(src);
+    const other = this.scratch;
+    if (srcSet.firewalls.length > 0) {
+      rowInto(srcSet.side('outbound', 'allow'), dst, this.blocks, other.fill(0));
+      andInto(out, other);
+      if (isZero(out)) return out;
+    }
+    if (this.denies) {
+      other.fill(0);
+      if (dstSet) rowInto(dstSet.side('inbound', 'deny'), src, this.blocks, other);
+      rowInto(srcSet.side('outbound', 'deny'), dst, this.blocks, other);
+      andNotInto(out, other);
+    }
+    return out;
+  }
+
   /** Everything `src` may send to `dst`: inbound at dst ∩ outbound at src, denies removed. */
   allowed(src: Host, dst: Host): ServiceSet {
-    let row = this.memo.get(src.key);
-    if (!row) this.memo.set(src.key, (row = new Map()));
-    const hit = row.get(dst.key);
-    if (hit) return hit;
-    let result: ServiceSet;
-    if (dst.kind === 'database') {
-      result = this.admitted(src, dst) ? FULL : EMPTY;
-    } else {
-      const dstFirewalls = this.firewallsOf(dst);
-      result = dstFirewalls.length === 0 ? FULL : this.set(dstFirewalls, 'inbound', 'allow', src);
-    }
-    const srcFirewalls = this.firewallsOf(src);
-    if (srcFirewalls.length > 0 && !isEmpty(result)) result = intersect(result, this.set(srcFirewalls, 'outbound', 'allow', dst));
-    if (!isEmpty(result)) result = subtract(result, this.denied(src, dst));
-    row.set(dst.key, result);
-    return result;
+    const bits = this.allowedBits(src, dst, this.result);
+    return isZero(bits) ? EMPTY : this.atoms.toServiceSet(bits);
   }
 
   /** What deny rules take away from `src` → `dst`, on either side, whatever the allows say. */
   denied(src: Host, dst: Host): ServiceSet {
-    let row = this.denyMemo.get(src.key);
-    if (!row) this.denyMemo.set(src.key, (row = new Map()));
-    const hit = row.get(dst.key);
-    if (hit) return hit;
-    const inbound = dst.kind === 'database' ? EMPTY : this.set(this.firewallsOf(dst), 'inbound', 'deny', src);
-    const result = union(inbound, this.set(this.firewallsOf(src), 'outbound', 'deny', dst));
-    row.set(dst.key, result);
-    return result;
+    if (!this.denies) return EMPTY;
+    const bits = new Uint32Array(this.atoms.words);
+    if (dst.kind !== 'database') rowInto(this.setOf(dst).side('inbound', 'deny'), src, this.blocks, bits);
+    rowInto(this.setOf(src).side('outbound', 'deny'), dst, this.blocks, bits);
+    return isZero(bits) ? EMPTY : this.atoms.toServiceSet(bits);
   }
 
   /** Whether any firewall holds a deny rule (analyses about guardrails can stop early when none does). */
   hasDenyRules(): boolean {
-    return this.firewalls.some((fw) => fw.rules.some((r) => r.action === 'deny'));
+    return this.denies;
   }
 
   private explainSide(

@@ -8,6 +8,7 @@
  * firewall is read, because it changes what really flows on the same droplets.
  */
 import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
+import { difference, isZero, sameBits } from '../analysis/portAtoms.js';
 import { describe, isEmpty, sample, subtract, contains, type ServiceSet } from '../analysis/serviceSet.js';
 import { judge } from '../analysis/expect.js';
 import { Representatives } from '../analysis/representatives.js';
@@ -166,9 +167,12 @@ export function computePlan({ built, desired, account, kind = 'plan', hosts: giv
 
   // Reachability, before and after, over the account's droplets and everything the policies name.
   const access = databaseAccess(account, desired);
-  const oldNet = new Network(account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds })), access.before);
+  const oldFirewalls = account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }));
   const newFirewalls = [...desired.firewalls, ...unmanaged.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }))];
-  const newNet = new Network(newFirewalls, access.after);
+  // One set of port atoms for both, so that flows compare as bitsets.
+  const atoms = Network.atomsOf(oldFirewalls, newFirewalls);
+  const oldNet = new Network(oldFirewalls, access.before, atoms);
+  const newNet = new Network(newFirewalls, access.after, atoms);
   const allFirewalls = [...oldNet.firewalls, ...desired.firewalls];
   const hosts = givenHosts ?? accountHosts(account, allFirewalls, policies, desired.databases.map((d) => d.name));
   const reachability = reachabilityChanges(oldNet, newNet, hosts);
@@ -294,6 +298,11 @@ export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: rea
   const allowed: RawFlow[] = [];
   const blocked: RawFlow[] = [];
   const sides = new SideChanges(oldNet, newNet);
+  // Networks made with the same port atoms are compared as bitsets, with two buffers for every pair.
+  const atoms = oldNet.atoms;
+  const shared = atoms === newNet.atoms;
+  const before = new Uint32Array(atoms.words);
+  const after = new Uint32Array(atoms.words);
   for (const dst of hosts) {
     const dstChanged = sides.changed(dst, 'inbound');
     for (const src of hosts) {
@@ -301,12 +310,23 @@ export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: rea
       if (dst.kind === 'load-balancer' || dst.kind === 'cluster' || src.kind === 'database') continue;
       if (src.kind !== 'droplet' && dst.kind !== 'droplet' && dst.kind !== 'database') continue;
       if (!dstChanged && !sides.changed(src, 'outbound')) continue;
-      const before = oldNet.allowed(src, dst);
-      const after = newNet.allowed(src, dst);
-      const gained = subtract(after, before);
-      const lost = subtract(before, after);
-      if (!isEmpty(gained)) allowed.push({ from: src, to: dst, services: dst.kind === 'database' ? 'connections' : describe(gained) });
-      if (!isEmpty(lost)) blocked.push({ from: src, to: dst, services: dst.kind === 'database' ? 'connections' : describe(lost) });
+      const services = (set: ServiceSet) => (dst.kind === 'database' ? 'connections' : describe(set));
+      if (shared) {
+        oldNet.allowedBits(src, dst, before);
+        newNet.allowedBits(src, dst, after);
+        if (sameBits(before, after)) continue;
+        const gained = difference(after, before);
+        const lost = difference(before, after);
+        if (!isZero(gained)) allowed.push({ from: src, to: dst, services: services(atoms.toServiceSet(gained)) });
+        if (!isZero(lost)) blocked.push({ from: src, to: dst, services: services(atoms.toServiceSet(lost)) });
+        continue;
+      }
+      const was = oldNet.allowed(src, dst);
+      const now = newNet.allowed(src, dst);
+      const gained = subtract(now, was);
+      const lost = subtract(was, now);
+      if (!isEmpty(gained)) allowed.push({ from: src, to: dst, services: services(gained) });
+      if (!isEmpty(lost)) blocked.push({ from: src, to: dst, services: services(lost) });
     }
   }
   return { allowed: group(allowed), blocked: group(blocked) };
@@ -385,12 +405,14 @@ function planWarnings(w: WarningInput): PlanWarning[] {
 
   // Unmanaged firewalls that widen or narrow what the policy says, on the policy's droplets.
   const policyTags = new Set(w.built.flatMap((b) => b.policy.tags.map((t) => lower(t.name))));
-  const desiredOnly = new Network(w.desired.firewalls);
+  const desiredOnly = new Network(w.desired.firewalls, [], w.newNet.atoms);
   const governed = (h: Host) => h.kind === 'droplet' && h.tags.some((t) => policyTags.has(lower(t)));
   // One warning per firewall set, destination and services, naming every source it concerns.
   const found = new Map<string, { widens: boolean; names: string[]; dst: Host; services: string; sources: string[] }>();
   const unmanagedNames = new Set(w.unmanaged.map((u) => u.name));
   const unmanagedOn = new Map(w.hosts.map((h) => [h.key, w.newNet.firewallsOf(h).filter((f) => unmanagedNames.has(f.name))]));
+  const policyBits = new Uint32Array(w.newNet.atoms.words);
+  const reallyBits = new Uint32Array(w.newNet.atoms.words);
   for (const src of w.hosts) {
     const srcUnmanaged = unmanagedOn.get(src.key)!;
     for (const dst of w.hosts) {
@@ -402,10 +424,11 @@ function planWarnings(w: WarningInput): PlanWarning[] {
       const touched =
         (dstUnmanaged.length > 0 && w.newNet.touches(dstUnmanaged, 'inbound', src)) || (srcUnmanaged.length > 0 && w.newNet.touches(srcUnmanaged, 'outbound', dst));
       if (!touched) continue;
-      const policyAllows = desiredOnly.allowed(src, dst);
-      const really = w.newNet.allowed(src, dst);
-      const wider = subtract(really, policyAllows);
-      const narrower = subtract(policyAllows, really);
+      desiredOnly.allowedBits(src, dst, policyBits);
+      w.newNet.allowedBits(src, dst, reallyBits);
+      if (sameBits(policyBits, reallyBits)) continue;
+      const wider = w.newNet.atoms.toServiceSet(difference(reallyBits, policyBits));
+      const narrower = w.newNet.atoms.toServiceSet(difference(policyBits, reallyBits));
       for (const [set, widens] of [[wider, true], [narrower, false]] as const) {
         if (isEmpty(set)) continue;
         const flow = sample(set)!;
