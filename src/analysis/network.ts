@@ -16,9 +16,9 @@
  * a few lookups for the peer's tags, id and address blocks and word-wise OR, AND and AND-NOT — no
  * allocation per pair, and no memo of pairs (the lookups are cheaper than remembering them).
  */
-import { cidrContains, networkOf, type Cidr } from '../compile/addresses.js';
+import { ANY_IPV4, ANY_IPV6, cidrContains, networkOf, type Cidr } from '../compile/addresses.js';
 import type { Firewall, Peer, Rule, TrustedSource } from '../compile/types.js';
-import { andInto, andNotInto, isZero, orInto, PortAtoms, type Bits } from './portAtoms.js';
+import { andInto, andNotInto, isZero, orInto, PortAtoms, sameBits, type Bits } from './portAtoms.js';
 import { EMPTY, type ServiceSet } from './serviceSet.js';
 
 /** A party of a flow: a droplet, an outside address, a load balancer, a cluster or a database. */
@@ -93,7 +93,8 @@ function networksOf(host: Host, family: 4 | 6, prefix: number): readonly bigint[
   return list;
 }
 
-function peerMatches(peer: Peer, host: Host): boolean {
+/** Whether a rule naming `peer` applies to `host` (DigitalOcean semantics; exported for indexes of hosts). */
+export function peerMatches(peer: Peer, host: Host): boolean {
   switch (peer.kind) {
     case 'tag':
       return host.kind === 'droplet' && lowerTags(host).includes(peer.name.toLowerCase());
@@ -192,6 +193,8 @@ interface BitSide {
   readonly byBlock: Map<number, Bits>;
   readonly other: { readonly peer: Peer; readonly bits: Bits }[];
   readonly empty: boolean;
+  /** Every port to `0.0.0.0/0` and `::/0`: any peer with an address gets everything (open egress). */
+  readonly open: boolean;
 }
 
 /**
@@ -202,7 +205,7 @@ interface BitSide {
 class Blocks {
   private readonly ids = new Map<number, Map<bigint, number>>();
   private readonly prefixes: { family: 4 | 6; prefix: number; key: number }[] = [];
-  private readonly ofHost = new Map<string, readonly number[]>();
+  private ofHost = new WeakMap<Host, readonly number[]>();
   private count = 0;
 
   idOf(cidr: Cidr): number {
@@ -216,13 +219,18 @@ class Blocks {
     if (id === undefined) {
       byNetwork.set(cidr.network, (id = this.count++));
       // A block seen after hosts were looked up: they may lie in it.
-      this.ofHost.clear();
+      this.ofHost = new WeakMap();
     }
     return id;
   }
 
+  /** The id of a block rules name, or undefined when none does. */
+  find(cidr: Cidr): number | undefined {
+    return this.ids.get(cidr.family * 256 + cidr.prefix)?.get(cidr.network);
+  }
+
   of(host: Host): readonly number[] {
-    let list = this.ofHost.get(host.key);
+    let list = this.ofHost.get(host);
     if (!list) {
       const found: number[] = [];
       for (const { family, prefix, key } of this.prefixes) {
@@ -232,7 +240,7 @@ class Blocks {
           if (id !== undefined && !found.includes(id)) found.push(id);
         }
       }
-      this.ofHost.set(host.key, (list = found));
+      this.ofHost.set(host, (list = found));
     }
     return list;
   }
@@ -289,13 +297,23 @@ class FirewallSet {
         this.atoms.add(bits, rule.protocol, rule.ports);
       }
     }
-    return { byTag, byDroplet, byResource, byBlock, other: [...others].map(([peer, bits]) => ({ peer, bits })), empty: !any };
+    const everything = (block: Cidr) => {
+      const id = this.blocks.find(block);
+      const bits = id === undefined ? undefined : byBlock.get(id);
+      return bits !== undefined && sameBits(bits, this.atoms.full);
+    };
+    const open = everything(ANY_IPV4) && everything(ANY_IPV6);
+    return { byTag, byDroplet, byResource, byBlock, other: [...others].map(([peer, bits]) => ({ peer, bits })), empty: !any, open };
   }
 }
 
 /** ORs into `out` the ports that `side` gives `peer`. */
-function rowInto(side: BitSide, peer: Host, blocks: Blocks, out: Bits): void {
+function rowInto(side: BitSide, peer: Host, blocks: Blocks, out: Bits, full: Bits): void {
   if (side.empty) return;
+  if (side.open && peer.addresses.length > 0) {
+    out.set(full);
+    return;
+  }
   if (peer.kind === 'droplet' && side.byTag.size > 0) {
     for (const tag of lowerTags(peer)) {
       const bits = side.byTag.get(tag);
@@ -430,13 +448,34 @@ export class Network {
     return index;
   }
 
+  /**
+   * Whether the host's firewalls let everything through on one side to every address: some firewall,
+   * every port of every protocol to `0.0.0.0/0` and `::/0`, and no deny rule on that side (open egress).
+   * Then no other firewall on the host can change that side for a peer that has an address.
+   */
+  allowsEverything(host: Host, direction: 'inbound' | 'outbound'): boolean {
+    const set = this.setOf(host);
+    if (set.firewalls.length === 0 || !set.side(direction, 'deny').empty) return false;
+    const side = set.side(direction, 'allow');
+    return [ANY_IPV4, ANY_IPV6].every((block) => {
+      const id = this.blocks.find(block);
+      const bits = id === undefined ? undefined : side.byBlock.get(id);
+      return bits !== undefined && sameBits(bits, this.atoms.full);
+    });
+  }
+
+  /** Whether `firewalls` hold a deny rule on one side. */
+  deniesOn(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound'): boolean {
+    return firewalls.length > 0 && !this.setFor(firewalls).side(direction, 'deny').empty;
+  }
+
   /** Whether any rule (allow or deny) of `firewalls` on one side names `peer`. */
   touches(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', peer: Host): boolean {
     if (firewalls.length === 0) return false;
     const set = this.setFor(firewalls);
     const bits = this.scratch.fill(0);
-    rowInto(set.side(direction, 'allow'), peer, this.blocks, bits);
-    rowInto(set.side(direction, 'deny'), peer, this.blocks, bits);
+    rowInto(set.side(direction, 'allow'), peer, this.blocks, bits, this.atoms.full);
+    rowInto(set.side(direction, 'deny'), peer, this.blocks, bits, this.atoms.full);
     return !isZero(bits);
   }
 
@@ -476,20 +515,21 @@ export class Network {
     } else if (dstSet.firewalls.length === 0) {
       out.set(this.atoms.full);
     } else {
-      rowInto(dstSet.side('inbound', 'allow'), src, this.blocks, out);
+      rowInto(dstSet.side('inbound', 'allow'), src, this.blocks, out, this.atoms.full);
       if (isZero(out)) return out;
     }
     const srcSet = this.setOf(src);
     const other = this.scratch;
-    if (srcSet.firewalls.length > 0) {
-      rowInto(srcSet.side('outbound', 'allow'), dst, this.blocks, other.fill(0));
+    const outbound = srcSet.firewalls.length > 0 ? srcSet.side('outbound', 'allow') : null;
+    if (outbound && !(outbound.open && dst.addresses.length > 0)) {
+      rowInto(srcSet.side('outbound', 'allow'), dst, this.blocks, other.fill(0), this.atoms.full);
       andInto(out, other);
       if (isZero(out)) return out;
     }
     if (this.denies) {
       other.fill(0);
-      if (dstSet) rowInto(dstSet.side('inbound', 'deny'), src, this.blocks, other);
-      rowInto(srcSet.side('outbound', 'deny'), dst, this.blocks, other);
+      if (dstSet) rowInto(dstSet.side('inbound', 'deny'), src, this.blocks, other, this.atoms.full);
+      rowInto(srcSet.side('outbound', 'deny'), dst, this.blocks, other, this.atoms.full);
       andNotInto(out, other);
     }
     return out;
@@ -505,8 +545,8 @@ export class Network {
   denied(src: Host, dst: Host): ServiceSet {
     if (!this.denies) return EMPTY;
     const bits = new Uint32Array(this.atoms.words);
-    if (dst.kind !== 'database') rowInto(this.setOf(dst).side('inbound', 'deny'), src, this.blocks, bits);
-    rowInto(this.setOf(src).side('outbound', 'deny'), dst, this.blocks, bits);
+    if (dst.kind !== 'database') rowInto(this.setOf(dst).side('inbound', 'deny'), src, this.blocks, bits, this.atoms.full);
+    rowInto(this.setOf(src).side('outbound', 'deny'), dst, this.blocks, bits, this.atoms.full);
     return isZero(bits) ? EMPTY : this.atoms.toServiceSet(bits);
   }
 

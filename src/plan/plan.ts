@@ -18,6 +18,7 @@ import { ruleKey } from '../compile/rules.js';
 import type { Firewall, TrustedSource } from '../compile/types.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BuiltPolicy } from '../pipeline/build.js';
+import { forChangedPairs } from './changedPairs.js';
 import { accountHosts, dropletClasses } from './hosts.js';
 import type { ResolvedDesired } from './resolve.js';
 import type { Account, DatabaseChange, FirewallChange, FlowChange, LiveFirewall, Plan, PlanWarning } from './types.js';
@@ -297,38 +298,33 @@ class SideChanges {
 export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: readonly Host[]): Plan['reachability'] {
   const allowed: RawFlow[] = [];
   const blocked: RawFlow[] = [];
-  const sides = new SideChanges(oldNet, newNet);
   // Networks made with the same port atoms are compared as bitsets, with two buffers for every pair.
   const atoms = oldNet.atoms;
   const shared = atoms === newNet.atoms;
   const before = new Uint32Array(atoms.words);
   const after = new Uint32Array(atoms.words);
-  for (const dst of hosts) {
-    const dstChanged = sides.changed(dst, 'inbound');
-    for (const src of hosts) {
-      // Flows to droplets, databases and outside addresses; load balancers and clusters only send here.
-      if (dst.kind === 'load-balancer' || dst.kind === 'cluster' || src.kind === 'database') continue;
-      if (src.kind !== 'droplet' && dst.kind !== 'droplet' && dst.kind !== 'database') continue;
-      if (!dstChanged && !sides.changed(src, 'outbound')) continue;
-      const services = (set: ServiceSet) => (dst.kind === 'database' ? 'connections' : describe(set));
-      if (shared) {
-        oldNet.allowedBits(src, dst, before);
-        newNet.allowedBits(src, dst, after);
-        if (sameBits(before, after)) continue;
-        const gained = difference(after, before);
-        const lost = difference(before, after);
-        if (!isZero(gained)) allowed.push({ from: src, to: dst, services: services(atoms.toServiceSet(gained)) });
-        if (!isZero(lost)) blocked.push({ from: src, to: dst, services: services(atoms.toServiceSet(lost)) });
-        continue;
-      }
-      const was = oldNet.allowed(src, dst);
-      const now = newNet.allowed(src, dst);
-      const gained = subtract(now, was);
-      const lost = subtract(was, now);
-      if (!isEmpty(gained)) allowed.push({ from: src, to: dst, services: services(gained) });
-      if (!isEmpty(lost)) blocked.push({ from: src, to: dst, services: services(lost) });
+  // Flows to droplets, databases and outside addresses; load balancers and clusters only send here.
+  const wanted = (src: Host, dst: Host) =>
+    !(dst.kind === 'load-balancer' || dst.kind === 'cluster' || src.kind === 'database') && (src.kind === 'droplet' || dst.kind === 'droplet' || dst.kind === 'database');
+  forChangedPairs(oldNet, newNet, hosts, wanted, (src, dst) => {
+    const services = (set: ServiceSet) => (dst.kind === 'database' ? 'connections' : describe(set));
+    if (shared) {
+      oldNet.allowedBits(src, dst, before);
+      newNet.allowedBits(src, dst, after);
+      if (sameBits(before, after)) return;
+      const gained = difference(after, before);
+      const lost = difference(before, after);
+      if (!isZero(gained)) allowed.push({ from: src, to: dst, services: services(atoms.toServiceSet(gained)) });
+      if (!isZero(lost)) blocked.push({ from: src, to: dst, services: services(atoms.toServiceSet(lost)) });
+      return;
     }
-  }
+    const was = oldNet.allowed(src, dst);
+    const now = newNet.allowed(src, dst);
+    const gained = subtract(now, was);
+    const lost = subtract(was, now);
+    if (!isEmpty(gained)) allowed.push({ from: src, to: dst, services: services(gained) });
+    if (!isEmpty(lost)) blocked.push({ from: src, to: dst, services: services(lost) });
+  });
   return { allowed: group(allowed), blocked: group(blocked) };
 }
 
@@ -411,6 +407,14 @@ function planWarnings(w: WarningInput): PlanWarning[] {
   const found = new Map<string, { widens: boolean; names: string[]; dst: Host; services: string; sources: string[] }>();
   const unmanagedNames = new Set(w.unmanaged.map((u) => u.name));
   const unmanagedOn = new Map(w.hosts.map((h) => [h.key, w.newNet.firewallsOf(h).filter((f) => unmanagedNames.has(f.name))]));
+  // Per host and side: the policy lets everything through there and no unmanaged firewall denies.
+  const opened = new Map<string, boolean>();
+  const opensAll = (h: Host, direction: 'inbound' | 'outbound'): boolean => {
+    const key = `${direction} ${h.key}`;
+    let hit = opened.get(key);
+    if (hit === undefined) opened.set(key, (hit = desiredOnly.allowsEverything(h, direction) && !w.newNet.deniesOn(unmanagedOn.get(h.key)!, direction)));
+    return hit;
+  };
   const policyBits = new Uint32Array(w.newNet.atoms.words);
   const reallyBits = new Uint32Array(w.newNet.atoms.words);
   for (const src of w.hosts) {
@@ -419,10 +423,12 @@ function planWarnings(w: WarningInput): PlanWarning[] {
       if (!governed(dst) && !governed(src)) continue;
       if (dst.kind === 'database' || src.kind === 'database') continue;
       // Only a rule of an unmanaged firewall that names the other end can widen or narrow the policy (an
-      // unmanaged firewall that merely exists on a droplet the policy does not govern is not its business).
+      // unmanaged firewall that merely exists on a droplet the policy does not govern is not its business);
+      // and none can on a side the policy already opens to every address (open egress, say).
       const dstUnmanaged = unmanagedOn.get(dst.key)!;
       const touched =
-        (dstUnmanaged.length > 0 && w.newNet.touches(dstUnmanaged, 'inbound', src)) || (srcUnmanaged.length > 0 && w.newNet.touches(srcUnmanaged, 'outbound', dst));
+        (dstUnmanaged.length > 0 && !(src.addresses.length > 0 && opensAll(dst, 'inbound')) && w.newNet.touches(dstUnmanaged, 'inbound', src)) ||
+        (srcUnmanaged.length > 0 && !(dst.addresses.length > 0 && opensAll(src, 'outbound')) && w.newNet.touches(srcUnmanaged, 'outbound', dst));
       if (!touched) continue;
       desiredOnly.allowedBits(src, dst, policyBits);
       w.newNet.allowedBits(src, dst, reallyBits);

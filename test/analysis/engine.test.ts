@@ -15,7 +15,9 @@ import type { Firewall, Peer, Rule } from '../../src/compile/types.js';
 import { buildPolicies } from '../../src/pipeline/build.js';
 import { policyHosts } from '../../src/plan/hosts.js';
 import { SourceFile } from '../../src/source/sourceFile.js';
+import { generateChange } from '../helpers/generateChange.js';
 import { generatePolicy, rng } from '../helpers/generatePolicy.js';
+import { forChangedPairs } from '../../src/plan/changedPairs.js';
 import { ReferenceNetwork } from '../helpers/referenceNetwork.js';
 
 const RUNS = Number(process.env.FWC_ENGINE_RUNS ?? 60);
@@ -109,5 +111,34 @@ Differential('networks sharing port atoms compare as bitsets exactly as their se
     }
   }
   assert.ok(differing > 0, 'the two networks do not differ: nothing was compared');
+});
+Differential('the pairs a change can alter are all found from the changed rules (plan/changedPairs.ts)', () => {
+  let changed = 0;
+  for (let seed = 1; seed <= RUNS; seed++) {
+    const pair = generateChange(seed);
+    const build = (text: string) => buildPolicies([new SourceFile('p.fw', text)], { asOf: '2026-11-24' }).policies;
+    const [before, after] = [build(pair.old), build(pair.new)];
+    const hosts = policyHosts([...before, ...after].map((b) => b.policy));
+    const tags = [...new Set(hosts.flatMap((h) => h.tags))];
+    const legacy = unmanaged(seed, tags, []);
+    const oldFws = [...before.flatMap((b) => b.compiled.firewalls), ...legacy];
+    const newFws = [...after.flatMap((b) => b.compiled.firewalls), ...legacy.slice(seed % 2)];
+    const dbs = (v: string): DatabaseAccess[] => [{ name: 'main-db', sources: [{ type: 'tag', value: v }] }];
+    const dbHost: Host = { key: 'database:main-db', label: 'database main-db', kind: 'database', tags: [], addresses: [], databaseName: 'main-db' };
+    const all = [...hosts, dbHost];
+    const oldRef = new ReferenceNetwork(oldFws, dbs('web'));
+    const newRef = new ReferenceNetwork(newFws, dbs(seed % 3 === 0 ? 'app' : 'web'));
+    const visited = new Set<string>();
+    forChangedPairs(new Network(oldFws, dbs('web')), new Network(newFws, dbs(seed % 3 === 0 ? 'app' : 'web')), all, (src) => src.kind !== 'database', (src, dst) => visited.add(`${src.key} → ${dst.key}`));
+    for (const src of all) {
+      if (src.kind === 'database') continue;
+      for (const dst of all) {
+        if (equals(oldRef.allowed(src, dst), newRef.allowed(src, dst))) continue;
+        changed++;
+        assert.ok(visited.has(`${src.key} → ${dst.key}`), `seed ${seed}: ${src.label} → ${dst.label} changed but was not visited\n${pair.old}---\n${pair.new}`);
+      }
+    }
+  }
+  assert.ok(changed > RUNS, `only ${changed} changed pairs in ${RUNS} changes`);
 });
 Differential.run();
