@@ -170,7 +170,7 @@ export function judgePolicy(model: AuditModel, built: readonly BuiltPolicy[], de
     const bare = found.some((f) => live.firewallsOf(f.dst).length === 0 || live.firewallsOf(f.src).length === 0);
     const opened =
       causes.length > 0
-        ? `; opened by ${[...new Set(causes.map((c) => `${c.firewall}${c.managed === false ? ' (not managed by fwc)' : ''}`))].join(', ')}`
+        ? `; opened by ${[...new Set([...causes].sort((a, b) => Number(a.managed !== false) - Number(b.managed !== false)).map((c) => `${c.firewall}${c.managed === false ? ' (not managed by fwc)' : ''}`))].join(', ')}`
         : bare
           ? '; a side has no firewall at all'
           : '';
