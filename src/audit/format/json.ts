@@ -2,7 +2,7 @@
  * `--format json`: the audit as a versioned document for tools. The shape (version 1):
  *
  *     { "format": "fwc-audit", "version": 1, "fwcVersion": "…",
- *       "summary": { "errors", "warnings", "notes", "accepted", "droplets", "firewalls", "databases" },
+ *       "summary": { "errors", "warnings", "notes", "accepted", "droplets", "firewalls", "databases", "classes" },
  *       "rules": [ { "id", "name", "level", "short" } ],            // every rule fwc audit has
  *       "findings": [ { "key", "rule", "name", "level", "message",
  *                       "resources": [ { "kind", "name", "id"? } ],

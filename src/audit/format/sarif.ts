@@ -56,7 +56,9 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
       ...(logical.length > 0 ? { logicalLocations: logical.slice(0, 50) } : {}),
     };
     const traffic = trafficText(f);
-    const text = [f.message, ...(traffic.length > 0 ? [`Traffic: ${traffic.slice(0, 10).join('; ')}.`] : []), `Fix: ${f.fix}`].join(' ');
+    // Policy findings already name their traffic in the message.
+    const sentence = (t: string) => (/[.!?]$/.test(t) ? t : `${t}.`);
+    const text = [sentence(f.message), ...(traffic.length > 0 && r.needs === 'account' ? [`Traffic: ${traffic.slice(0, 10).join('; ')}.`] : []), `Fix: ${f.fix}`].join(' ');
     return {
       ruleId: r.id,
       ruleIndex: index.get(r.id)!,

@@ -179,7 +179,8 @@ export function judgePolicy(model: AuditModel, built: readonly BuiltPolicy[], de
         ? `\`${text}\` expired on ${g.until} but the account still lets its traffic through${opened}`
         : `\`${text}\` is broken in the account: ${traffic.slice(0, 3).map((t) => `${t.protocol} ${t.ports} from ${t.from} to ${t.to}`).join('; ')}${traffic.length > 3 ? ` and ${traffic.length - 3} more` : ''} ${traffic.length === 1 ? 'is' : 'are'} open${opened}`;
     findings.push(
-      makeFinding(rule, `${p.name}:${location.line}`, {
+      // Keyed by the statement's text, not its line: an acceptance survives edits elsewhere in the file.
+      makeFinding(rule, `${p.name}:${text}`, {
         message,
         resources: [{ kind: 'policy', name: p.name }, ...model.firewallRefs(live.firewalls.filter((f) => causes.some((c) => c.firewall === f.name)))],
         traffic,
