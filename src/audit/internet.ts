@@ -30,12 +30,15 @@ export function isPublic(address: Cidr): boolean {
 export interface Piece {
   readonly first: bigint;
   readonly last: bigint;
+  /** The piece's representative (its first address), made when first asked for. */
   readonly host: Host;
 }
 
 /** Hands out representative hosts, one object per address, so Network's memo is shared across droplets. */
 export class AddressSpace {
   private readonly hosts = new Map<string, Host>();
+  // Droplet groups under the same firewalls cut the space alike: cut it once per set of blocks.
+  private readonly cuts = new Map<string, Piece[]>();
 
   host(address: Cidr): Host {
     let h = this.hosts.get(address.text);
@@ -51,23 +54,36 @@ export class AddressSpace {
    * `publicOnly` keeps the pieces on the public internet.
    */
   pieces(family: 4 | 6, blocks: readonly Cidr[], publicOnly: boolean): Piece[] {
+    const mine = blocks.filter((b) => b.family === family);
+    const key = `${family}${publicOnly ? 'p' : 'a'}|${[...new Set(mine.map((b) => b.text))].sort().join(',')}`;
+    const known = this.cuts.get(key);
+    if (known) return known;
     const edges = new Set<bigint>([0n]);
     const cut = (c: Cidr) => {
       const { first, last } = cidrBounds(c);
       edges.add(first.network);
       if (last.network < TOP[family]) edges.add(last.network + 1n);
     };
-    for (const b of blocks) if (b.family === family) cut(b);
+    for (const b of mine) cut(b);
     if (publicOnly) for (const b of family === 4 ? NOT_PUBLIC_V4 : [PUBLIC_V6]) cut(b);
     const sorted = [...edges].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const out: Piece[] = [];
     for (let i = 0; i < sorted.length; i++) {
       const first = sorted[i]!;
       const last = i + 1 < sorted.length ? sorted[i + 1]! - 1n : TOP[family];
-      const address = hostCidr(first, family);
-      if (publicOnly && !isPublic(address)) continue;
-      out.push({ first, last, host: this.host(address) });
+      const probe: Cidr = { family, network: first, prefix: family === 4 ? 32 : 128, text: '' };
+      if (publicOnly && !isPublic(probe)) continue;
+      let host: Host | undefined;
+      const space = this;
+      out.push({
+        first,
+        last,
+        get host() {
+          return (host ??= space.host(hostCidr(first, family)));
+        },
+      });
     }
+    this.cuts.set(key, out);
     return out;
   }
 }

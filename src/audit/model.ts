@@ -4,6 +4,7 @@
  * can tell apart (src/plan/hosts.ts), and what each class and firewall is called in findings.
  */
 import { Network, type Host } from '../analysis/network.js';
+import type { Cidr } from '../compile/addresses.js';
 import type { Firewall, Rule } from '../compile/types.js';
 import { ruleText } from '../compile/rules.js';
 import type { ReadAccount } from '../digitalocean/read.js';
@@ -27,6 +28,7 @@ export class AuditModel {
   readonly classes: readonly AuditClass[];
   readonly space = new AddressSpace();
   private readonly byName = new Map<string, ReadFirewall>();
+  private readonly dropletsById: ReadonlyMap<number, ReadAccount['droplets'][number]>;
   /** Names of the firewalls a policy owns (with --policy), lower case; null without a policy. */
   managed: ReadonlySet<string> | null = null;
 
@@ -39,6 +41,7 @@ export class AuditModel {
     for (const f of account.firewalls) this.byName.set(f.name, f);
     this.network = new Network(live, databaseAccess(account, { firewalls: [], databases: [] }).before);
     const droplets = new Map(account.droplets.map((d) => [d.id, d]));
+    this.dropletsById = droplets;
     this.classes = dropletClasses(account, [...live, ...splitBy]).map((c) => {
       const firewalls = this.network.firewallsOf(c.host);
       const tags = c.tags.map((t) => t.toLowerCase());
@@ -55,8 +58,7 @@ export class AuditModel {
 
   /** The droplets of a class, by name and id. */
   droplets(c: AuditClass): ResourceRef[] {
-    const byId = new Map(this.account.droplets.map((d) => [d.id, d]));
-    return c.dropletIds.map((id) => ({ kind: 'droplet', name: byId.get(id)?.name ?? String(id), id: String(id) }));
+    return c.dropletIds.map((id) => ({ kind: 'droplet', name: this.dropletsById.get(id)?.name ?? String(id), id: String(id) }));
   }
 
   firewallRefs(firewalls: readonly Firewall[]): ResourceRef[] {
@@ -81,6 +83,13 @@ export class AuditModel {
     if (c.tags.length === 0) return `${n === 1 ? 'the droplet' : `the ${n} droplets`} with no tag a firewall names`;
     return c.host.label.startsWith('nodes of') ? `${what} (${c.host.label})` : `${what} tagged ${c.tags.join(' + ')}`;
   }
+}
+
+/** The address blocks that the rules of one direction of `firewalls` name (where address space is cut). */
+export function addressBlocks(firewalls: readonly Firewall[], direction: Rule['direction']): Cidr[] {
+  const out: Cidr[] = [];
+  for (const f of firewalls) for (const r of f.rules) if (r.direction === direction && r.peer.kind === 'address') out.push(r.peer.cidr);
+  return out;
 }
 
 /** Unique causes, in a stable order. */

@@ -4,9 +4,8 @@
  * on rules that name droplets, tags or resources (a resolver droplet).
  */
 import { contains } from '../../analysis/serviceSet.js';
-import type { Cidr } from '../../compile/addresses.js';
 import { makeFinding, type Finding } from '../finding.js';
-import type { AuditModel } from '../model.js';
+import { addressBlocks, type AuditModel } from '../model.js';
 
 export function judgeEgress(model: AuditModel): Finding[] {
   const findings: Finding[] = [];
@@ -16,7 +15,7 @@ export function judgeEgress(model: AuditModel): Finding[] {
     // A udp 53 allow towards a droplet, tag or resource: a resolver inside the account; not judged closed.
     const inside = outbound.some((r) => r.action === 'allow' && r.peer.kind !== 'address' && r.protocol === 'udp' && (r.ports.kind === 'all' || (r.ports.from <= 53 && 53 <= r.ports.to)));
     if (inside) continue;
-    const blocks = outbound.filter((r) => r.peer.kind === 'address').map((r) => (r.peer as { cidr: Cidr }).cidr);
+    const blocks = addressBlocks(c.firewalls, 'outbound');
     const open = ([4, 6] as const).some((family) => model.space.pieces(family, blocks, false).some((p) => contains(model.network.allowed(c.host, p.host), 'udp', 53)));
     if (open) continue;
     findings.push(

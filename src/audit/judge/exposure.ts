@@ -8,7 +8,7 @@ import type { Interval, ServiceSet } from '../../analysis/serviceSet.js';
 import { FULL, intersect, isEmpty, single, subtract } from '../../analysis/serviceSet.js';
 import { makeFinding, type Cause, type Finding, type Traffic } from '../finding.js';
 import type { Piece } from '../internet.js';
-import { uniqueCauses, type AuditClass, type AuditModel } from '../model.js';
+import { addressBlocks, uniqueCauses, type AuditClass, type AuditModel } from '../model.js';
 import { NODE_PORTS, SENSITIVE_PORTS, describePort } from '../sensitivePorts.js';
 
 const FAMILIES = [4, 6] as const;
@@ -26,8 +26,7 @@ interface Open {
 
 /** What every public address of one family may send to the class. */
 export function internetOpen(model: AuditModel, c: AuditClass, family: 4 | 6): Open {
-  const blocks = c.firewalls.flatMap((f) => f.rules.filter((r) => r.direction === 'inbound' && r.peer.kind === 'address').map((r) => (r.peer as { cidr: import('../../compile/addresses.js').Cidr }).cidr));
-  const pieces = model.space.pieces(family, blocks, true);
+  const pieces = model.space.pieces(family, addressBlocks(c.firewalls, 'inbound'), true);
   let set: ServiceSet = FULL;
   for (const piece of pieces) {
     set = intersect(set, model.network.allowed(piece.host, c.host));
