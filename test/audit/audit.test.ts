@@ -393,6 +393,14 @@ Formats('SARIF validates against the SARIF 2.1.0 schema: rules, results, locatio
           assert.ok([3, 4, 5, 6].includes(drift.locations![0]!.physicalLocation!.region.startLine));
         } else assert.is(ssh.locations![0]!.physicalLocation, undefined);
       }
+      // Without a policy, --anchor gives account findings the file code scanning needs.
+      const anchored = JSON.parse((await runCli(['audit', '--api-url', em.url, '--format', 'sarif', '--anchor', '.fwc-audit.yaml'], { env, cwd })).stdout) as {
+        runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      };
+      assert.ok(validate(structuredClone(anchored)));
+      for (const result of anchored.runs[0]!.results) {
+        assert.is(result.locations[0]!.physicalLocation.artifactLocation.uri, '.fwc-audit.yaml');
+      }
     },
     deleteDoomed,
   );

@@ -41,6 +41,11 @@ export const spec: CommandSpec = {
     'fail-on': { type: 'string', value: 'LEVEL', description: 'exit 1 when a finding is at or above this level (default error; none: never)', choices: [...LEVELS, 'none'] },
     'min-level': { type: 'string', value: 'LEVEL', description: 'show findings at or above this level (default note: all)', choices: [...LEVELS] },
     'wide-range': { type: 'string', value: 'PORTS', description: 'FW804: report ranges of more ports than this open to the internet (default 100)' },
+    anchor: {
+      type: 'string',
+      value: 'FILE',
+      description: 'SARIF: the repository file account findings are placed on, since code scanning needs one (default: the first --policy file)',
+    },
     suppressions: { type: 'string', value: 'FILE', description: `accepted findings (default: ${SUPPRESSION_FILE} in the current folder, if there is one)` },
     'as-of': { ...AS_OF_OPTION, description: 'judge `until` dates (policy and acceptances) as of this day (default: today, UTC)' },
     diagnostics: DIAGNOSTICS_OPTION,
@@ -90,6 +95,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     if (input.files.length === 0) throw new UserError(`no .fw files under ${policyPaths.join(', ')}`, 1, 'give policy files or folders with --policy');
     anchorFile = relative(io.cwd, resolve(io.cwd, input.files[0]!.path)).replace(/\\/g, '/');
   }
+  if (typeof args.values.anchor === 'string') anchorFile = relative(io.cwd, resolve(io.cwd, args.values.anchor)).replace(/\\/g, '/');
   const account = await api(() => readAccount(connection.client));
   if (built) {
     const resolved = resolveDesired(built.policies, account);
