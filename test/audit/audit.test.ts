@@ -1,7 +1,8 @@
 // fwc audit against emulated accounts with planted exposures and near-misses that are not exposures,
 // checked finding by finding (keys, levels, traffic per address family, causing rules); the policy
 // findings with their file and line; the suppression file; exit codes; and every output format — SARIF
-// validated against the official SARIF 2.1.0 schema (vendored next to this file, see SARIF-SCHEMA.md).
+// validated against the SARIF 2.1.0 JSON schema (from the npm package @microsoft/jest-sarif).
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -350,11 +351,17 @@ Policy('each finding points at its statement; a guardrail that holds is not repo
 
 const Formats = suite('fwc audit: output formats');
 
-/** The official schema is draft-04; ajv 8 speaks draft-07, which reads it the same once `id` is `$id`. */
+/**
+ * The SARIF 2.1.0 JSON schema (OASIS; the 2.1.0-rtm.5 publication, as SchemaStore serves it), from the
+ * npm package @microsoft/jest-sarif (MIT), a development dependency kept for this file alone. It is
+ * draft-04; ajv 8 speaks draft-07, which reads it the same once `id` is `$id`.
+ */
 function sarifValidator() {
-  const schema = JSON.parse(readFileSync(new URL('./sarif-schema-2.1.0.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const path = createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+  const schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   const { id, $schema: _draft04, ...rest } = schema;
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // Patterns without the u flag: this publication has one (language tags) that only non-unicode mode reads.
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   ajv.addFormat('uri', { validate: (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s) && URL.canParse(s) });
   ajv.addFormat('uri-reference', { validate: (s: string) => URL.canParse(s, 'file:///') });
   ajv.addFormat('date-time', { validate: (s: string) => !Number.isNaN(Date.parse(s)) });
