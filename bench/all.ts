@@ -1,5 +1,5 @@
 // Every benchmark in sequence, each in its own process, output as it comes: the compiler (10k
-// statements; 1k with FWC_BENCH_QUICK=1), startup, the emulator, account reading, diff, plan and apply.
+// statements; 1k with FWC_BENCH_QUICK=1), startup, the emulator, account reading, diff, plan, apply and audit.
 // FWC_BENCH_QUICK=1 shrinks every script for a run of a minute or two; the full run takes ~15 minutes
 // (plan and apply dominate). The built CLI must be current: run `npm run build` first.
 //
@@ -18,6 +18,7 @@ const SCRIPTS: [string, string[]][] = [
   ['diff.ts', []],
   ['plan.ts', []],
   ['apply.ts', []],
+  ['audit.ts', []],
 ];
 
 const newest = (dir: string): number =>

@@ -26,6 +26,7 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   plan: { summary: 'show what applying the policies would change in the account', load: () => import('./commands/plan.js') },
   apply: { summary: 'make the account match the policies, safely', load: () => import('./commands/apply.js') },
   diff: { summary: 'show what changes between two versions of policies (no API)', load: () => import('./commands/diff.js') },
+  audit: { summary: "report the account's real exposure (SARIF, JSON, Markdown, text)", load: () => import('./commands/audit.js') },
   show: { summary: 'render a plan saved with `fwc plan --out`', load: () => import('./commands/show.js') },
   emulator: { summary: 'run a local DigitalOcean API emulator', load: () => import('./commands/emulator.js') },
 };

@@ -4,7 +4,8 @@
  * are stable, unique and documented in one place (after TypeScript's diagnosticMessages.json).
  *
  * Numbering: FW1xx syntax, FW2xx names and declarations, FW3xx values and placement, FW4xx warnings
- * about likely mistakes, FW5xx expectations, FW6xx files and outputs, FW7xx the account.
+ * about likely mistakes, FW5xx expectations, FW6xx files and outputs, FW7xx the account. FW8xx are the
+ * rules of `fwc audit`, kept with the audit in src/audit/rules.ts (`fwc explain` knows both).
  */
 
 export type Severity = 'error' | 'warning';

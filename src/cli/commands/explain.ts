@@ -5,11 +5,12 @@ import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { CODES, lookupCode } from '../../diagnostics/codes.js';
+import { ALL_RULES, lookupRule } from '../../audit/rules.js';
 
 export const spec: CommandSpec = {
   name: 'explain',
   usage: 'fwc explain [CODE]',
-  summary: 'Explain a diagnostic code (FW201, 201 or unknown-name); without a code, list them all.',
+  summary: 'Explain a diagnostic code or an audit rule (FW201, 201, unknown-name, FW802); without a code, list them all.',
   options: {},
   exitCodes: '0  explained\n2  no such code',
 };
@@ -19,6 +20,13 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (extra.length > 0) throw new UsageError('fwc explain takes one code');
   if (query === undefined) {
     for (const c of Object.values(CODES)) io.stdout.write(`${c.code}  ${c.severity.padEnd(7)}  ${c.name.padEnd(24)}  ${c.title}\n`);
+    // Audit rules (FW8xx) live with the audit (src/audit/rules.ts); their level is the SARIF default.
+    for (const r of ALL_RULES) io.stdout.write(`${r.id}  ${r.level.padEnd(7)}  ${r.name.padEnd(24)}  ${r.short} (fwc audit)\n`);
+    return 0;
+  }
+  const rule = lookupRule(query);
+  if (rule) {
+    io.stdout.write(`${rule.id} (${rule.name}, ${rule.level}, fwc audit): ${rule.short}\n\n${rule.full}\n\nFix: ${rule.help}\n`);
     return 0;
   }
   const info = lookupCode(query);

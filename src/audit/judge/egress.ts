@@ -1,0 +1,31 @@
+/**
+ * DNS egress (FW808): droplets whose firewalls let no udp 53 out to any address, droplet or resource.
+ * Judged on the effective outbound rules over the whole address space (a resolver may be private), and
+ * on rules that name droplets, tags or resources (a resolver droplet).
+ */
+import { contains } from '../../analysis/serviceSet.js';
+import { makeFinding, type Finding } from '../finding.js';
+import { addressBlocks, type AuditModel } from '../model.js';
+
+export function judgeEgress(model: AuditModel): Finding[] {
+  const findings: Finding[] = [];
+  for (const c of model.classes) {
+    if (c.firewalls.length === 0) continue;
+    const outbound = c.firewalls.flatMap((f) => f.rules.filter((r) => r.direction === 'outbound'));
+    // A udp 53 allow towards a droplet, tag or resource: a resolver inside the account; not judged closed.
+    const inside = outbound.some((r) => r.action === 'allow' && r.peer.kind !== 'address' && r.protocol === 'udp' && (r.ports.kind === 'all' || (r.ports.from <= 53 && 53 <= r.ports.to)));
+    if (inside) continue;
+    const blocks = addressBlocks(c.firewalls, 'outbound');
+    const open = ([4, 6] as const).some((family) => model.space.pieces(family, blocks, false).some((p) => contains(model.network.allowed(c.host, p.host), 'udp', 53)));
+    if (open) continue;
+    findings.push(
+      makeFinding('dnsEgressClosed', c.subject, {
+        message: `${model.describe(c)} cannot send DNS queries (udp 53) anywhere: the outbound rules of ${c.firewalls.map((f) => f.name).join(', ')} allow it to no address`,
+        resources: [...model.droplets(c), ...model.firewallRefs(c.firewalls)],
+        traffic: [{ protocol: 'udp', ports: '53', from: model.describe(c), to: 'any address' }],
+        causes: [],
+      }),
+    );
+  }
+  return findings;
+}
