@@ -3,12 +3,7 @@
  * (LANGUAGE.md, "Lexical rules" and "Services").
  */
 
-export const KEYWORDS: ReadonlySet<string> = new Set(
-  (
-    'policy tags group addresses service may must not reach on egress from is restricted open expect can ' +
-    'cannot until anyone load-balancer cluster droplet database tcp udp icmp all'
-  ).split(' '),
-);
+export { KEYWORDS, RESERVED, isReserved } from '../syntax/keywords.js';
 
 export interface BuiltinService {
   readonly items: readonly { readonly protocol: 'tcp' | 'udp'; readonly port: number }[];

@@ -21,6 +21,8 @@ export interface RuleDoc {
   readonly key: string;
   /** The statement that produced the rule (`policies/shop.fw:12`), for desired rules. */
   readonly origin?: string;
+  /** How the peer reads by name, where the account names it (`load balancer shop-lb`). */
+  readonly peerName?: string;
 }
 
 export interface FirewallChangeDoc {
@@ -78,8 +80,11 @@ export interface PlanDocument {
   readonly live: readonly { readonly id: string; readonly name: string; readonly fingerprint: string; readonly managed: boolean }[];
 }
 
-export function ruleDoc(rule: Rule): RuleDoc {
+export const ruleDocNamed = ruleDoc;
+
+export function ruleDoc(rule: Rule, names: Readonly<Record<string, string>> = {}): RuleDoc {
   const origin = rule.origins[0];
+  const peerName = names[peerText(rule.peer)];
   return {
     direction: rule.direction,
     action: rule.action,
@@ -88,6 +93,7 @@ export function ruleDoc(rule: Rule): RuleDoc {
     peer: peerText(rule.peer),
     key: ruleKey(rule),
     ...(origin ? { origin: `${origin.file}:${origin.line}` } : {}),
+    ...(peerName ? { peerName } : {}),
   };
 }
 
@@ -113,6 +119,8 @@ export function compareRuleDocs(a: RuleDoc, b: RuleDoc): number {
 const byKey = compareRuleDocs;
 
 export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?: string; apiUrl?: string } = {}): PlanDocument {
+  const names = plan.peerNames ?? {};
+  const ruleDoc = (rule: Rule) => ruleDocNamed(rule, names);
   const firewalls: FirewallChangeDoc[] = plan.firewalls.map((c) => {
     switch (c.action) {
       case 'create':

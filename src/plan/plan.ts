@@ -11,7 +11,7 @@ import { Network, type DatabaseAccess, type Host } from '../analysis/network.js'
 import { describe, isEmpty, sample, subtract, contains, type ServiceSet } from '../analysis/serviceSet.js';
 import { judge } from '../analysis/expect.js';
 import { Representatives } from '../analysis/representatives.js';
-import { ownsFirewall } from '../check/firewallNames.js';
+import { ownsFirewall, ownsSetFirewall, policyPrefix } from '../check/firewallNames.js';
 import { canonicalAddress } from '../compile/addresses.js';
 import { ruleKey } from '../compile/rules.js';
 import type { Firewall, TrustedSource } from '../compile/types.js';
@@ -93,7 +93,8 @@ export interface Changes {
 }
 
 export function planChanges(desired: ResolvedDesired, account: Account, policyNames: readonly string[]): Changes {
-  const isManaged = (fw: LiveFirewall) => policyNames.some((p) => ownsFirewall(p, fw.name, fw.tags));
+  const setNames = desired.firewalls.filter((f) => f.tags.length === 0 && policyNames.some((p) => f.name.startsWith(policyPrefix(p)))).map((f) => f.name);
+  const isManaged = (fw: LiveFirewall) => policyNames.some((p) => ownsFirewall(p, fw.name, fw.tags)) || ownsSetFirewall(fw.name, fw.tags, setNames);
   const managed = account.firewalls.filter(isManaged);
   const unmanaged = account.firewalls.filter((fw) => !isManaged(fw));
   const managedByName = new Map(managed.map((fw) => [lower(fw.name), fw]));
@@ -186,11 +187,25 @@ export function computePlan({ built, desired, account, kind = 'plan', hosts: giv
     reachability,
     warnings,
     desired: desired.firewalls,
+    peerNames: peerNames(account),
     live: account.firewalls
       .map((f) => ({ id: f.id, name: f.name, fingerprint: f.fingerprint, managed: isManaged(f) }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1)),
   };
   return { value: plan, diagnostics };
+}
+
+/** Readable names of the account's resources, by the peer text of rules that name them. */
+export function peerNames(account: Account): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const lb of account.loadBalancers) out[`load-balancer:${lb.id}`] = `load balancer ${lb.name}`;
+  for (const c of account.clusters) out[`cluster:${c.id}`] = `cluster ${c.name}`;
+  for (const d of account.droplets) out[`droplet:${d.id}`] = `droplet ${d.name} (${d.id})`;
+  for (const v of account.vpcs ?? []) {
+    const parsed = canonicalAddress(v.ipRange);
+    if (parsed) out[parsed] = `vpc ${v.name} (${parsed})`;
+  }
+  return out;
 }
 
 function toTrusted(s: { type: string; value: string }): TrustedSource {
@@ -297,8 +312,9 @@ export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: rea
   for (const dst of hosts) {
     const dstChanged = sides.changed(dst, 'inbound');
     for (const src of hosts) {
-      // Flows to droplets, databases and outside addresses; load balancers and clusters only send here.
-      if (dst.kind === 'load-balancer' || dst.kind === 'cluster' || src.kind === 'database') continue;
+      // Flows between droplets and everything else (load balancers and clusters as destinations too: a
+      // droplet's outbound rules may name them); databases only receive.
+      if (src.kind === 'database') continue;
       if (src.kind !== 'droplet' && dst.kind !== 'droplet' && dst.kind !== 'database') continue;
       if (!dstChanged && !sides.changed(src, 'outbound')) continue;
       const before = oldNet.allowed(src, dst);
@@ -385,8 +401,10 @@ function planWarnings(w: WarningInput): PlanWarning[] {
 
   // Unmanaged firewalls that widen or narrow what the policy says, on the policy's droplets.
   const policyTags = new Set(w.built.flatMap((b) => b.policy.tags.map((t) => lower(t.name))));
+  const setDroplets = new Set(w.desired.firewalls.filter((f) => f.set).flatMap((f) => f.dropletIds));
   const desiredOnly = new Network(w.desired.firewalls);
-  const governed = (h: Host) => h.kind === 'droplet' && h.tags.some((t) => policyTags.has(lower(t)));
+  const governed = (h: Host) =>
+    h.kind === 'droplet' && (h.tags.some((t) => policyTags.has(lower(t))) || (h.dropletId !== undefined && h.key.includes('#') && setDroplets.has(h.dropletId)));
   // One warning per firewall set, destination and services, naming every source it concerns.
   const found = new Map<string, { widens: boolean; names: string[]; dst: Host; services: string; sources: string[] }>();
   const unmanagedNames = new Set(w.unmanaged.map((u) => u.name));
