@@ -8,7 +8,7 @@
 import { ANY_IPV4, ANY_IPV6 } from '../compile/addresses.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Endpoint, NumberLit, StringLit } from '../syntax/ast.js';
-import { BUILTIN_SERVICES, MAX_NAME_LENGTH, NAME_PATTERN } from './builtins.js';
+import { BUILTIN_SERVICES, MAX_NAME_LENGTH, NAME_PATTERN, isReserved } from './builtins.js';
 import { checkAddress } from './addresses.js';
 import { checkReference } from './declarations.js';
 import { KIND_WORDS, type CheckContext } from './context.js';
@@ -89,6 +89,7 @@ export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): Resolved
           });
           return [];
         }
+        const bare = isReserved(endpoint.text, 'name') || !NAME_PATTERN.test(endpoint.text) ? `"${endpoint.text}"` : endpoint.text;
         const suggestion = didYouMean(endpoint.text, ctx.namesOf('tag', 'droplets', 'group', 'addresses'));
         ctx.report('unknownName', {
           message: `unknown name \`${endpoint.text}\``,
@@ -96,7 +97,7 @@ export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): Resolved
           label: 'not declared in this policy',
           help: [
             suggestion,
-            `to govern tag \`${endpoint.text}\` (its own firewall, closed to all this policy does not grant): declare \`tags ${endpoint.text}\``,
+            `to govern tag \`${endpoint.text}\` (its own firewall, closed to all this policy does not grant): declare \`tags ${bare}\``,
             `to refer to tag \`${endpoint.text}\` without governing it (its droplets keep the firewalls they have): write \`tag "${endpoint.text}"\``,
             'or declare it as a droplet set, group or address set (`droplets NAME = …`, `group NAME = …`, `addresses NAME = …`)',
           ],

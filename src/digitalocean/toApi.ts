@@ -127,7 +127,7 @@ export interface ApiDatabaseRuleBody {
 /** A database's trusted sources as PUT /v2/databases/{uuid}/firewall takes them (names unresolved kept symbolic). */
 export function trustedSourceToApi(source: TrustedSource): ApiDatabaseRuleBody {
   if (source.type === 'unresolved') {
-    return { type: source.resource === 'droplet' ? 'droplet' : 'k8s', value: `${source.resource}:${source.name}` };
+    return { type: source.resource === 'droplet' ? 'droplet' : source.resource === 'vpc' ? 'ip_addr' : 'k8s', value: `${source.resource}:${source.name}` };
   }
   return { type: source.type, value: source.value };
 }

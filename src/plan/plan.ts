@@ -11,13 +11,14 @@ import { Network, type DatabaseAccess, type Host } from '../analysis/network.js'
 import { describe, isEmpty, sample, subtract, contains, type ServiceSet } from '../analysis/serviceSet.js';
 import { judge } from '../analysis/expect.js';
 import { Representatives } from '../analysis/representatives.js';
-import { ownsFirewall, ownsSetFirewall, policyPrefix } from '../check/firewallNames.js';
+import { isBridgeName, ownsFirewall, ownsSetFirewall, policyPrefix } from '../check/firewallNames.js';
 import { canonicalAddress } from '../compile/addresses.js';
 import { ruleKey } from '../compile/rules.js';
 import type { Firewall, TrustedSource } from '../compile/types.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BuiltPolicy } from '../pipeline/build.js';
 import { accountHosts, dropletClasses } from './hosts.js';
+import { names } from './renderText.js';
 import type { ResolvedDesired } from './resolve.js';
 import type { Account, DatabaseChange, FirewallChange, FlowChange, LiveFirewall, Plan, PlanWarning } from './types.js';
 
@@ -388,15 +389,69 @@ function planWarnings(w: WarningInput): PlanWarning[] {
     }
   }
 
-  // Restricted egress that blocks DNS.
+  // Restricted egress that blocks DNS, judged on what the droplets may really send: every firewall on
+  // them, those fwc does not manage included (a DOKS cluster's own, another team's egress firewall).
+  const internet = w.hosts.find((h) => h.key === 'anyone:4');
   for (const { policy } of w.built) {
-    for (const tag of policy.restrictedEgress) {
-      const own = w.desired.firewalls.filter((f) => f.tags.some((t) => lower(t) === lower(tag)));
-      const dns = own.some((f) =>
+    for (const unit of policy.restrictedEgress) {
+      const own = w.desired.firewalls.filter((f) => f.tags.some((t) => lower(t) === lower(unit)) || f.set?.name === unit);
+      const members = new Set(own.flatMap((f) => f.dropletIds));
+      const carriers = w.hosts.filter(
+        (h) => h.kind === 'droplet' && (h.tags.some((t) => lower(t) === lower(unit)) || (h.dropletId !== undefined && h.key.includes('#') && members.has(h.dropletId))),
+      );
+      const resolves = (h: Host) => internet !== undefined && contains(w.newNet.allowed(h, internet), 'udp', 53);
+      const ownAllows = own.some((f) =>
         f.rules.some((r) => r.direction === 'outbound' && r.action === 'allow' && r.protocol === 'udp' && r.peer.kind === 'address' && (r.ports.kind === 'all' || (r.ports.from <= 53 && 53 <= r.ports.to))),
       );
-      if (!dns) warnings.push({ code: 'dns-blocked', message: `egress from \`${tag}\` is restricted and nothing allows udp 53 out: its droplets cannot resolve names` });
+      if (carriers.length === 0 ? ownAllows : carriers.every(resolves)) continue;
+      if (carriers.length > 0 && carriers.some(resolves)) {
+        const blocked = carriers.filter((h) => !resolves(h)).map((h) => h.label);
+        warnings.push({ code: 'dns-blocked', message: `egress from \`${unit}\` is restricted and nothing lets ${names(blocked)} send udp 53 out: they cannot resolve names` });
+      } else {
+        warnings.push({ code: 'dns-blocked', message: `egress from \`${unit}\` is restricted and no firewall on its droplets (fwc's or another) lets udp 53 out: they cannot resolve names` });
+      }
     }
+  }
+
+  // Tag-less firewalls named like a policy's droplet-set firewalls that no declared set claims (a set
+  // that was removed, or renamed): fwc cannot tell them from another policy's, so it leaves them.
+  for (const { policy } of w.kind === 'plan' ? w.built : []) {
+    for (const u of w.unmanaged) {
+      if (u.tags.length > 0 || !u.name.startsWith(policyPrefix(policy.name)) || isBridgeName(policy.name, u.name)) continue;
+      warnings.push({
+        code: 'orphan-set-firewall',
+        message: `firewall ${u.name} has no tag and is named like a droplet set of policy ${policy.name}, which declares none by that name: fwc leaves it; delete it in DigitalOcean if it was a set you removed`,
+      });
+    }
+  }
+
+  // Droplets that had no firewall and that the policy now governs go from fully open to closed to all
+  // it does not grant: say so, with how to name a tag without governing it.
+  const closing = new Map<string, string[]>();
+  for (const host of w.kind === 'plan' ? w.hosts : []) {
+    if (host.kind !== 'droplet' || w.oldNet.firewallsOf(host).length > 0) continue;
+    const mine = w.newNet.firewallsOf(host).filter((f) => w.desired.firewalls.includes(f));
+    if (mine.length === 0) continue;
+    const c = classes.find((x) => x.host.key === host.key);
+    const ids = c?.dropletIds ?? (host.dropletId !== undefined ? [host.dropletId] : []);
+    for (const fw of mine) {
+      const unit = fw.set ? `droplet set \`${fw.set.name}\`` : `tag \`${fw.tags[0]}\``;
+      const list = closing.get(unit) ?? [];
+      for (const id of ids) {
+        const label = `${byId.get(id)?.name ?? id} (${id})`;
+        if (!list.includes(label)) list.push(label);
+      }
+      closing.set(unit, list);
+    }
+  }
+  for (const [unit, droplets] of closing) {
+    const tag = /^tag `(.*)`$/.exec(unit)?.[1];
+    warnings.push({
+      code: 'newly-closed',
+      message:
+        `${droplets.length} droplet${droplets.length === 1 ? '' : 's'} of ${unit} had no firewall and go${droplets.length === 1 ? 'es' : ''} from fully open to closed to all the policy does not grant: ${names(droplets)}` +
+        (tag ? `; to refer to the tag without governing it, write \`tag "${tag}"\` instead of declaring it in \`tags\`` : ''),
+    });
   }
 
   // Unmanaged firewalls that widen or narrow what the policy says, on the policy's droplets.

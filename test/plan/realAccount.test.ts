@@ -4,7 +4,8 @@
 // account, must give every droplet exactly what the seed's firewalls give it — compared pair by pair on
 // DigitalOcean's semantics (src/analysis/network.ts) — and apply cleanly, after which a plan has nothing
 // left to do.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -69,6 +70,11 @@ Real('the policy allows, droplet by droplet, exactly what the seed firewalls all
     const plan = await runCli(['plan', 'policy.fw', '--as-of', AS_OF], { cwd: DIR, env });
     assert.is(plan.code, 0, plan.stderr);
     assert.match(plan.stdout, /No reachability changes\./);
+    // Resources by name, never a bare id; the seed's droplets had firewalls, so nothing goes from open to closed.
+    assert.match(plan.stdout, /outbound tcp  443 +to   load balancer shop-lb/);
+    assert.match(plan.stdout, /droplets = \[5101, 5102\]/);
+    assert.not.match(plan.stdout, /4de7ac8b/);
+    assert.not.match(plan.stdout, /fully open to closed|cannot resolve names/);
     const applied = await runCli(['apply', 'policy.fw', '--auto-approve', '--as-of', AS_OF], { cwd: DIR, env });
     assert.is(applied.code, 0, applied.stderr + applied.stdout);
     const again = await runCli(['plan', 'policy.fw', '--as-of', AS_OF, '--detailed-exitcode'], { cwd: DIR, env });
@@ -78,6 +84,15 @@ Real('the policy allows, droplet by droplet, exactly what the seed firewalls all
     const db = live.firewalls.find((f) => f.name === 'fwc-legacy-db');
     assert.equal(db && [...db.dropletIds].sort(), [5101, 5102]);
     assert.ok(live.firewalls.some((f) => f.name === 'db-firewall'), 'the seed firewalls are not fwc’s and stay');
+
+    // A set that is no longer declared: its firewall is left alone, and the plan says so.
+    const tmp = mkdtempSync(join(tmpdir(), 'fwc-real-'));
+    writeFileSync(join(tmp, 'policy.fw'), readFileSync(join(DIR, 'policy.fw'), 'utf8').replace(/^.*worker.*$/gm, ''));
+    const dropped = await runCli(['plan', 'policy.fw', '--as-of', AS_OF, '--format', 'json'], { cwd: tmp, env });
+    assert.is(dropped.code, 0, dropped.stderr);
+    const doc = JSON.parse(dropped.stdout) as { firewalls: { name: string }[]; warnings: { code: string; message: string }[] };
+    assert.equal(doc.firewalls.map((f) => f.name), []);
+    assert.ok(doc.warnings.some((w) => w.code === 'orphan-set-firewall' && w.message.includes('fwc-legacy-worker')), JSON.stringify(doc.warnings));
     assertNoContractViolations(em, { probes: true });
   } finally {
     await em.stop();
