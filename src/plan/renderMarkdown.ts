@@ -95,8 +95,8 @@ function firewallSection(f: FirewallChangeDoc, detail: Detail): string[] {
   const lines = [
     ...f.tags.add.map((t) => `+ tag ${t}`),
     ...f.tags.remove.map((t) => `- tag ${t}`),
-    ...f.droplets.add.map((d) => `+ droplet ${d}`),
-    ...f.droplets.remove.map((d) => `- droplet ${d}`),
+    ...f.droplets.add.map((d) => `+ droplet ${f.dropletNames?.[String(d)] !== undefined ? `${f.dropletNames[String(d)]} (${d})` : d}`),
+    ...f.droplets.remove.map((d) => `- droplet ${f.dropletNames?.[String(d)] !== undefined ? `${f.dropletNames[String(d)]} (${d})` : d}`),
     ...rows.map(({ r, s }) => ruleText(s, r)),
   ];
   const shown = lines.slice(0, detail.maxRuleLines);

@@ -46,8 +46,9 @@ function firewallBlock(f: FirewallChangeDoc, style: Style): string[] {
   }
   if (f.tags.add.length > 0) lines.push(`      ${style.added('+')} tags     = [${f.tags.add.map((t) => `"${t}"`).join(', ')}]`);
   if (f.tags.remove.length > 0) lines.push(`      ${style.removed('-')} tags     = [${f.tags.remove.map((t) => `"${t}"`).join(', ')}]`);
-  if (f.droplets.add.length > 0) lines.push(`      ${style.added('+')} droplets = [${f.droplets.add.join(', ')}]`);
-  if (f.droplets.remove.length > 0) lines.push(`      ${style.removed('-')} droplets = [${f.droplets.remove.join(', ')}]`);
+  const droplet = (id: number) => (f.dropletNames?.[String(id)] !== undefined ? `${f.dropletNames[String(id)]} (${id})` : String(id));
+  if (f.droplets.add.length > 0) lines.push(`      ${style.added('+')} droplets = [${f.droplets.add.map(droplet).join(', ')}]`);
+  if (f.droplets.remove.length > 0) lines.push(`      ${style.removed('-')} droplets = [${f.droplets.remove.map(droplet).join(', ')}]`);
   const rules = [...f.rules.remove.map((r) => ({ r, sign: '-' as const })), ...f.rules.add.map((r) => ({ r, sign: '+' as const }))].sort(
     (a, b) => compareRuleDocs(a.r, b.r) || (a.sign === '-' ? -1 : 1),
   );

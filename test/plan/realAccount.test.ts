@@ -72,7 +72,7 @@ Real('the policy allows, droplet by droplet, exactly what the seed firewalls all
     assert.match(plan.stdout, /No reachability changes\./);
     // Resources by name, never a bare id; the seed's droplets had firewalls, so nothing goes from open to closed.
     assert.match(plan.stdout, /outbound tcp  443 +to   load balancer shop-lb/);
-    assert.match(plan.stdout, /droplets = \[5101, 5102\]/);
+    assert.match(plan.stdout, /droplets = \[db-1 \(5101\), db-2 \(5102\)\]/);
     assert.not.match(plan.stdout, /4de7ac8b/);
     assert.not.match(plan.stdout, /fully open to closed|cannot resolve names/);
     const applied = await runCli(['apply', 'policy.fw', '--auto-approve', '--as-of', AS_OF], { cwd: DIR, env });
