@@ -39,6 +39,8 @@ export interface Host {
   readonly clusterId?: string;
   readonly clusterName?: string;
   readonly databaseName?: string;
+  /** An outside host that stands for a VPC named in a policy, before its range is known. */
+  readonly vpcName?: string;
 }
 
 export interface DatabaseAccess {
@@ -114,6 +116,8 @@ export function peerMatches(peer: Peer, host: Host): boolean {
           return host.loadBalancerName === peer.name;
         case 'cluster':
           return host.clusterName === peer.name;
+        case 'vpc':
+          return host.vpcName === peer.name;
       }
   }
 }
@@ -129,7 +133,7 @@ function trustMatches(source: TrustedSource, host: Host): boolean {
     case 'k8s':
       return host.clusterId === source.value || isNodeOf(host, source.value);
     case 'unresolved':
-      return source.resource === 'droplet' ? host.dropletName === source.name : host.clusterName === source.name;
+      return source.resource === 'droplet' ? host.dropletName === source.name : source.resource === 'vpc' ? host.vpcName === source.name : host.clusterName === source.name;
   }
 }
 
@@ -342,6 +346,8 @@ export class Network {
   readonly atoms: PortAtoms;
   private readonly byTag = new Map<string, Firewall[]>();
   private readonly byDroplet = new Map<number, Firewall[]>();
+  // Compiled (unresolved) droplet sets name droplets by name; resolved ones by id only.
+  private readonly byDropletName = new Map<string, Firewall[]>();
   private readonly databases = new Map<string, DatabaseAccess>();
   private readonly ids = new Map<Firewall, number>();
   /** Firewall sets by the ids of their firewalls, and each host's by its key. */
@@ -381,6 +387,11 @@ export class Network {
         if (!list.includes(fw)) list.push(fw);
         this.byDroplet.set(id, list);
       }
+      for (const name of fw.set?.unresolved ?? []) {
+        const list = this.byDropletName.get(name) ?? [];
+        if (!list.includes(fw)) list.push(fw);
+        this.byDropletName.set(name, list);
+      }
     });
     for (const db of databases) this.databases.set(db.name, db);
     this.denies = firewalls.some((fw) => fw.rules.some((r) => r.action === 'deny'));
@@ -400,6 +411,7 @@ export class Network {
       if (host.kind === 'droplet') {
         for (const tag of lowerTags(host)) for (const fw of this.byTag.get(tag) ?? []) found.add(fw);
         if (host.dropletId !== undefined) for (const fw of this.byDroplet.get(host.dropletId) ?? []) found.add(fw);
+        if (host.dropletName !== undefined && this.byDropletName.size > 0) for (const fw of this.byDropletName.get(host.dropletName) ?? []) found.add(fw);
       }
       this.hostFirewalls.set(host.key, (list = [...found]));
     }

@@ -5,7 +5,7 @@
  * balancers, clusters and droplets named in quotes for a host of that kind.
  */
 import { cidrBounds, cidrContains, hostCidr, type Cidr } from '../compile/addresses.js';
-import type { ResolvedEndpoint } from '../check/policy.js';
+import type { DropletMember, ResolvedEndpoint } from '../check/policy.js';
 import type { Host } from './network.js';
 
 // Candidates tried first are the documentation blocks (RFC 5737, RFC 3849), so messages show addresses
@@ -69,6 +69,19 @@ export class Representatives {
     return this.remember({ key: `tag:${tag.toLowerCase()}`, label: `a droplet tagged \`${tag}\``, kind: 'droplet', tags: [tag] });
   }
 
+  /** A droplet set stands for its first droplet (every member gets the same firewall). */
+  set(name: string, members: readonly DropletMember[]): Host {
+    const first = members[0];
+    return this.remember({
+      key: `set:${name}`,
+      label: `a droplet of set \`${name}\``,
+      kind: 'droplet',
+      tags: [],
+      ...(first?.id != null ? { dropletId: first.id } : {}),
+      ...(first?.name != null ? { dropletName: first.name } : {}),
+    });
+  }
+
   /** One IPv4 and one IPv6 address outside everything the policy names. */
   anyone(): Host[] {
     this.anyoneHosts ??= [4, 6].map((family) => {
@@ -118,6 +131,12 @@ export class Representatives {
         ];
       case 'database':
         return [this.remember({ key: `database:${e.name}`, label: `database \`${e.name}\``, kind: 'database', tags: [], databaseName: e.name })];
+      case 'set':
+        return [this.set(e.set, e.members)];
+      case 'tag-ref':
+        return [this.tag(e.tag)];
+      case 'vpc':
+        return [this.remember({ key: `vpc:${e.name}`, label: `vpc \`${e.name}\``, kind: 'external', tags: [], vpcName: e.name })];
     }
   }
 }

@@ -4,6 +4,7 @@
  * under this folder; this file only runs them in order.
  */
 import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Span } from '../source/span.js';
 import type { EgressStmt, ExpectStmt, PolicyFile, RuleStmt } from '../syntax/ast.js';
 import { checkAddressSets } from './addresses.js';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from './builtins.js';
@@ -14,7 +15,8 @@ import { checkEgress } from './egress.js';
 import { checkExposedAdminPorts } from './exposedAdminPort.js';
 import { expandGroups } from './groups.js';
 import { checkNoEffect } from './noEffect.js';
-import type { Expectation, Grant, Policy, TagDecl } from './policy.js';
+import { dropletMember } from './endpoints.js';
+import type { DropletSetDecl, Expectation, Grant, Policy, TagDecl } from './policy.js';
 import { checkServiceDecls } from './services.js';
 import { checkExpect, checkRule } from './statements.js';
 import { checkTagNames } from './tagNames.js';
@@ -49,6 +51,7 @@ export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; 
     name = name.replace(/[^A-Za-z0-9_:-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'policy';
   }
 
+  const dropletSets = collectDropletSets(ctx);
   expandGroups(ctx);
   checkAddressSets(ctx);
   checkServiceDecls(ctx);
@@ -56,7 +59,7 @@ export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; 
   const tags: TagDecl[] = [...ctx.declarations.values()]
     .filter((d) => d.kind === 'tag')
     .map((d) => ({ name: d.name.text, span: d.name.span }));
-  checkTagNames(ctx, name, tags);
+  checkTagNames(ctx, name, tags, dropletSets);
 
   const egress = checkEgress(
     ctx,
@@ -88,6 +91,7 @@ export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; 
       nameSpan: policyName?.span ?? null,
       file: ast.source,
       tags,
+      dropletSets,
       restrictedEgress: egress.restricted,
       egressSpans: egress.spans,
       grants,
@@ -98,4 +102,35 @@ export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; 
     },
     diagnostics: ctx.diagnostics,
   };
+}
+
+/** Droplet sets: members by name or id, each droplet once. */
+function collectDropletSets(ctx: CheckContext): DropletSetDecl[] {
+  const sets: DropletSetDecl[] = [];
+  for (const decl of ctx.declarations.values()) {
+    if (decl.kind !== 'droplets') continue;
+    const members = [];
+    const seen = new Map<string, Span>();
+    for (const ref of decl.decl.members) {
+      const member = dropletMember(ctx, ref);
+      if (!member) continue;
+      const key = member.id !== null ? `#${member.id}` : `"${member.name}"`;
+      const first = seen.get(key);
+      if (first) {
+        ctx.report('duplicateName', {
+          message: `droplet ${member.id ?? `\`${member.name}\``} is named twice in droplet set \`${decl.name.text}\``,
+          span: ref.span,
+          label: 'named again here',
+          secondary: [{ file: ctx.file, span: first, message: 'first named here' }],
+          help: ['remove one of them'],
+        });
+        continue;
+      }
+      seen.set(key, ref.span);
+      members.push(member);
+    }
+    ctx.dropletSets.set(decl.name.text, members);
+    sets.push({ name: decl.name.text, span: decl.name.span, statementSpan: decl.decl.span, members });
+  }
+  return sets;
 }

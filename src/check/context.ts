@@ -5,17 +5,19 @@ import type { Cidr } from '../compile/addresses.js';
 import { diagnostic, type Diagnostic, type DiagnosticInit } from '../diagnostics/diagnostic.js';
 import type { CodeName } from '../diagnostics/codes.js';
 import type { SourceFile } from '../source/sourceFile.js';
-import type { AddressesDecl, GroupDecl, Name, PolicyFile, ServiceDecl } from '../syntax/ast.js';
-import type { ServiceAtom } from './policy.js';
+import type { AddressesDecl, DropletsDecl, GroupDecl, Name, PolicyFile, ServiceDecl } from '../syntax/ast.js';
+import type { DropletMember, ServiceAtom } from './policy.js';
 
 export type Declaration =
   | { readonly kind: 'tag'; readonly name: Name }
+  | { readonly kind: 'droplets'; readonly name: Name; readonly decl: DropletsDecl }
   | { readonly kind: 'group'; readonly name: Name; readonly decl: GroupDecl }
   | { readonly kind: 'addresses'; readonly name: Name; readonly decl: AddressesDecl }
   | { readonly kind: 'service'; readonly name: Name; readonly decl: ServiceDecl };
 
 export const KIND_WORDS: Record<Declaration['kind'], string> = {
   tag: 'a tag',
+  droplets: 'a droplet set',
   group: 'a group',
   addresses: 'an address set',
   service: 'a service',
@@ -25,8 +27,9 @@ export class CheckContext {
   readonly diagnostics: Diagnostic[] = [];
   /** Every declared name, in declaration order. */
   readonly declarations = new Map<string, Declaration>();
-  /** Expansions, filled in by the rules that own them. */
+  /** Expansions, filled in by the rules that own them. A group expands to tags and droplet sets. */
   readonly groupTags = new Map<string, string[]>();
+  readonly dropletSets = new Map<string, DropletMember[]>();
   readonly addressSets = new Map<string, Cidr[]>();
   readonly services = new Map<string, ServiceAtom[]>();
   /** Every address named in the policy. */

@@ -6,13 +6,14 @@
  *     api may reach database "main-db"     # FW409
  */
 import type { CheckContext } from './context.js';
+import { unitOf } from './endpoints.js';
 import type { Grant } from './policy.js';
 
 export function checkDatabaseEgress(ctx: CheckContext, grants: readonly Grant[], restricted: ReadonlySet<string>): void {
   for (const grant of grants) {
     const database = grant.dests.find((d) => d.kind === 'database');
     if (!database || grant.effect !== 'allow') continue;
-    const tags = [...new Set(grant.sources.filter((s) => s.kind === 'tag' && restricted.has(s.tag)).map((s) => (s.kind === 'tag' ? s.tag : '')))];
+    const tags = [...new Set(grant.sources.map(unitOf).filter((u): u is string => u !== null && restricted.has(u)))];
     if (tags.length === 0) continue;
     ctx.report('databaseEgress', {
       message: `egress from ${tags.map((t) => `\`${t}\``).join(', ')} is restricted, so trusting ${tags.length > 1 ? 'them' : 'it'} is not enough`,

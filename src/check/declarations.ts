@@ -6,14 +6,14 @@
  *     group web = api     # FW202: `web` is already a tag
  */
 import type { Name, Statement } from '../syntax/ast.js';
-import { BUILTIN_SERVICES, KEYWORDS, MAX_NAME_LENGTH, NAME_PATTERN } from './builtins.js';
+import { BUILTIN_SERVICES, MAX_NAME_LENGTH, NAME_PATTERN, isReserved } from './builtins.js';
 import { KIND_WORDS, type CheckContext, type Declaration } from './context.js';
 
 /** Reports a name that is a bare keyword or holds characters a tag cannot; true when the name is usable. */
-export function checkNameSyntax(ctx: CheckContext, name: Name): boolean {
-  if (!name.quoted && KEYWORDS.has(name.text)) {
+export function checkNameSyntax(ctx: CheckContext, name: Name, position: 'name' | 'service' = 'name'): boolean {
+  if (!name.quoted && isReserved(name.text, position)) {
     ctx.report('keywordAsName', {
-      message: `\`${name.text}\` is a keyword, so it cannot be a bare name`,
+      message: `\`${name.text}\` is a reserved keyword${position === 'service' ? ' here' : ''}, so it cannot be a bare ${position === 'service' ? 'service name' : 'name'}`,
       span: name.span,
       label: 'keyword',
       help: [`write it in double quotes: \`"${name.text}"\``],
@@ -50,10 +50,10 @@ export function checkNameSyntax(ctx: CheckContext, name: Name): boolean {
  * Reports a bare keyword where a name is referred to (`web may reach on on http`); the grammar reads it
  * as a name so that this message, and not a syntax error, says what to do. True when the name is usable.
  */
-export function checkReference(ctx: CheckContext, name: Name): boolean {
-  if (name.quoted || !KEYWORDS.has(name.text)) return true;
+export function checkReference(ctx: CheckContext, name: Name, position: 'name' | 'service' = 'name'): boolean {
+  if (name.quoted || !isReserved(name.text, position)) return true;
   ctx.report('keywordAsName', {
-    message: `\`${name.text}\` is a keyword, so it cannot be a bare name`,
+    message: `\`${name.text}\` is a reserved keyword, so it cannot be a bare name`,
     span: name.span,
     label: 'keyword',
     help: [`if it is a name, write it in double quotes: \`"${name.text}"\``],
@@ -63,7 +63,7 @@ export function checkReference(ctx: CheckContext, name: Name): boolean {
 
 function declare(ctx: CheckContext, declaration: Declaration): void {
   const { name } = declaration;
-  if (!checkNameSyntax(ctx, name)) return;
+  if (!checkNameSyntax(ctx, name, declaration.kind === 'service' ? 'service' : 'name')) return;
   const previous = ctx.declarations.get(name.text);
   if (previous) {
     ctx.report('duplicateName', {
@@ -115,6 +115,9 @@ export function collectDeclarations(ctx: CheckContext, statements: readonly Stat
         break;
       case 'TagsDecl':
         for (const name of stmt.names) declare(ctx, { kind: 'tag', name });
+        break;
+      case 'DropletsDecl':
+        declare(ctx, { kind: 'droplets', name: stmt.name, decl: stmt });
         break;
       case 'GroupDecl':
         declare(ctx, { kind: 'group', name: stmt.name, decl: stmt });

@@ -1,5 +1,5 @@
 /**
- * Egress: `egress from … is restricted|open` names tags or groups, and says it once per tag.
+ * Egress: `egress from … is restricted|open` names tags, droplet sets or groups, and says it once for each.
  *
  *     egress from db is restricted
  *     egress from db is open          # FW208
@@ -27,16 +27,16 @@ export function checkEgress(ctx: CheckContext, statements: readonly EgressStmt[]
         ctx.report('unknownName', {
           message: `unknown name \`${name.text}\``,
           span: name.span,
-          label: 'not a declared tag or group',
-          help: [didYouMean(name.text, ctx.namesOf('tag', 'group'))],
+          label: 'not a declared tag, droplet set or group',
+          help: [didYouMean(name.text, ctx.namesOf('tag', 'droplets', 'group'))],
         });
-      } else if (decl.kind === 'tag') {
+      } else if (decl.kind === 'tag' || decl.kind === 'droplets') {
         tags = [decl.name.text];
       } else if (decl.kind === 'group') {
         tags = ctx.groupTags.get(decl.name.text) ?? [];
       } else {
         ctx.report('wrongKind', {
-          message: `\`${name.text}\` is ${KIND_WORDS[decl.kind]}; egress is set for tags and groups`,
+          message: `\`${name.text}\` is ${KIND_WORDS[decl.kind]}; egress is set for tags, droplet sets and groups`,
           span: name.span,
           label: KIND_WORDS[decl.kind],
         });

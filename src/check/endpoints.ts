@@ -1,17 +1,42 @@
 /**
- * Endpoints: names resolve to tags (groups expand), address sets or literal addresses; `anyone` is
- * `0.0.0.0/0` and `::/0`; resources named in quotes stay symbolic until plan time.
+ * Endpoints: names resolve to tags and droplet sets (groups expand), address sets or literal addresses;
+ * `anyone` is `0.0.0.0/0` and `::/0`; resources named in quotes (load balancers, clusters, droplets,
+ * databases, VPCs) stay symbolic until plan time; `tag "NAME"` is a tag the policy does not govern.
  *
  *     web may reach dbb on postgres    # FW201: unknown name `dbb`; did you mean `db`?
  */
 import { ANY_IPV4, ANY_IPV6 } from '../compile/addresses.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { Endpoint } from '../syntax/ast.js';
-import { BUILTIN_SERVICES } from './builtins.js';
+import type { Endpoint, NumberLit, StringLit } from '../syntax/ast.js';
+import { BUILTIN_SERVICES, MAX_NAME_LENGTH, NAME_PATTERN, isReserved } from './builtins.js';
 import { checkAddress } from './addresses.js';
 import { checkReference } from './declarations.js';
 import { KIND_WORDS, type CheckContext } from './context.js';
-import type { ResolvedEndpoint } from './policy.js';
+import type { DropletMember, ResolvedEndpoint } from './policy.js';
+
+/** A droplet named by id or name (`droplet 12345`, a member of `droplets NAME = …`); null when invalid. */
+export function dropletMember(ctx: CheckContext, ref: StringLit | NumberLit): DropletMember | null {
+  if (ref.kind === 'String') return { name: ref.text, id: null, span: ref.span };
+  const id = Number(ref.text);
+  if (!Number.isSafeInteger(id) || id < 1) {
+    ctx.report('invalidAddress', {
+      message: `\`${ref.text}\` is not a droplet id`,
+      span: ref.span,
+      label: 'not a droplet id',
+      help: ['write a droplet id (a positive number) or its name in quotes: `droplet "web-1"`'],
+    });
+    return null;
+  }
+  return { name: null, id, span: ref.span };
+}
+
+/** The endpoint of a governed unit (a tag or a droplet set) by its declared name. */
+function unitEndpoint(ctx: CheckContext, name: string, span: ResolvedEndpoint['span'], via?: string): ResolvedEndpoint {
+  const decl = ctx.declarations.get(name);
+  const viaPart = via !== undefined ? { via } : {};
+  if (decl?.kind === 'droplets') return { kind: 'set', set: name, members: ctx.dropletSets.get(name) ?? [], span, ...viaPart };
+  return { kind: 'tag', tag: name, span, ...viaPart };
+}
 
 /** Resolves one endpoint; reports unknown names and names of the wrong kind and returns [] for them. */
 export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): ResolvedEndpoint[] {
@@ -25,19 +50,19 @@ export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): Resolved
     case 'Database':
       return [{ kind: 'database', name: endpoint.name.text, span: endpoint.span }];
     case 'Droplet': {
-      if (endpoint.ref.kind === 'String') return [{ kind: 'droplet', name: endpoint.ref.text, id: null, span: endpoint.span }];
-      const id = Number(endpoint.ref.text);
-      if (!Number.isSafeInteger(id) || id < 1) {
-        ctx.report('invalidAddress', {
-          message: `\`${endpoint.ref.text}\` is not a droplet id`,
-          span: endpoint.ref.span,
-          label: 'not a droplet id',
-          help: ['write a droplet id (a positive number) or its name in quotes: `droplet "web-1"`'],
-        });
-        return [];
-      }
-      return [{ kind: 'droplet', name: null, id, span: endpoint.span }];
+      const member = dropletMember(ctx, endpoint.ref);
+      return member ? [{ kind: 'droplet', name: member.name, id: member.id, span: endpoint.span }] : [];
     }
+    case 'TagRef': {
+      const tag = endpoint.name.text;
+      if (!checkTagRefName(ctx, endpoint.name)) return [];
+      // A tag this policy governs is the same tag, whichever way it is written.
+      const decl = ctx.declarations.get(tag);
+      if (decl?.kind === 'tag') return [{ kind: 'tag', tag, span: endpoint.span }];
+      return [{ kind: 'tag-ref', tag, span: endpoint.span }];
+    }
+    case 'Vpc':
+      return [{ kind: 'vpc', name: endpoint.name.text, span: endpoint.span }];
     case 'Address': {
       const cidr = checkAddress(ctx, endpoint);
       return cidr ? [{ kind: 'address', cidr, span: endpoint.span }] : [];
@@ -64,22 +89,27 @@ export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): Resolved
           });
           return [];
         }
+        const bare = isReserved(endpoint.text, 'name') || !NAME_PATTERN.test(endpoint.text) ? `"${endpoint.text}"` : endpoint.text;
+        const suggestion = didYouMean(endpoint.text, ctx.namesOf('tag', 'droplets', 'group', 'addresses'));
         ctx.report('unknownName', {
           message: `unknown name \`${endpoint.text}\``,
           span: endpoint.span,
           label: 'not declared in this policy',
           help: [
-            didYouMean(endpoint.text, ctx.namesOf('tag', 'group', 'addresses')),
-            'declare it with `tags NAME`, `group NAME = …` or `addresses NAME = …`',
+            suggestion,
+            `to govern tag \`${endpoint.text}\` (its own firewall, closed to all this policy does not grant): declare \`tags ${bare}\``,
+            `to refer to tag \`${endpoint.text}\` without governing it (its droplets keep the firewalls they have): write \`tag "${endpoint.text}"\``,
+            'or declare it as a droplet set, group or address set (`droplets NAME = …`, `group NAME = …`, `addresses NAME = …`)',
           ],
         });
         return [];
       }
       switch (decl.kind) {
         case 'tag':
-          return [{ kind: 'tag', tag: decl.name.text, span: endpoint.span }];
+        case 'droplets':
+          return [unitEndpoint(ctx, decl.name.text, endpoint.span)];
         case 'group':
-          return (ctx.groupTags.get(decl.name.text) ?? []).map((tag) => ({ kind: 'tag', tag, span: endpoint.span, via: decl.name.text }));
+          return (ctx.groupTags.get(decl.name.text) ?? []).map((unit) => unitEndpoint(ctx, unit, endpoint.span, decl.name.text));
         case 'addresses':
           return (ctx.addressSets.get(decl.name.text) ?? []).map((cidr) => ({
             kind: 'address',
@@ -106,7 +136,24 @@ function looksLikeAddress(text: string): boolean {
   return /^[0-9A-Fa-f:.]+(\/[0-9]+)?$/.test(text) && (text.includes('::') || text.split(':').length > 2);
 }
 
-/** Whether an endpoint stands for droplets that a firewall applies to (a tag or a group's tag). */
+/** A tag written `tag "NAME"` must still be a name a DigitalOcean tag can be. */
+function checkTagRefName(ctx: CheckContext, name: StringLit): boolean {
+  if (NAME_PATTERN.test(name.text) && name.text.length <= MAX_NAME_LENGTH) return true;
+  ctx.report('invalidName', {
+    message: `\`${name.text}\` cannot be a DigitalOcean tag`,
+    span: name.span,
+    label: 'not a valid tag name',
+    help: ['a tag is letters, digits, `-`, `_` and `:`, starting with a letter or digit, at most 255 characters'],
+  });
+  return false;
+}
+
+/** Whether an endpoint stands for droplets this policy governs (a tag, a droplet set, or either through a group). */
 export function isTagSide(e: ResolvedEndpoint): boolean {
-  return e.kind === 'tag';
+  return e.kind === 'tag' || e.kind === 'set';
+}
+
+/** The declared name of the governed unit an endpoint stands for, or null when it is not governed. */
+export function unitOf(e: ResolvedEndpoint): string | null {
+  return e.kind === 'tag' ? e.tag : e.kind === 'set' ? e.set : null;
 }

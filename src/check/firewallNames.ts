@@ -48,3 +48,19 @@ export function ownsFirewall(policy: string, name: string, tags: readonly string
   const rest = name.slice(base.length);
   return name.toLowerCase().startsWith(base.toLowerCase()) && /^-[2-9]$|^-[1-9][0-9]+$/.test(rest);
 }
+
+/**
+ * Whether a live firewall with no tags is one of the droplet-set firewalls fwc wants (`desiredSetNames`:
+ * the names of the desired firewalls that apply by droplet id), or a further shard of one. A firewall
+ * has no label but its name, and `fwc-shop-eu-web` could be policy `shop`'s set `eu-web` or policy
+ * `shop-eu`'s set `web`: only a set the policies declare claims a tag-less firewall, so one that is no
+ * longer declared is left alone (plan names it in a warning).
+ */
+export function ownsSetFirewall(name: string, tags: readonly string[], desiredSetNames: readonly string[]): boolean {
+  if (tags.length > 0) return false;
+  const lower = name.toLowerCase();
+  return desiredSetNames.some((base) => {
+    const b = base.toLowerCase();
+    return lower === b || (lower.startsWith(b) && /^-[2-9]$|^-[1-9][0-9]+$/.test(lower.slice(b.length)));
+  });
+}

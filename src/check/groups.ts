@@ -1,5 +1,6 @@
 /**
- * Groups: each expands to tags; members are tags or groups; no group contains itself.
+ * Groups: each expands to tags and droplet sets; members are tags, droplet sets or groups; no group
+ * contains itself.
  *
  *     group a = b
  *     group b = a         # FW203: `a` → `b` → `a`
@@ -36,15 +37,15 @@ export function expandGroups(ctx: CheckContext): void {
           message: `unknown name \`${member.text}\``,
           span: member.span,
           label: 'not declared as a tag or group',
-          help: [didYouMean(member.text, ctx.namesOf('tag', 'group')), 'declare it with `tags NAME`'],
+          help: [didYouMean(member.text, ctx.namesOf('tag', 'droplets', 'group')), 'declare it with `tags NAME`'],
         });
-      } else if (m.kind === 'tag') {
+      } else if (m.kind === 'tag' || m.kind === 'droplets') {
         tags.push(m.name.text);
       } else if (m.kind === 'group') {
         tags.push(...expand(m.name.text, [...path, group]));
       } else {
         ctx.report('wrongKind', {
-          message: `\`${member.text}\` is ${KIND_WORDS[m.kind]}; a group holds tags and groups`,
+          message: `\`${member.text}\` is ${KIND_WORDS[m.kind]}; a group holds tags, droplet sets and groups`,
           span: member.span,
           label: KIND_WORDS[m.kind],
           secondary: [{ file: ctx.file, span: m.name.span, message: 'declared here' }],

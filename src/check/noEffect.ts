@@ -1,21 +1,23 @@
 /**
- * Grants without effect: a grant to a destination that is not a tag (an address, `anyone`) only opens
- * egress, so it does nothing for sources whose egress is open (LANGUAGE.md, Statements).
+ * Grants without effect: a grant to a destination the policy does not govern (an address, `anyone`, a
+ * load balancer, a cluster, a single droplet, `tag "NAME"`, a VPC) only opens egress, so it does nothing
+ * for sources whose egress is open (LANGUAGE.md, Statements).
  *
  *     web may reach anyone on https    # FW401 while egress from web is open
  */
 import type { CheckContext } from './context.js';
+import { unitOf } from './endpoints.js';
 import type { Grant } from './policy.js';
 
 export function checkNoEffect(ctx: CheckContext, grants: readonly Grant[], restricted: ReadonlySet<string>): void {
   for (const grant of grants) {
     if (grant.effect !== 'allow') continue;
-    const tagSources = [...new Set(grant.sources.filter((s) => s.kind === 'tag').map((s) => s.tag))];
+    const tagSources = [...new Set(grant.sources.map(unitOf).filter((u): u is string => u !== null))];
     const open = tagSources.filter((t) => !restricted.has(t));
     if (open.length === 0) continue;
     const reported = new Set<number>();
     for (const d of grant.dests) {
-      if (d.kind !== 'address' && d.kind !== 'anyone') continue;
+      if (unitOf(d) !== null || d.kind === 'database') continue;
       if (reported.has(d.span.start)) continue;
       reported.add(d.span.start);
       const all = open.length === tagSources.length;
@@ -25,7 +27,7 @@ export function checkNoEffect(ctx: CheckContext, grants: readonly Grant[], restr
           ? `this grant has no effect: egress from ${names} is open`
           : `this grant has no effect for ${names}, whose egress is open`,
         span: d.span,
-        label: 'not a tag: only egress rules could hold it',
+        label: 'not governed here: only egress rules could hold it',
         notes: ['with open egress (the default) a droplet may already send anything anywhere'],
         help: [`restrict egress (\`egress from ${open[0]} is restricted\`) if it should be the only traffic allowed out, or remove the grant`],
       });

@@ -21,7 +21,29 @@ export type ResolvedEndpoint =
   | { readonly kind: 'load-balancer'; readonly name: string; readonly span: Span }
   | { readonly kind: 'cluster'; readonly name: string; readonly span: Span }
   | { readonly kind: 'droplet'; readonly name: string | null; readonly id: number | null; readonly span: Span }
-  | { readonly kind: 'database'; readonly name: string; readonly span: Span };
+  | { readonly kind: 'database'; readonly name: string; readonly span: Span }
+  /** A declared droplet set: governed, like a tag, but applied by droplet id. */
+  | { readonly kind: 'set'; readonly set: string; readonly members: readonly DropletMember[]; readonly span: Span; readonly via?: string }
+  /** `tag "NAME"`: a tag the policy refers to and does not govern. */
+  | { readonly kind: 'tag-ref'; readonly tag: string; readonly span: Span }
+  /** `vpc "NAME"`: a VPC's address range, resolved at plan time. */
+  | { readonly kind: 'vpc'; readonly name: string; readonly span: Span };
+
+/** One member of a droplet set: a droplet by name or by id. */
+export interface DropletMember {
+  readonly name: string | null;
+  readonly id: number | null;
+  readonly span: Span;
+}
+
+/** `droplets NAME = …`: a set of droplets governed by its own firewall, attached by droplet id. */
+export interface DropletSetDecl {
+  readonly name: string;
+  readonly span: Span;
+  /** The whole declaration, where plan-time errors about its droplets point. */
+  readonly statementSpan: Span;
+  readonly members: readonly DropletMember[];
+}
 
 /** A `may` or `must not` statement, resolved. */
 export interface Grant {
@@ -60,7 +82,9 @@ export interface Policy {
   readonly file: SourceFile;
   /** Declared tags, in declaration order. */
   readonly tags: readonly TagDecl[];
-  /** Tags whose egress is restricted (declared spelling). Every other tag's egress is open. */
+  /** Declared droplet sets, in declaration order. */
+  readonly dropletSets: readonly DropletSetDecl[];
+  /** Tags and droplet sets whose egress is restricted (declared spelling). Every other one's is open. */
   readonly restrictedEgress: ReadonlySet<string>;
   readonly egressSpans: ReadonlyMap<string, Span>;
   readonly grants: readonly Grant[];

@@ -79,7 +79,7 @@ export function resolveServices(ctx: CheckContext, items: readonly ServiceItem[]
         );
         break;
       case 'ServiceRef': {
-        if (!checkReference(ctx, item.name)) break;
+        if (!checkReference(ctx, item.name, 'service')) break;
         const name = item.name.text;
         const builtin = builtinAtoms(name, item.span);
         if (builtin && !ctx.declarations.has(name)) {

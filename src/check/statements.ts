@@ -1,9 +1,10 @@
 /**
- * Rules and expectations: endpoints stand where they may (load balancers, clusters and droplets only as
- * sources; databases only as destinations, with no `on` clause and no `must not`); every other rule has
- * an `on` clause; every source–destination pair has a tag on one side; `until` dates are real.
+ * Rules and expectations: endpoints stand where they may (every kind on either side, but databases only
+ * as destinations, with no `on` clause and no `must not`); every other rule has an `on` clause; every
+ * source–destination pair has a governed side (a declared tag or droplet set, or a group of them);
+ * `until` dates are real.
  *
- *     office may reach vpn on ssh      # FW311: neither side is a tag
+ *     office may reach vpn on ssh      # FW311: neither side is governed
  */
 import type { Endpoint, ExpectStmt, RuleStmt } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
@@ -28,6 +29,12 @@ function endpointWord(e: ResolvedEndpoint): string {
       return `droplet \`${e.name ?? e.id}\``;
     case 'database':
       return `database \`${e.name}\``;
+    case 'set':
+      return `\`${e.via ?? e.set}\``;
+    case 'tag-ref':
+      return `tag \`${e.tag}\``;
+    case 'vpc':
+      return `vpc \`${e.name}\``;
   }
 }
 
@@ -42,24 +49,12 @@ function checkPlacement(ctx: CheckContext, sources: readonly Endpoint[], dests: 
       });
     }
   }
-  for (const d of dests) {
-    if (d.kind === 'LoadBalancer' || d.kind === 'Cluster' || d.kind === 'Droplet') {
-      const what = d.kind === 'LoadBalancer' ? 'a load balancer' : d.kind === 'Cluster' ? 'a Kubernetes cluster' : 'a single droplet';
-      ctx.report('misplacedEndpoint', {
-        message: `${what} can only be a source`,
-        span: d.span,
-        label: 'not a destination',
-        help: [
-          d.kind === 'Droplet'
-            ? 'fwc applies firewalls by tag: tag the droplet and use the tag as the destination'
-            : 'DigitalOcean firewalls apply to droplets; use the tag of the droplets behind it',
-        ],
-      });
-    }
-  }
+  // Every other kind may stand on either side: a destination that is not governed is held by the
+  // source's outbound rules (DigitalOcean's `destinations`), which exist only while its egress is restricted.
+  void dests;
 }
 
-/** Reports the first source–destination pair of a statement with no tag on either side. */
+/** Reports the first source–destination pair of a statement with no governed side. */
 function checkTagSide(ctx: CheckContext, sources: readonly ResolvedEndpoint[], dests: readonly ResolvedEndpoint[]): void {
   let first: [ResolvedEndpoint, ResolvedEndpoint] | null = null;
   let count = 0;
@@ -77,12 +72,15 @@ function checkTagSide(ctx: CheckContext, sources: readonly ResolvedEndpoint[], d
   if (!first) return;
   const [s, d] = first;
   ctx.report('noTagSide', {
-    message: `neither ${endpointWord(s)} nor ${endpointWord(d)} is a tag, so no firewall can hold this pair`,
+    message: `neither ${endpointWord(s)} nor ${endpointWord(d)} is governed by this policy, so no firewall of it can hold this pair`,
     span: s.span,
-    label: 'not a tag',
-    secondary: [{ file: ctx.file, span: d.span, message: 'not a tag either' }],
+    label: 'not governed here',
+    secondary: [{ file: ctx.file, span: d.span, message: 'not governed here either' }],
     notes: count > 1 ? [`${count - 1} more pair${count === 2 ? ' of this statement has' : 's of this statement have'} the same problem`] : [],
-    help: ['DigitalOcean firewalls apply to droplets by tag: put a tag or group on one side'],
+    help: [
+      'put a tag, droplet set or group that this policy declares on one side (`tags NAME`, `droplets NAME = …`)',
+      '`tag "NAME"`, `droplet "NAME"`, load balancers, clusters, VPCs and addresses are only referred to: no firewall of this policy applies to them',
+    ],
   });
 }
 

@@ -7,9 +7,9 @@
  */
 import type { CheckContext } from './context.js';
 import { firewallName } from './firewallNames.js';
-import type { TagDecl } from './policy.js';
+import type { DropletSetDecl, TagDecl } from './policy.js';
 
-export function checkTagNames(ctx: CheckContext, policy: string, tags: readonly TagDecl[]): void {
+export function checkTagNames(ctx: CheckContext, policy: string, tags: readonly TagDecl[], sets: readonly DropletSetDecl[] = []): void {
   const byLower = new Map<string, TagDecl>();
   const byFirewall = new Map<string, TagDecl>();
   for (const tag of tags) {
@@ -41,5 +41,22 @@ export function checkTagNames(ctx: CheckContext, policy: string, tags: readonly 
       continue;
     }
     byFirewall.set(name, tag);
+  }
+  // A droplet set's firewall is named like a tag's, so it must not meet one.
+  for (const set of sets) {
+    const name = firewallName(policy, set.name).toLowerCase();
+    const clash = byFirewall.get(name);
+    if (clash) {
+      ctx.report('firewallNameCollision', {
+        message: `\`${clash.name}\` and droplet set \`${set.name}\` would both have the firewall \`${firewallName(policy, set.name)}\``,
+        span: set.span,
+        label: 'same firewall name',
+        secondary: [{ file: ctx.file, span: clash.span, message: 'declared here' }],
+        notes: ['firewall names cannot hold `_` or `:`, so fwc writes them as `-`'],
+        help: ['rename one of them'],
+      });
+      continue;
+    }
+    byFirewall.set(name, { name: set.name, span: set.span });
   }
 }

@@ -8,7 +8,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { ANY_IPV4, ANY_IPV6 } from './addresses.js';
 import { grantEffects, type TaggedRule } from './grantRules.js';
 import { ALL_PORTS, canonicalRules, groupRules, ruleKey } from './rules.js';
-import type { CompiledPolicy, DatabaseTrust, Firewall, Origin, Rule, TrustedSource } from './types.js';
+import type { CompiledPolicy, DatabaseTrust, DropletSetTarget, Firewall, Origin, Rule, TrustedSource } from './types.js';
 
 /** DigitalOcean's limit of rules per firewall, inbound and outbound together (DO-API-FACTS.md 3). */
 export const MAX_RULES_PER_FIREWALL = 50;
@@ -26,11 +26,21 @@ export function openEgressRules(origins: readonly Origin[]): Rule[] {
   return rules;
 }
 
-/** Splits a tag's canonical rules into firewalls of at most MAX_RULES_PER_FIREWALL grouped rules. */
-function shard(policy: string, tag: string, rules: readonly Rule[]): Firewall[] {
+/** Where a unit's firewall applies: to its tag, or to a droplet set's droplets. */
+type Target = { readonly tags: readonly string[]; readonly dropletIds: readonly number[]; readonly set?: Omit<DropletSetTarget, 'shard' | 'shards'> };
+
+/** Splits a unit's canonical rules into firewalls of at most MAX_RULES_PER_FIREWALL grouped rules. */
+function shard(policy: string, tag: string, rules: readonly Rule[], target: Target): Firewall[] {
   const grouped = groupRules(rules);
   const shardCount = Math.max(1, Math.ceil(grouped.length / MAX_RULES_PER_FIREWALL));
-  if (shardCount === 1) return [{ name: firewallName(policy, tag), tags: [tag], dropletIds: [], rules }];
+  const made = (name: string, rules: readonly Rule[], i: number): Firewall => ({
+    name,
+    tags: target.tags,
+    dropletIds: target.dropletIds,
+    rules,
+    ...(target.set ? { set: { ...target.set, shard: i + 1, shards: shardCount } } : {}),
+  });
+  if (shardCount === 1) return [made(firewallName(policy, tag), rules, 0)];
   const shardOf = new Map<string, number>();
   grouped.forEach((g, i) => {
     const n = Math.floor(i / MAX_RULES_PER_FIREWALL);
@@ -38,7 +48,7 @@ function shard(policy: string, tag: string, rules: readonly Rule[]): Firewall[] 
   });
   const buckets: Rule[][] = Array.from({ length: shardCount }, () => []);
   for (const r of rules) buckets[shardOf.get(ruleKey(r)) ?? 0]!.push(r);
-  return buckets.map((bucket, i) => ({ name: firewallName(policy, tag, i + 1), tags: [tag], dropletIds: [], rules: bucket }));
+  return buckets.map((bucket, i) => made(firewallName(policy, tag, i + 1), bucket, i));
 }
 
 function trustKey(s: TrustedSource): string {
@@ -48,7 +58,8 @@ function trustKey(s: TrustedSource): string {
 /** Compiles a policy that checked without errors. */
 export function compile(policy: Policy): { value: CompiledPolicy; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const byTag = new Map<string, Rule[]>(policy.tags.map((t) => [t.name, []]));
+  const units = [...policy.tags, ...policy.dropletSets];
+  const byTag = new Map<string, Rule[]>(units.map((t) => [t.name, []]));
   const trust = new Map<string, { sources: Map<string, TrustedSource>; origins: Origin[] }>();
 
   const add = (tagged: readonly TaggedRule[]) => {
@@ -67,14 +78,28 @@ export function compile(policy: Policy): { value: CompiledPolicy; diagnostics: D
     }
   }
 
-  for (const tag of policy.tags) {
+  for (const tag of units) {
     if (policy.restrictedEgress.has(tag.name)) continue;
     const span = policy.egressSpans.get(tag.name) ?? tag.span;
     add(openEgressRules([{ file: policy.file.path, span, line: policy.file.position(span.start).line }]).map((rule) => ({ tag: tag.name, rule })));
   }
 
   const firewalls: Firewall[] = [];
-  for (const tag of policy.tags) firewalls.push(...shard(policy.name, tag.name, canonicalRules(byTag.get(tag.name) ?? [])));
+  for (const tag of policy.tags) firewalls.push(...shard(policy.name, tag.name, canonicalRules(byTag.get(tag.name) ?? []), { tags: [tag.name], dropletIds: [] }));
+  for (const set of policy.dropletSets) {
+    const target: Target = {
+      tags: [],
+      dropletIds: set.members.flatMap((m) => (m.id !== null ? [m.id] : [])).sort((a, b) => a - b),
+      set: {
+        policy: policy.name,
+        name: set.name,
+        origin: { file: policy.file.path, span: set.statementSpan, line: policy.file.position(set.statementSpan.start).line },
+        unresolved: set.members.flatMap((m) => (m.name !== null ? [m.name] : [])),
+        memberSpans: Object.fromEntries(set.members.map((m) => [m.id !== null ? `#${m.id}` : m.name, m.span])),
+      },
+    };
+    firewalls.push(...shard(policy.name, set.name, canonicalRules(byTag.get(set.name) ?? []), target));
+  }
   firewalls.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   // A shard's name can meet another tag's firewall name (`web` sharded into `web-2` beside a tag `web-2`).
@@ -82,10 +107,11 @@ export function compile(policy: Policy): { value: CompiledPolicy; diagnostics: D
   for (const fw of firewalls) {
     const clash = seen.get(fw.name.toLowerCase());
     if (clash) {
-      const span = policy.tags.find((t) => t.name === fw.tags[0])?.span;
+      const unitName = (f: Firewall) => f.set?.name ?? f.tags[0];
+      const span = units.find((t) => t.name === unitName(fw))?.span;
       diagnostics.push(
         diagnostic('firewallNameCollision', {
-          message: `the firewalls of tags \`${clash.tags[0]}\` and \`${fw.tags[0]}\` would both be named \`${fw.name}\``,
+          message: `the firewalls of \`${unitName(clash)}\` and \`${unitName(fw)}\` would both be named \`${fw.name}\``,
           file: policy.file,
           ...(span ? { span, label: 'rename this tag' } : {}),
           notes: ['a tag with more than 50 rules is split into firewalls named -2, -3, …'],
@@ -119,7 +145,7 @@ export function compile(policy: Policy): { value: CompiledPolicy; diagnostics: D
   }
 
   return {
-    value: { policy: policy.name, tags: policy.tags.map((t) => t.name), firewalls, databases },
+    value: { policy: policy.name, tags: policy.tags.map((t) => t.name), dropletSets: policy.dropletSets.map((s) => s.name), firewalls, databases },
     diagnostics,
   };
 }

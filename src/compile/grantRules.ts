@@ -8,13 +8,14 @@
  *   for destinations that are not tags (addresses, `anyone`) an outbound deny on every tag source's.
  * - A grant to `database "NAME"` adds every source to that database's trusted sources.
  */
+import { unitOf } from '../check/endpoints.js';
 import type { Grant, Policy, ResolvedEndpoint, ServiceAtom } from '../check/policy.js';
 import type { Origin, Peer, Rule, TrustedSource } from './types.js';
 import { ALL_PORTS, portRange } from './rules.js';
 
-/** A rule on a tag's firewall, before merging. */
+/** A rule on a tag's (or droplet set's) firewall, before merging. */
 export interface TaggedRule {
-  /** The declared spelling of the tag whose firewall holds the rule. */
+  /** The declared spelling of the tag or droplet set whose firewall holds the rule. */
   readonly tag: string;
   readonly rule: Rule;
 }
@@ -50,6 +51,12 @@ function computePeers(e: ResolvedEndpoint): Peer[] {
       return e.id !== null ? [{ kind: 'droplet', id: e.id }] : [{ kind: 'unresolved', resource: 'droplet', name: e.name ?? '' }];
     case 'database':
       return [];
+    case 'set':
+      return e.members.map((m) => (m.id !== null ? { kind: 'droplet', id: m.id } : { kind: 'unresolved', resource: 'droplet', name: m.name ?? '' }));
+    case 'tag-ref':
+      return [{ kind: 'tag', name: e.tag }];
+    case 'vpc':
+      return [{ kind: 'unresolved', resource: 'vpc', name: e.name }];
   }
 }
 
@@ -66,6 +73,12 @@ export function trustedSourcesOf(e: ResolvedEndpoint): TrustedSource[] {
       return e.id !== null ? [{ type: 'droplet', value: String(e.id) }] : [{ type: 'unresolved', resource: 'droplet', name: e.name ?? '' }];
     case 'cluster':
       return [{ type: 'unresolved', resource: 'cluster', name: e.name }];
+    case 'set':
+      return e.members.map((m) => (m.id !== null ? { type: 'droplet', value: String(m.id) } : { type: 'unresolved', resource: 'droplet', name: m.name ?? '' }));
+    case 'tag-ref':
+      return [{ type: 'tag', value: e.tag }];
+    case 'vpc':
+      return [{ type: 'unresolved', resource: 'vpc', name: e.name }];
     case 'load-balancer':
     case 'database':
       return [];
@@ -104,13 +117,15 @@ function computeEffects(policy: Policy, grant: Grant): GrantEffects {
     for (const s of grant.sources) {
       for (const atom of grant.services) {
         const shape = protocolRules(atom);
-        if (d.kind === 'tag') {
-          for (const peer of peersOf(s)) rules.push({ tag: d.tag, rule: { direction: 'inbound', ...shape, peer, action, origins } });
+        const dUnit = unitOf(d);
+        if (dUnit !== null) {
+          for (const peer of peersOf(s)) rules.push({ tag: dUnit, rule: { direction: 'inbound', ...shape, peer, action, origins } });
         }
-        if (s.kind !== 'tag') continue;
-        const outbound = action === 'allow' ? policy.restrictedEgress.has(s.tag) : d.kind !== 'tag';
+        const sUnit = unitOf(s);
+        if (sUnit === null) continue;
+        const outbound = action === 'allow' ? policy.restrictedEgress.has(sUnit) : dUnit === null;
         if (!outbound) continue;
-        for (const peer of peersOf(d)) rules.push({ tag: s.tag, rule: { direction: 'outbound', ...shape, peer, action, origins } });
+        for (const peer of peersOf(d)) rules.push({ tag: sUnit, rule: { direction: 'outbound', ...shape, peer, action, origins } });
       }
     }
   }

@@ -26,7 +26,7 @@ export type Peer =
   | { readonly kind: 'load-balancer'; readonly id: string }
   | { readonly kind: 'kubernetes'; readonly id: string }
   /** A resource named in the policy, resolved to its id only at plan time (see README, "Compiled output"). */
-  | { readonly kind: 'unresolved'; readonly resource: 'droplet' | 'load-balancer' | 'cluster'; readonly name: string };
+  | { readonly kind: 'unresolved'; readonly resource: 'droplet' | 'load-balancer' | 'cluster' | 'vpc'; readonly name: string };
 
 /** Where a rule came from: the statement(s) of a policy file that produced it. */
 export interface Origin {
@@ -52,6 +52,23 @@ export interface Firewall {
   readonly tags: readonly string[];
   readonly dropletIds: readonly number[];
   readonly rules: readonly Rule[];
+  /** For the firewall of a droplet set: which set, and its droplets by name until plan time resolves them. */
+  readonly set?: DropletSetTarget;
+}
+
+/** The droplets a droplet set's firewall applies to (`droplets NAME = …`). */
+export interface DropletSetTarget {
+  readonly policy: string;
+  readonly name: string;
+  /** The set's declaration, where a droplet that cannot be resolved is reported. */
+  readonly origin: Origin;
+  /** Where each member is written (`"web-1"` or `12345`), for errors about one droplet. */
+  readonly memberSpans?: Readonly<Record<string, Span>>;
+  /** Members named by name, not yet resolved (ids are in the firewall's dropletIds). */
+  readonly unresolved: readonly string[];
+  /** The rule shard (1-based) and how many there are, before plan time splits by droplets too. */
+  readonly shard: number;
+  readonly shards: number;
 }
 
 /** A rule as DigitalOcean groups them: one protocol, port interval and action, several peers. */
@@ -69,7 +86,7 @@ export type TrustedSource =
   | { readonly type: 'ip_addr'; readonly value: string }
   | { readonly type: 'droplet'; readonly value: string }
   | { readonly type: 'k8s'; readonly value: string }
-  | { readonly type: 'unresolved'; readonly resource: 'droplet' | 'cluster'; readonly name: string };
+  | { readonly type: 'unresolved'; readonly resource: 'droplet' | 'cluster' | 'vpc'; readonly name: string };
 
 /** The trusted sources that a policy wants on one managed database cluster. */
 export interface DatabaseTrust {
@@ -84,6 +101,8 @@ export interface CompiledPolicy {
   readonly policy: string;
   /** The tags the policy governs, as declared. */
   readonly tags: readonly string[];
+  /** The droplet sets the policy governs, as declared. */
+  readonly dropletSets?: readonly string[];
   readonly firewalls: readonly Firewall[];
   readonly databases: readonly DatabaseTrust[];
 }

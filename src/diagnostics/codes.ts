@@ -33,12 +33,17 @@ fwc reads each statement on its own and reports every statement it cannot read, 
 
 Fix the statement; the README's language section has every form.`),
 
-  keywordAsName: entry('FW101', 'keyword-as-name', 'error', 'a keyword is used as a name', `
-Keywords (may, must, reach, on, tcp, all, …) cannot be bare names, because a statement would read two
-ways. Write such a name in double quotes.
+  keywordAsName: entry('FW101', 'keyword-as-name', 'error', 'a reserved keyword is used as a name', `
+Keywords are contextual: \`cluster\`, \`database\`, \`tag\`, \`all\`, \`open\`, \`policy\`, \`group\`, … are valid bare
+names wherever the statement still reads one way. A few words stay reserved, because a statement with
+them as names would read two ways, or a statement missing a part would read as another one: \`anyone\`,
+\`may\`, \`must\`, \`not\`, \`reach\`, \`on\`, \`until\`, \`can\`, \`cannot\`, \`from\`, \`is\` everywhere, and
+\`tcp\`, \`udp\`, \`icmp\`, \`all\` as service names. Write such a name in double quotes.
 
     tags web, on               # error
-    tags web, "on"             # fine`),
+    tags web, "on"             # fine
+    tags cluster, database     # fine: contextual keywords
+`),
 
   invalidName: entry('FW102', 'invalid-name', 'error', 'a name holds characters a DigitalOcean tag cannot', `
 A name is letters, digits, \`-\`, \`_\` and \`:\` (what a DigitalOcean tag may hold), starting with a letter
@@ -51,16 +56,28 @@ or digit, at most 255 characters. Quoting a name does not widen what it may hold
 \`policy NAME\` names the policy and with it every firewall fwc manages for it (\`fwc-NAME-…\`). It may
 appear once, as the first statement. Without it, the policy is named after the file.`),
 
+  ignoreComment: entry('FW104', 'ignore-comment', 'error', 'an `fwc-ignore` comment is not well formed', `
+A trailing \`# fwc-ignore CODE: REASON\` acknowledges one warning on one statement. It must name a warning
+code (errors cannot be ignored), give a reason after a colon, and end the line of the statement.
+
+    anyone may reach bastion on ssh  # fwc-ignore FW407                 # error: no reason
+    anyone may reach bastion on ssh  # fwc-ignore FW407: keys only, the way in`),
+
   unknownName: entry('FW201', 'unknown-name', 'error', 'a name is not declared', `
-Every tag, group, address set and service a statement uses must be declared in the same file (or be
-built in: the services ssh, http, https, dns, ntp, smtp, rdp, mysql, postgres, redis, mongodb and
-kubernetes-api).
+Every tag, droplet set, group, address set and service a statement uses must be declared in the same
+file (or be built in: the services ssh, http, https, dns, ntp, smtp, rdp, mysql, postgres, redis,
+mongodb and kubernetes-api).
 
     tags web
-    web may reach dbb on postgres   # error: \`dbb\` is not declared; did you mean \`db\`?`),
+    web may reach dbb on postgres   # error: \`dbb\` is not declared; did you mean \`db\`?
+
+An undeclared name may be a DigitalOcean tag. Declaring it (\`tags app-server\`) governs it: it gets its own
+firewall, and its droplets are closed to everything the policy does not grant. To refer to it without
+governing it — its droplets keep the firewalls they have — write \`tag "app-server"\`.`),
 
   duplicateName: entry('FW202', 'duplicate-name', 'error', 'a name is declared twice', `
-A name may be declared once, whatever its kind (tag, group, address set, service).
+A name may be declared once, whatever its kind (tag, droplet set, group, address set, service), and a
+droplet set names each droplet once.
 
     tags web
     group web = api           # error: \`web\` is already a tag`),
@@ -122,17 +139,21 @@ Ports are 1 to 65535; a range is \`low-high\` with low ≤ high.
   invalidDate: entry('FW304', 'invalid-date', 'error', 'an `until` date does not exist', `
 \`until\` takes a calendar date YYYY-MM-DD (UTC), such as 2026-12-31.`),
 
-  noTagSide: entry('FW311', 'no-tag-side', 'error', 'neither side of a source–destination pair is a tag', `
-DigitalOcean firewalls are applied to droplets by tag. A pair with no tag or group on either side, such
-as an address reaching an address, has no firewall that could hold it.
+  noTagSide: entry('FW311', 'no-tag-side', 'error', 'neither side of a source–destination pair is governed', `
+Only the firewalls of this policy can hold its rules, and it has one for each tag and droplet set it
+declares. A pair with neither on either side — an address reaching an address, \`tag "x"\` reaching a
+load balancer — has no firewall that could hold it. (A \`database\` destination is the exception: its
+trusted sources hold the pair.)
 
-    office may reach vpn on ssh    # error: both are address sets`),
+    office may reach vpn on ssh          # error: both are address sets
+    tag "app" may reach vpc "prod" on ssh  # error: neither is governed here`),
 
   misplacedEndpoint: entry('FW312', 'misplaced-endpoint', 'error', 'an endpoint stands where it cannot', `
-Load balancers, Kubernetes clusters and single droplets can only be sources (a firewall cannot be
-applied to them by fwc); a managed database can only be a destination, has no \`on\` clause (its
-trusted sources admit every port it serves) and cannot be the target of \`must not\` (trusted sources
-have no deny).`),
+Every endpoint kind may stand on either side, but a managed database can only be a destination: it has
+no \`on\` clause (its trusted sources admit every port it serves) and cannot be the target of
+\`must not\` (trusted sources have no deny).
+
+    database "main" may reach web on http   # error: a database does not reach`),
 
   missingOn: entry('FW313', 'missing-on', 'error', 'a rule has no `on` clause', `
 A rule says which services it is about: \`web may reach db on postgres\`. Only \`database "NAME"\`
@@ -176,9 +197,15 @@ nothing grants udp 53, they cannot resolve names (nor install packages, nor repo
     egress from db is restricted
     db may reach anyone on dns             # allows name resolution`),
 
-  exposedAdminPort: entry('FW407', 'exposed-admin-port', 'warning', 'an admin or database port is open to anyone', `
-ssh, rdp, mysql, postgres, redis, mongodb and kubernetes-api opened to \`anyone\` are the ports attackers
-scan first. Prefer an address set (an office, a VPN) or a bastion tag.`),
+  exposedAdminPort: entry('FW407', 'exposed-admin-port', 'warning', 'an admin or data port is open to every address', `
+Admin and data ports opened to \`anyone\` (or \`0.0.0.0/0\`, "every IPv4 address") are what attackers scan
+first. fwc judges ports, not service names, against a list: ssh 22, telnet 23, smb 445, mssql 1433,
+docker 2375-2376, etcd 2379-2380, mysql 3306, rdp 3389, postgres 5432, vnc 5900, redis 6379,
+kubernetes-api 6443, elasticsearch 9200/9300, kubelet 10250/10255, memcached 11211 (tcp and udp),
+mongodb 27017. Prefer an address set (an office, a VPN) or a bastion tag; if the exposure is deliberate,
+acknowledge it on the statement: \`# fwc-ignore FW407: REASON\`.
+
+    anyone may reach nodes on tcp 2379-2380, 10250   # warning: etcd, kubelet`),
 
   sharedTag: entry('FW408', 'shared-tag', 'warning', 'two policies govern the same tag', `
 DigitalOcean adds the allow rules of every firewall on a droplet. When two policies declare the same tag,
@@ -187,6 +214,12 @@ each one's droplets get what either policy allows.`),
   databaseEgress: entry('FW409', 'database-egress', 'warning', 'a database grant from a source with restricted egress', `
 A database's trusted sources admit the source, but a source whose egress is restricted also needs an
 outbound grant to the database's address and port (DigitalOcean firewalls cannot name a database).`),
+
+  unusedIgnore: entry('FW410', 'unused-ignore', 'warning', 'an `fwc-ignore` comment silences nothing', `
+An acknowledgement that no longer matches a warning of its statement (the statement changed, or the
+warning went) is reported, so that stale ones do not hide the next real warning.
+
+    web may reach db on postgres  # fwc-ignore FW407: … # warning: nothing here is FW407`),
 
   expectationFailed: entry('FW501', 'expectation-failed', 'error', 'an expectation does not hold', `
 \`expect\` statements are checked against the compiled firewalls under DigitalOcean's rules (the union of

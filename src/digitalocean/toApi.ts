@@ -33,6 +33,8 @@ export interface ApiFirewallBody {
   outbound_rules: ApiRuleBody[];
   tags: string[];
   droplet_ids?: number[];
+  /** Only in compiled output, before plan time: a droplet set's droplets named by name (`droplet:NAME`). */
+  [UNRESOLVED_KEY]?: string[];
 }
 
 /**
@@ -112,6 +114,7 @@ export function firewallToApi(firewall: Firewall): ApiFirewallBody {
     tags: [...firewall.tags],
   };
   if (firewall.dropletIds.length > 0) body.droplet_ids = [...firewall.dropletIds];
+  if (firewall.set && firewall.set.unresolved.length > 0) body[UNRESOLVED_KEY] = firewall.set.unresolved.map((n) => `droplet:${n}`);
   return body;
 }
 
@@ -124,7 +127,7 @@ export interface ApiDatabaseRuleBody {
 /** A database's trusted sources as PUT /v2/databases/{uuid}/firewall takes them (names unresolved kept symbolic). */
 export function trustedSourceToApi(source: TrustedSource): ApiDatabaseRuleBody {
   if (source.type === 'unresolved') {
-    return { type: source.resource === 'droplet' ? 'droplet' : 'k8s', value: `${source.resource}:${source.name}` };
+    return { type: source.resource === 'droplet' ? 'droplet' : source.resource === 'vpc' ? 'ip_addr' : 'k8s', value: `${source.resource}:${source.name}` };
   }
   return { type: source.type, value: source.value };
 }

@@ -201,6 +201,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return paginate(url, 'droplets', resources.listDroplets(state, url.searchParams), resources.presentDroplet);
       case 'loadBalancers_list':
         return paginate(url, 'load_balancers', state.load_balancers, resources.presentLoadBalancer);
+      case 'vpcs_list':
+        return paginate(url, 'vpcs', state.vpcs ?? [], resources.presentVpc);
+      case 'vpcs_get':
+        return resources.getVpc(state, params.vpc_id!);
       case 'kubernetes_list_clusters':
         return paginate(url, 'kubernetes_clusters', state.kubernetes_clusters, resources.presentCluster);
       case 'databases_list_clusters':

@@ -54,6 +54,7 @@ export function presentDroplet(d: Droplet): Record<string, unknown> {
     networks: { v4, v6 },
     region: REGION(d.region),
     tags: d.tags,
+    ...(d.vpc_uuid ? { vpc_uuid: d.vpc_uuid } : {}),
     ...(d.gpu ? { gpu_info: { count: 1, vram: { amount: 80, unit: 'gib' }, model: 'nvidia_h100' } } : {}),
   };
 }
@@ -120,6 +121,17 @@ export function listDroplets(state: EmulatorState, query: URLSearchParams): Drop
     if (name !== null && d.name !== name) return false;
     return type === 'gpus' ? d.gpu : !d.gpu;
   });
+}
+
+export function presentVpc(v: EmulatorState['vpcs'][number]): Record<string, unknown> {
+  return { id: v.id, urn: `do:vpc:${v.id}`, name: v.name, description: v.description, region: v.region, ip_range: v.ip_range, default: v.default, created_at: v.created_at };
+}
+
+/** GET /v2/vpcs/{id}. */
+export function getVpc(state: EmulatorState, id: string): Record<string, unknown> {
+  const vpc = (state.vpcs ?? []).find((v) => v.id === id);
+  if (!vpc) throw notFound();
+  return { vpc: presentVpc(vpc) };
 }
 
 export function presentLoadBalancer(lb: EmulatorState['load_balancers'][number]): Record<string, unknown> {

@@ -33,6 +33,7 @@ export interface SeedData {
   kubernetes_clusters?: { id?: string; name: string; region?: string; node_droplet_ids?: number[] }[];
   databases?: { id?: string; name: string; engine?: string; region?: string; trusted_sources?: { type: string; value: string }[] }[];
   firewalls?: { name: string; tags?: string[]; droplet_ids?: number[]; inbound_rules?: unknown[]; outbound_rules?: unknown[] }[];
+  vpcs?: { id?: string; name: string; ip_range: string; region?: string; description?: string; default?: boolean }[];
 }
 
 export class SeedError extends Error {}
@@ -55,7 +56,7 @@ export function readSeedFile(path: string): SeedData {
   }
 }
 
-const KEYS = ['tokens', 'tags', 'droplets', 'load_balancers', 'kubernetes_clusters', 'databases', 'firewalls'];
+const KEYS = ['tokens', 'tags', 'vpcs', 'droplets', 'load_balancers', 'kubernetes_clusters', 'databases', 'firewalls'];
 
 function fail(where: string, what: string): never {
   throw new SeedError(`seed ${where}: ${what}`);
@@ -102,8 +103,36 @@ export function applySeed(data: SeedData, newId: () => string): { state: Emulato
     return { token, scopes: scopes as Scopes };
   });
 
+  const vpcOf = (d: Record<string, unknown>, where: string): { vpc_uuid?: string } => {
+    const named = str(d, 'vpc_uuid', where, true);
+    const region = str(d, 'region', where, true) ?? 'nyc3';
+    const vpc = named !== undefined ? state.vpcs.find((v) => v.id === named || v.name === named) : state.vpcs.find((v) => v.default && v.region === region);
+    if (named !== undefined && !vpc) fail(`${where}.vpc_uuid`, `VPC ${named} is not in vpcs`);
+    return vpc ? { vpc_uuid: vpc.id } : {};
+  };
+
   const tagList = raw.tags === undefined ? [] : Array.isArray(raw.tags) ? raw.tags : fail('tags', 'must be a list of names');
   tagList.forEach((t, i) => (typeof t === 'string' ? addTag(t, `tags[${i}]`) : fail(`tags[${i}]`, 'must be a name')));
+
+  // VPCs first: droplets name theirs by id or name (`vpc_uuid`) and otherwise join their region's default.
+  for (const [i, v] of list(raw, 'vpcs').entries()) {
+    const where = `vpcs[${i}]`;
+    const name = str(v, 'name', where)!;
+    if (!/^[a-zA-Z0-9.-]+$/.test(name)) fail(`${where}.name`, 'may hold letters, digits, - and . only');
+    if (state.vpcs.some((x) => x.name === name)) fail(`${where}.name`, `VPC name ${name} is used twice`);
+    const range = str(v, 'ip_range', where)!;
+    const parsed = ipaddr.isValidCIDR(range) ? ipaddr.parseCIDR(range) : null;
+    if (!parsed || parsed[0].kind() !== 'ipv4' || parsed[1] < 16 || parsed[1] > 24) fail(`${where}.ip_range`, 'must be an IPv4 CIDR block from /16 to /24');
+    state.vpcs.push({
+      id: str(v, 'id', where, true) ?? newId(),
+      name,
+      region: str(v, 'region', where, true) ?? 'nyc3',
+      ip_range: range,
+      description: str(v, 'description', where, true) ?? '',
+      default: v.default === true,
+      created_at: '2026-01-01T00:00:00Z',
+    });
+  }
 
   for (const [i, d] of list(raw, 'droplets').entries()) {
     const where = `droplets[${i}]`;
@@ -119,6 +148,7 @@ export function applySeed(data: SeedData, newId: () => string): { state: Emulato
       ...(ip(d, 'public_ipv4', where, 'ipv4') ? { public_ipv4: d.public_ipv4 as string } : {}),
       ...(ip(d, 'private_ipv4', where, 'ipv4') ? { private_ipv4: d.private_ipv4 as string } : {}),
       ...(ip(d, 'public_ipv6', where, 'ipv6') ? { public_ipv6: d.public_ipv6 as string } : {}),
+      ...vpcOf(d, where),
       gpu: d.gpu === true,
       created_at: '2026-01-01T00:00:00Z',
     });

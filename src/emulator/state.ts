@@ -45,7 +45,19 @@ export interface Droplet {
   public_ipv4?: string;
   private_ipv4?: string;
   public_ipv6?: string;
+  /** The VPC the droplet's private address is in. */
+  vpc_uuid?: string;
   gpu: boolean;
+  created_at: string;
+}
+
+export interface Vpc {
+  id: string;
+  name: string;
+  region: string;
+  ip_range: string;
+  description: string;
+  default: boolean;
   created_at: string;
 }
 
@@ -88,6 +100,7 @@ export interface EmulatorState {
   load_balancers: LoadBalancer[];
   kubernetes_clusters: KubernetesCluster[];
   databases: Database[];
+  vpcs: Vpc[];
   /** The next droplet id handed out. */
   next_droplet_id: number;
 }
@@ -95,7 +108,7 @@ export interface EmulatorState {
 export type EmulatorStateSnapshot = EmulatorState;
 
 export function emptyState(): EmulatorState {
-  return { firewalls: [], tags: [], droplets: [], load_balancers: [], kubernetes_clusters: [], databases: [], next_droplet_id: 100001 };
+  return { firewalls: [], tags: [], droplets: [], load_balancers: [], kubernetes_clusters: [], databases: [], vpcs: [], next_droplet_id: 100001 };
 }
 
 export function cloneState(state: EmulatorState): EmulatorState {

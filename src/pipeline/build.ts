@@ -15,7 +15,9 @@ import { Network } from '../analysis/network.js';
 import { Representatives } from '../analysis/representatives.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../source/sourceFile.js';
+import type { PolicyFile } from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
+import { applyIgnores } from './ignores.js';
 
 export interface BuildOptions {
   /** YYYY-MM-DD (UTC): the day expiry is judged on. */
@@ -44,8 +46,10 @@ export function networkOf(policies: readonly { compiled: CompiledPolicy }[]): Ne
 export function buildPolicies(files: readonly SourceFile[], options: BuildOptions): BuildResult {
   const diagnostics: Diagnostic[] = [];
   const checked: Policy[] = [];
+  const asts: PolicyFile[] = [];
   for (const file of files) {
     const parsed = parse(file);
+    asts.push(parsed.value);
     diagnostics.push(...parsed.diagnostics);
     const result = check(parsed.value, options);
     diagnostics.push(...result.diagnostics);
@@ -104,5 +108,5 @@ export function buildPolicies(files: readonly SourceFile[], options: BuildOption
     diagnostics.push(...checkShadowedGrants(policy));
     diagnostics.push(...checkDnsBlocked(policy, compiled.firewalls));
   }
-  return { policies, diagnostics: sortDiagnostics(diagnostics) };
+  return { policies, diagnostics: sortDiagnostics(applyIgnores(diagnostics, asts)) };
 }

@@ -21,6 +21,8 @@ export interface RuleDoc {
   readonly key: string;
   /** The statement that produced the rule (`policies/shop.fw:12`), for desired rules. */
   readonly origin?: string;
+  /** How the peer reads by name, where the account names it (`load balancer shop-lb`). */
+  readonly peerName?: string;
 }
 
 export interface FirewallChangeDoc {
@@ -29,6 +31,8 @@ export interface FirewallChangeDoc {
   readonly id?: string;
   readonly tags: { readonly add: readonly string[]; readonly remove: readonly string[] };
   readonly droplets: { readonly add: readonly number[]; readonly remove: readonly number[] };
+  /** The names of those droplets, by id, where the account names them. */
+  readonly dropletNames?: Readonly<Record<string, string>>;
   readonly rules: { readonly add: readonly RuleDoc[]; readonly remove: readonly RuleDoc[]; readonly unchanged: number };
 }
 
@@ -78,8 +82,11 @@ export interface PlanDocument {
   readonly live: readonly { readonly id: string; readonly name: string; readonly fingerprint: string; readonly managed: boolean }[];
 }
 
-export function ruleDoc(rule: Rule): RuleDoc {
+export const ruleDocNamed = ruleDoc;
+
+export function ruleDoc(rule: Rule, names: Readonly<Record<string, string>> = {}): RuleDoc {
   const origin = rule.origins[0];
+  const peerName = names[peerText(rule.peer)];
   return {
     direction: rule.direction,
     action: rule.action,
@@ -88,6 +95,7 @@ export function ruleDoc(rule: Rule): RuleDoc {
     peer: peerText(rule.peer),
     key: ruleKey(rule),
     ...(origin ? { origin: `${origin.file}:${origin.line}` } : {}),
+    ...(peerName ? { peerName } : {}),
   };
 }
 
@@ -113,6 +121,18 @@ export function compareRuleDocs(a: RuleDoc, b: RuleDoc): number {
 const byKey = compareRuleDocs;
 
 export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?: string; apiUrl?: string } = {}): PlanDocument {
+  const names = plan.peerNames ?? {};
+  const ruleDoc = (rule: Rule) => ruleDocNamed(rule, names);
+  const byId = (ids: readonly number[]) => [...ids].sort((a, b) => a - b);
+  const dropletNames = (ids: readonly number[]) => {
+    const out: Record<string, string> = {};
+    for (const id of ids) {
+      const label = names[`droplet:${id}`];
+      const m = label ? /^droplet (.*) \(\d+\)$/.exec(label) : null;
+      if (m) out[String(id)] = m[1]!;
+    }
+    return Object.keys(out).length > 0 ? { dropletNames: out } : {};
+  };
   const firewalls: FirewallChangeDoc[] = plan.firewalls.map((c) => {
     switch (c.action) {
       case 'create':
@@ -120,7 +140,8 @@ export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?
           action: 'create',
           name: c.name,
           tags: { add: [...c.desired.tags], remove: [] },
-          droplets: { add: [...c.desired.dropletIds], remove: [] },
+          droplets: { add: byId(c.desired.dropletIds), remove: [] },
+          ...dropletNames(c.desired.dropletIds),
           rules: { add: c.desired.rules.map(ruleDoc).sort(byKey), remove: [], unchanged: 0 },
         };
       case 'update':
@@ -129,7 +150,8 @@ export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?
           name: c.name,
           id: c.id,
           tags: { add: [...c.addTags], remove: [...c.removeTags] },
-          droplets: { add: [...c.addDroplets], remove: [...c.removeDroplets] },
+          droplets: { add: byId(c.addDroplets), remove: byId(c.removeDroplets) },
+          ...dropletNames([...c.addDroplets, ...c.removeDroplets]),
           rules: { add: c.addRules.map(ruleDoc).sort(byKey), remove: c.removeRules.map(ruleDoc).sort(byKey), unchanged: c.unchangedRules },
         };
       case 'delete':
@@ -138,7 +160,8 @@ export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?
           name: c.name,
           id: c.id,
           tags: { add: [], remove: [...c.live.tags] },
-          droplets: { add: [], remove: [...c.live.dropletIds] },
+          droplets: { add: [], remove: byId(c.live.dropletIds) },
+          ...dropletNames(c.live.dropletIds),
           rules: { add: [], remove: c.live.firewall.rules.map(ruleDoc).sort(byKey), unchanged: 0 },
         };
     }

@@ -6,7 +6,7 @@
  */
 import type { Host } from '../analysis/network.js';
 import { OutsideAddresses, Representatives } from '../analysis/representatives.js';
-import { hostCidr, parseAddress, type Cidr } from '../compile/addresses.js';
+import { cidrBounds, hostCidr, parseAddress, type Cidr } from '../compile/addresses.js';
 import type { Firewall } from '../compile/types.js';
 import type { Policy } from '../check/policy.js';
 import type { Account } from './types.js';
@@ -103,6 +103,24 @@ function anyoneHosts(policies: readonly Policy[], taken: readonly Cidr[]): Host[
   }));
 }
 
+/** The account's VPCs that some firewall names by range, each as one host labelled by its name. */
+function vpcHosts(account: Account, firewalls: readonly Firewall[]): Host[] {
+  const named = new Set<string>();
+  for (const fw of firewalls) for (const r of fw.rules) if (r.peer.kind === 'address') named.add(r.peer.cidr.text);
+  const hosts: Host[] = [];
+  for (const vpc of account.vpcs ?? []) {
+    const parsed = parseAddress(vpc.ipRange);
+    if (!parsed.ok || !named.has(parsed.cidr.text)) continue;
+    // An address of the range that no droplet has: it stands for what else is in the VPC.
+    const taken = new Set(account.droplets.flatMap((d) => d.addresses.map((a) => a.text)));
+    const { first, last } = cidrBounds(parsed.cidr);
+    let probe = first.network + 1n;
+    while (probe < last.network && taken.has(hostCidr(probe, 4).text)) probe++;
+    hosts.push({ key: `vpc:${vpc.id}`, label: `vpc ${vpc.name} (${vpc.ipRange})`, kind: 'external', tags: [], addresses: [hostCidr(probe, 4)], vpcName: vpc.name });
+  }
+  return hosts;
+}
+
 /** Hosts for a plan: droplet classes, resources and outside addresses. */
 export function accountHosts(account: Account, firewalls: readonly Firewall[], policies: readonly Policy[], databases: readonly string[]): Host[] {
   const classes = dropletClasses(account, firewalls);
@@ -133,7 +151,9 @@ export function accountHosts(account: Account, firewalls: readonly Firewall[], p
   });
   const dbs: Host[] = databases.map((name) => ({ key: `database:${name}`, label: `database ${name}`, kind: 'database', tags: [], addresses: [], databaseName: name }));
   const taken = account.droplets.flatMap((d) => d.addresses);
-  return [...classes.map((c) => c.host), ...lbs, ...clusters, ...dbs, ...blockHosts(policies), ...anyoneHosts(policies, taken)];
+  const vpcs = vpcHosts(account, firewalls);
+  const blocks = blockHosts(policies).filter((b) => !vpcs.some((v) => account.vpcs?.some((x) => x.name === v.vpcName && b.label === x.ipRange)));
+  return [...classes.map((c) => c.host), ...lbs, ...clusters, ...dbs, ...vpcs, ...blocks, ...anyoneHosts(policies, taken)];
 }
 
 /** Hosts for `fwc diff`: every tag, address block and resource of either version, and `anyone`. */
@@ -146,9 +166,10 @@ export function policyHosts(policies: readonly Policy[]): Host[] {
       const h = reps.tag(t.name);
       add({ ...h, label: t.name });
     }
+    for (const s of p.dropletSets) add({ ...reps.set(s.name, s.members), label: `droplet set ${s.name}` });
     for (const g of [...p.grants, ...p.guardrails]) {
       for (const e of [...g.sources, ...g.dests]) {
-        if (e.kind === 'load-balancer' || e.kind === 'cluster' || e.kind === 'droplet' || e.kind === 'database') {
+        if (e.kind === 'load-balancer' || e.kind === 'cluster' || e.kind === 'droplet' || e.kind === 'database' || e.kind === 'tag-ref' || e.kind === 'vpc') {
           for (const h of reps.endpoint(e)) add({ ...h, label: h.label.replaceAll('`', '') });
         }
       }

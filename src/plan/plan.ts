@@ -12,7 +12,7 @@ import { difference, isZero, sameBits } from '../analysis/portAtoms.js';
 import { describe, isEmpty, sample, subtract, contains, type ServiceSet } from '../analysis/serviceSet.js';
 import { judge } from '../analysis/expect.js';
 import { Representatives } from '../analysis/representatives.js';
-import { ownsFirewall } from '../check/firewallNames.js';
+import { isBridgeName, ownsFirewall, ownsSetFirewall, policyPrefix } from '../check/firewallNames.js';
 import { canonicalAddress } from '../compile/addresses.js';
 import { ruleKey } from '../compile/rules.js';
 import type { Firewall, TrustedSource } from '../compile/types.js';
@@ -20,6 +20,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BuiltPolicy } from '../pipeline/build.js';
 import { forChangedPairs } from './changedPairs.js';
 import { accountHosts, dropletClasses } from './hosts.js';
+import { names } from './renderText.js';
 import type { ResolvedDesired } from './resolve.js';
 import type { Account, DatabaseChange, FirewallChange, FlowChange, LiveFirewall, Plan, PlanWarning } from './types.js';
 
@@ -95,7 +96,8 @@ export interface Changes {
 }
 
 export function planChanges(desired: ResolvedDesired, account: Account, policyNames: readonly string[]): Changes {
-  const isManaged = (fw: LiveFirewall) => policyNames.some((p) => ownsFirewall(p, fw.name, fw.tags));
+  const setNames = desired.firewalls.filter((f) => f.tags.length === 0 && policyNames.some((p) => f.name.startsWith(policyPrefix(p)))).map((f) => f.name);
+  const isManaged = (fw: LiveFirewall) => policyNames.some((p) => ownsFirewall(p, fw.name, fw.tags)) || ownsSetFirewall(fw.name, fw.tags, setNames);
   const managed = account.firewalls.filter(isManaged);
   const unmanaged = account.firewalls.filter((fw) => !isManaged(fw));
   const managedByName = new Map(managed.map((fw) => [lower(fw.name), fw]));
@@ -191,11 +193,25 @@ export function computePlan({ built, desired, account, kind = 'plan', hosts: giv
     reachability,
     warnings,
     desired: desired.firewalls,
+    peerNames: peerNames(account),
     live: account.firewalls
       .map((f) => ({ id: f.id, name: f.name, fingerprint: f.fingerprint, managed: isManaged(f) }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1)),
   };
   return { value: plan, diagnostics };
+}
+
+/** Readable names of the account's resources, by the peer text of rules that name them. */
+export function peerNames(account: Account): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const lb of account.loadBalancers) out[`load-balancer:${lb.id}`] = `load balancer ${lb.name}`;
+  for (const c of account.clusters) out[`cluster:${c.id}`] = `cluster ${c.name}`;
+  for (const d of account.droplets) out[`droplet:${d.id}`] = `droplet ${d.name} (${d.id})`;
+  for (const v of account.vpcs ?? []) {
+    const parsed = canonicalAddress(v.ipRange);
+    if (parsed) out[parsed] = `vpc ${v.name} (${parsed})`;
+  }
+  return out;
 }
 
 function toTrusted(s: { type: string; value: string }): TrustedSource {
@@ -303,9 +319,9 @@ export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: rea
   const shared = atoms === newNet.atoms;
   const before = new Uint32Array(atoms.words);
   const after = new Uint32Array(atoms.words);
-  // Flows to droplets, databases and outside addresses; load balancers and clusters only send here.
-  const wanted = (src: Host, dst: Host) =>
-    !(dst.kind === 'load-balancer' || dst.kind === 'cluster' || src.kind === 'database') && (src.kind === 'droplet' || dst.kind === 'droplet' || dst.kind === 'database');
+  // Flows between droplets and everything else (load balancers and clusters as destinations too: a
+  // droplet's outbound rules may name them); databases only receive.
+  const wanted = (src: Host, dst: Host) => src.kind !== 'database' && (src.kind === 'droplet' || dst.kind === 'droplet' || dst.kind === 'database');
   forChangedPairs(oldNet, newNet, hosts, wanted, (src, dst) => {
     const services = (set: ServiceSet) => (dst.kind === 'database' ? 'connections' : describe(set));
     if (shared) {
@@ -388,21 +404,77 @@ function planWarnings(w: WarningInput): PlanWarning[] {
     }
   }
 
-  // Restricted egress that blocks DNS.
+  // Restricted egress that blocks DNS, judged on what the droplets may really send: every firewall on
+  // them, those fwc does not manage included (a DOKS cluster's own, another team's egress firewall).
+  const internet = w.hosts.find((h) => h.key === 'anyone:4');
   for (const { policy } of w.built) {
-    for (const tag of policy.restrictedEgress) {
-      const own = w.desired.firewalls.filter((f) => f.tags.some((t) => lower(t) === lower(tag)));
-      const dns = own.some((f) =>
+    for (const unit of policy.restrictedEgress) {
+      const own = w.desired.firewalls.filter((f) => f.tags.some((t) => lower(t) === lower(unit)) || f.set?.name === unit);
+      const members = new Set(own.flatMap((f) => f.dropletIds));
+      const carriers = w.hosts.filter(
+        (h) => h.kind === 'droplet' && (h.tags.some((t) => lower(t) === lower(unit)) || (h.dropletId !== undefined && h.key.includes('#') && members.has(h.dropletId))),
+      );
+      const resolves = (h: Host) => internet !== undefined && contains(w.newNet.allowed(h, internet), 'udp', 53);
+      const ownAllows = own.some((f) =>
         f.rules.some((r) => r.direction === 'outbound' && r.action === 'allow' && r.protocol === 'udp' && r.peer.kind === 'address' && (r.ports.kind === 'all' || (r.ports.from <= 53 && 53 <= r.ports.to))),
       );
-      if (!dns) warnings.push({ code: 'dns-blocked', message: `egress from \`${tag}\` is restricted and nothing allows udp 53 out: its droplets cannot resolve names` });
+      if (carriers.length === 0 ? ownAllows : carriers.every(resolves)) continue;
+      if (carriers.length > 0 && carriers.some(resolves)) {
+        const blocked = carriers.filter((h) => !resolves(h)).map((h) => h.label);
+        warnings.push({ code: 'dns-blocked', message: `egress from \`${unit}\` is restricted and nothing lets ${names(blocked)} send udp 53 out: they cannot resolve names` });
+      } else {
+        warnings.push({ code: 'dns-blocked', message: `egress from \`${unit}\` is restricted and no firewall on its droplets (fwc's or another) lets udp 53 out: they cannot resolve names` });
+      }
     }
+  }
+
+  // Tag-less firewalls named like a policy's droplet-set firewalls that no declared set claims (a set
+  // that was removed, or renamed): fwc cannot tell them from another policy's, so it leaves them.
+  for (const { policy } of w.kind === 'plan' ? w.built : []) {
+    for (const u of w.unmanaged) {
+      if (u.tags.length > 0 || !u.name.startsWith(policyPrefix(policy.name)) || isBridgeName(policy.name, u.name)) continue;
+      warnings.push({
+        code: 'orphan-set-firewall',
+        message: `firewall ${u.name} has no tag and is named like a droplet set of policy ${policy.name}, which declares none by that name: fwc leaves it; delete it in DigitalOcean if it was a set you removed`,
+      });
+    }
+  }
+
+  // Droplets that had no firewall and that the policy now governs go from fully open to closed to all
+  // it does not grant: say so, with how to name a tag without governing it.
+  const closing = new Map<string, string[]>();
+  for (const host of w.kind === 'plan' ? w.hosts : []) {
+    if (host.kind !== 'droplet' || w.oldNet.firewallsOf(host).length > 0) continue;
+    const mine = w.newNet.firewallsOf(host).filter((f) => w.desired.firewalls.includes(f));
+    if (mine.length === 0) continue;
+    const c = classes.find((x) => x.host.key === host.key);
+    const ids = c?.dropletIds ?? (host.dropletId !== undefined ? [host.dropletId] : []);
+    for (const fw of mine) {
+      const unit = fw.set ? `droplet set \`${fw.set.name}\`` : `tag \`${fw.tags[0]}\``;
+      const list = closing.get(unit) ?? [];
+      for (const id of ids) {
+        const label = `${byId.get(id)?.name ?? id} (${id})`;
+        if (!list.includes(label)) list.push(label);
+      }
+      closing.set(unit, list);
+    }
+  }
+  for (const [unit, droplets] of closing) {
+    const tag = /^tag `(.*)`$/.exec(unit)?.[1];
+    warnings.push({
+      code: 'newly-closed',
+      message:
+        `${droplets.length} droplet${droplets.length === 1 ? '' : 's'} of ${unit} had no firewall and go${droplets.length === 1 ? 'es' : ''} from fully open to closed to all the policy does not grant: ${names(droplets)}` +
+        (tag ? `; to refer to the tag without governing it, write \`tag "${tag}"\` instead of declaring it in \`tags\`` : ''),
+    });
   }
 
   // Unmanaged firewalls that widen or narrow what the policy says, on the policy's droplets.
   const policyTags = new Set(w.built.flatMap((b) => b.policy.tags.map((t) => lower(t.name))));
+  const setDroplets = new Set(w.desired.firewalls.filter((f) => f.set).flatMap((f) => f.dropletIds));
   const desiredOnly = new Network(w.desired.firewalls, [], w.newNet.atoms);
-  const governed = (h: Host) => h.kind === 'droplet' && h.tags.some((t) => policyTags.has(lower(t)));
+  const governed = (h: Host) =>
+    h.kind === 'droplet' && (h.tags.some((t) => policyTags.has(lower(t))) || (h.dropletId !== undefined && h.key.includes('#') && setDroplets.has(h.dropletId)));
   // One warning per firewall set, destination and services, naming every source it concerns.
   const found = new Map<string, { widens: boolean; names: string[]; dst: Host; services: string; sources: string[] }>();
   const unmanagedNames = new Set(w.unmanaged.map((u) => u.name));

@@ -16,7 +16,7 @@ const escapeCell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ')
 function ruleText(sign: string, r: RuleDoc): string {
   const deny = r.action === 'deny' ? 'deny ' : '';
   const ports = r.protocol === 'icmp' ? '' : ` ${r.ports}`;
-  return `${sign} ${r.direction} ${deny}${r.protocol}${ports} ${r.direction === 'inbound' ? 'from' : 'to'} ${r.peer}${sign === '+' && r.origin ? `   # ${r.origin}` : ''}`;
+  return `${sign} ${r.direction} ${deny}${r.protocol}${ports} ${r.direction === 'inbound' ? 'from' : 'to'} ${r.peerName ?? r.peer}${sign === '+' && r.origin ? `   # ${r.origin}` : ''}`;
 }
 
 interface Detail {
@@ -35,7 +35,7 @@ const LEVELS: readonly Detail[] = [
 function flowTable(title: string, flows: readonly FlowChange[], max: number): string[] {
   if (flows.length === 0) return [];
   const out = [`**${title}** (${flows.length})`, '', '| From | To | Services |', '| --- | --- | --- |'];
-  for (const f of flows.slice(0, max)) out.push(`| ${escapeCell(names(f.from, 8))} | ${escapeCell(names(f.to, 8))} | ${escapeCell(f.services)} |`);
+  for (const f of flows.slice(0, max)) out.push(`| ${escapeCell(f.from.join(', '))} | ${escapeCell(f.to.join(', '))} | ${escapeCell(f.services)} |`);
   if (flows.length > max) out.push(`| … | ${flows.length - max} more | (see \`fwc plan\` text output) |`);
   out.push('');
   return out;
@@ -95,8 +95,8 @@ function firewallSection(f: FirewallChangeDoc, detail: Detail): string[] {
   const lines = [
     ...f.tags.add.map((t) => `+ tag ${t}`),
     ...f.tags.remove.map((t) => `- tag ${t}`),
-    ...f.droplets.add.map((d) => `+ droplet ${d}`),
-    ...f.droplets.remove.map((d) => `- droplet ${d}`),
+    ...f.droplets.add.map((d) => `+ droplet ${f.dropletNames?.[String(d)] !== undefined ? `${f.dropletNames[String(d)]} (${d})` : d}`),
+    ...f.droplets.remove.map((d) => `- droplet ${f.dropletNames?.[String(d)] !== undefined ? `${f.dropletNames[String(d)]} (${d})` : d}`),
     ...rows.map(({ r, s }) => ruleText(s, r)),
   ];
   const shown = lines.slice(0, detail.maxRuleLines);
@@ -141,6 +141,8 @@ function render(doc: PlanDocument, detail: Detail): string {
       out.push(...flowTable('Newly allowed', doc.reachability.allowed, detail.maxFlows));
       out.push(...flowTable('Newly blocked', doc.reachability.blocked, detail.maxFlows));
       if (detail.diagram) out.push(...diagram(doc));
+    } else if (s.changes) {
+      out.push('No reachability changes.', '');
     }
     if (doc.firewalls.length + doc.databases.length + doc.tags.create.length > 0) {
       out.push('#### Rule changes', '');

@@ -10,9 +10,19 @@ import type { FlowChange } from './types.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** Up to four names, then how many more (`--format json` has them all). */
+/** A line's worth of endpoint names: every one when they fit in `width` characters. */
+const NAMES_WIDTH = 72;
+
+/**
+ * Every name when the list fits a line (or is at most `max` long), else as many as fit and how many more
+ * (`--format json` and Markdown have them all).
+ */
 export function names(list: readonly string[], max = 4): string {
-  return list.length <= max ? list.join(', ') : `${list.slice(0, max - 1).join(', ')} and ${list.length - max + 1} more`;
+  const all = list.join(', ');
+  if (list.length <= max || all.length <= NAMES_WIDTH) return all;
+  let shown = Math.max(1, max - 1);
+  while (shown < list.length - 1 && `${list.slice(0, shown + 1).join(', ')} and ${list.length - shown - 1} more`.length <= NAMES_WIDTH) shown++;
+  return `${list.slice(0, shown).join(', ')} and ${list.length - shown} more`;
 }
 
 function ruleLine(sign: '+' | '-', r: RuleDoc, withOrigin: boolean): string {
@@ -20,7 +30,7 @@ function ruleLine(sign: '+' | '-', r: RuleDoc, withOrigin: boolean): string {
   const action = r.action === 'deny' ? 'deny ' : '';
   const proto = r.protocol.padEnd(4);
   const ports = (r.protocol === 'icmp' ? '' : r.ports).padEnd(11);
-  const peer = `${r.direction === 'inbound' ? 'from' : 'to  '} ${r.peer}`;
+  const peer = `${r.direction === 'inbound' ? 'from' : 'to  '} ${r.peerName ?? r.peer}`;
   const text = `${sign} ${dir} ${action}${proto} ${ports} ${peer}`;
   return withOrigin && r.origin ? `${text.padEnd(64)} # ${r.origin}` : text;
 }
@@ -36,8 +46,9 @@ function firewallBlock(f: FirewallChangeDoc, style: Style): string[] {
   }
   if (f.tags.add.length > 0) lines.push(`      ${style.added('+')} tags     = [${f.tags.add.map((t) => `"${t}"`).join(', ')}]`);
   if (f.tags.remove.length > 0) lines.push(`      ${style.removed('-')} tags     = [${f.tags.remove.map((t) => `"${t}"`).join(', ')}]`);
-  if (f.droplets.add.length > 0) lines.push(`      ${style.added('+')} droplets = [${f.droplets.add.join(', ')}]`);
-  if (f.droplets.remove.length > 0) lines.push(`      ${style.removed('-')} droplets = [${f.droplets.remove.join(', ')}]`);
+  const droplet = (id: number) => (f.dropletNames?.[String(id)] !== undefined ? `${f.dropletNames[String(id)]} (${id})` : String(id));
+  if (f.droplets.add.length > 0) lines.push(`      ${style.added('+')} droplets = [${f.droplets.add.map(droplet).join(', ')}]`);
+  if (f.droplets.remove.length > 0) lines.push(`      ${style.removed('-')} droplets = [${f.droplets.remove.map(droplet).join(', ')}]`);
   const rules = [...f.rules.remove.map((r) => ({ r, sign: '-' as const })), ...f.rules.add.map((r) => ({ r, sign: '+' as const }))].sort(
     (a, b) => compareRuleDocs(a.r, b.r) || (a.sign === '-' ? -1 : 1),
   );
@@ -86,6 +97,8 @@ export function renderText(doc: PlanDocument, style: Style = PLAIN): string {
     for (const f of allowed) out.push(`  ${style.added('+')} ${flow(f).padEnd(width)}  ${f.services}`);
     for (const f of blocked) out.push(`  ${style.removed('-')} ${flow(f).padEnd(width)}  ${f.services}`);
     out.push('');
+  } else if (s.changes) {
+    out.push('No reachability changes.', '');
   }
   if (doc.warnings.length > 0) {
     out.push(style.warning(style.bold('Warnings:')));

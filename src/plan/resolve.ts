@@ -4,7 +4,9 @@
  * nothing, or several droplets, is an error at the statement that names it.
  */
 import type { BuiltPolicy } from '../pipeline/build.js';
-import type { Firewall, Origin, Peer, Rule, TrustedSource } from '../compile/types.js';
+import { firewallName } from '../check/firewallNames.js';
+import { parseAddress, type Cidr } from '../compile/addresses.js';
+import type { DropletSetTarget, Firewall, Origin, Peer, Rule, TrustedSource } from '../compile/types.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { SourceFile } from '../source/sourceFile.js';
@@ -45,8 +47,15 @@ export function resolveDesired(built: readonly BuiltPolicy[], account: Account):
       help: [didYouMean(name, candidates), candidates.length === 0 ? `the account has no ${what}s that this token can see` : undefined],
     });
 
-  const lookup = (resource: 'droplet' | 'load-balancer' | 'cluster', name: string): Lookup => {
+  const lookup = (resource: 'droplet' | 'load-balancer' | 'cluster' | 'vpc', name: string): Lookup => {
     switch (resource) {
+      case 'vpc': {
+        const vpcs = account.vpcs ?? [];
+        const found = vpcs.filter((v) => v.name === name);
+        if (found.length === 1) return { ok: true, id: found[0]!.id };
+        if (found.length === 0) return { ok: false, diagnostic: notFound('VPC', name, vpcs.map((v) => v.name)) };
+        return { ok: false, diagnostic: ambiguous('VPCs', name, found.map((v) => v.id)) };
+      }
       case 'load-balancer': {
         const found = account.loadBalancers.filter((l) => l.name === name);
         if (found.length === 1) return { ok: true, id: found[0]!.id };
@@ -95,19 +104,66 @@ export function resolveDesired(built: readonly BuiltPolicy[], account: Account):
         return { kind: 'load-balancer', id: String(found.id) };
       case 'cluster':
         return { kind: 'kubernetes', id: String(found.id) };
+      case 'vpc': {
+        const cidr = vpcRange(String(found.id));
+        if (!cidr) return null;
+        return { kind: 'address', cidr };
+      }
     }
+  };
+
+  const vpcRange = (id: string): Cidr | null => {
+    const vpc = (account.vpcs ?? []).find((v) => v.id === id);
+    const parsed = vpc ? parseAddress(vpc.ipRange) : null;
+    return parsed?.ok ? parsed.cidr : null;
+  };
+
+  // A droplet set's droplets, by id: every name resolved, every id checked, at the set's declaration.
+  const setDroplets = (set: DropletSetTarget, ids: readonly number[]): number[] => {
+    const out = new Set<number>();
+    const at = (key: string): Origin => ({ ...set.origin, span: set.memberSpans?.[key] ?? set.origin.span });
+    for (const id of ids) {
+      if (account.droplets.some((d) => d.id === id)) out.add(id);
+      else
+        report(`set-droplet:${id}`, [at(`#${id}`)], (file, origin) =>
+          diagnostic('unresolvedResource', {
+            message: `droplet set \`${set.name}\` names droplet ${id}, which is not in the account`,
+            file,
+            span: origin.span,
+            label: `names droplet ${id}`,
+            help: ['remove it from the set, or check that the token sees the droplet\'s team'],
+          }),
+        );
+    }
+    for (const name of set.unresolved) {
+      const found = lookup('droplet', name);
+      if (found.ok) out.add(Number(found.id));
+      else report(`droplet:${name}`, [at(name)], found.diagnostic);
+    }
+    return [...out].sort((a, b) => a - b);
   };
 
   const firewalls: Firewall[] = [];
   for (const { compiled } of built) {
+    const own: Firewall[] = [];
+    const sets = new Map<string, Firewall[]>();
     for (const fw of compiled.firewalls) {
       const rules: Rule[] = [];
       for (const rule of fw.rules) {
         const peer = resolvePeer(rule.peer, rule.origins);
         if (peer) rules.push(peer === rule.peer ? rule : { ...rule, peer });
       }
-      firewalls.push({ ...fw, rules });
+      if (fw.set) {
+        const list = sets.get(fw.set.name) ?? [];
+        list.push({ ...fw, rules });
+        sets.set(fw.set.name, list);
+      } else {
+        own.push({ ...fw, rules });
+      }
     }
+    for (const shards of sets.values()) own.push(...splitByDroplets(shards, setDroplets(shards[0]!.set!, shards[0]!.dropletIds)));
+    if (sets.size > 0) own.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    firewalls.push(...own);
   }
 
   const databases: ResolvedDatabase[] = [];
@@ -126,12 +182,37 @@ export function resolveDesired(built: readonly BuiltPolicy[], account: Account):
         }
         const found = lookup(source.resource, source.name);
         if (!found.ok) report(`${source.resource}:${source.name}`, trust.origins, found.diagnostic);
-        else sources.push(source.resource === 'droplet' ? { type: 'droplet', value: String(found.id) } : { type: 'k8s', value: String(found.id) });
+        else if (source.resource === 'vpc') {
+          const cidr = vpcRange(String(found.id));
+          if (cidr) sources.push({ type: 'ip_addr', value: cidr.text });
+        } else sources.push(source.resource === 'droplet' ? { type: 'droplet', value: String(found.id) } : { type: 'k8s', value: String(found.id) });
       }
       databases.push({ id: db.id, name: db.name, sources, origins: trust.origins });
     }
   }
   return { value: { firewalls, databases }, diagnostics };
+}
+
+/** DigitalOcean applies one firewall to at most this many droplets by id (DO-API-FACTS.md 3). */
+export const MAX_DROPLETS_PER_FIREWALL = 10;
+
+/**
+ * A droplet set's firewalls once its droplets are known: every rule shard once for every ten droplets,
+ * numbered on from the rule shards (`-2`, `-3`, …); DigitalOcean adds up the firewalls on a droplet, so
+ * each droplet is allowed exactly what the set is.
+ */
+export function splitByDroplets(shards: readonly Firewall[], ids: readonly number[]): Firewall[] {
+  const chunks: number[][] = [];
+  for (let i = 0; i < ids.length; i += MAX_DROPLETS_PER_FIREWALL) chunks.push(ids.slice(i, i + MAX_DROPLETS_PER_FIREWALL));
+  if (chunks.length === 0) chunks.push([]);
+  const out: Firewall[] = [];
+  chunks.forEach((chunk, c) => {
+    shards.forEach((fw, s) => {
+      const set = fw.set!;
+      out.push({ name: firewallName(set.policy, set.name, c * shards.length + s + 1), tags: [], dropletIds: chunk, rules: fw.rules, set: { ...set, unresolved: [] } });
+    });
+  });
+  return out;
 }
 
 function ambiguous(what: string, name: string, ids: string[]) {

@@ -29,6 +29,7 @@ export interface LiveDroplet {
   readonly name: string;
   readonly tags: readonly string[];
   readonly addresses: readonly Cidr[];
+  readonly vpcId?: string;
 }
 
 export interface LiveDatabase {
@@ -47,6 +48,15 @@ export interface Account {
   readonly loadBalancers: readonly { readonly id: string; readonly name: string; readonly ip?: string }[];
   readonly clusters: readonly { readonly id: string; readonly name: string }[];
   readonly databases: readonly LiveDatabase[];
+  /** The account's VPCs (absent where nothing was read: `fwc diff`, older saved inputs). */
+  readonly vpcs?: readonly LiveVpc[];
+}
+
+export interface LiveVpc {
+  readonly id: string;
+  readonly name: string;
+  /** The VPC's range, as the API gives it (`10.10.0.0/16`). */
+  readonly ipRange: string;
 }
 
 /** What happens to one firewall. */
@@ -114,6 +124,8 @@ export interface Plan {
   readonly warnings: readonly PlanWarning[];
   /** The desired firewalls, resolved (what apply makes true). */
   readonly desired: readonly Firewall[];
+  /** How peers read by name: `load-balancer:ID` → `load balancer shop-lb` (ids stay in the rules). */
+  readonly peerNames?: Readonly<Record<string, string>>;
   /** Every live firewall read, with its fingerprint (apply refuses a plan when one changed). */
   readonly live: readonly { readonly id: string; readonly name: string; readonly fingerprint: string; readonly managed: boolean }[];
 }

@@ -54,6 +54,10 @@ export type Endpoint =
   | { readonly kind: 'Cluster'; readonly name: StringLit; readonly span: Span }
   | { readonly kind: 'Droplet'; readonly ref: StringLit | NumberLit; readonly span: Span }
   | { readonly kind: 'Database'; readonly name: StringLit; readonly span: Span }
+  /** `tag "NAME"`: a DigitalOcean tag the policy refers to without governing it. */
+  | { readonly kind: 'TagRef'; readonly name: StringLit; readonly span: Span }
+  /** `vpc "NAME"`: the address range of one of the account's VPCs. */
+  | { readonly kind: 'Vpc'; readonly name: StringLit; readonly span: Span }
   | AddressLit
   | Name;
 
@@ -66,6 +70,14 @@ export interface PolicyDecl {
 export interface TagsDecl {
   readonly kind: 'TagsDecl';
   readonly names: readonly Name[];
+  readonly span: Span;
+}
+
+/** `droplets NAME = "web-1", 12345, …`: a set of droplets the policy governs, by name or id. */
+export interface DropletsDecl {
+  readonly kind: 'DropletsDecl';
+  readonly name: Name;
+  readonly members: readonly (StringLit | NumberLit)[];
   readonly span: Span;
 }
 
@@ -121,7 +133,7 @@ export interface RuleStmt {
   readonly span: Span;
 }
 
-export type Statement = PolicyDecl | TagsDecl | GroupDecl | AddressesDecl | ServiceDecl | EgressStmt | ExpectStmt | RuleStmt;
+export type Statement = PolicyDecl | TagsDecl | DropletsDecl | GroupDecl | AddressesDecl | ServiceDecl | EgressStmt | ExpectStmt | RuleStmt;
 
 /** A `#` comment, kept for `fwc fmt`. */
 export interface Comment {

@@ -7,21 +7,20 @@
  */
 import grammar from '../../grammar/fwc.ohm-bundle.js';
 import type { Span } from '../source/span.js';
-import type { Comment, Endpoint, Name, PolicyFile, PortSpec, ServiceItem, Statement } from './ast.js';
+import type { Comment, Endpoint, Name, NumberLit, PolicyFile, PortSpec, ServiceItem, Statement, StringLit } from './ast.js';
+import { isReserved } from './keywords.js';
 import { splitStatements } from './splitStatements.js';
 
-const KEYWORDS = new Set(
-  'policy tags group addresses service may must not reach on egress from is restricted open expect can cannot until anyone load-balancer cluster droplet database tcp udp icmp all'.split(
-    ' ',
-  ),
-);
-
-/** A name prints bare only when, bare, it reads back as the same name wherever it stands. */
-function nameText(name: Name): string {
+/**
+ * A name prints bare only when, bare, it reads back as the same name where it stands: keywords are
+ * contextual, so only the reserved ones are quoted (keywords.ts), and service names also keep
+ * `tcp`, `udp`, `icmp` and `all` quoted.
+ */
+function nameText(name: Name, position: 'name' | 'service' = 'name'): string {
   const t = name.text;
   const bare =
     /^[A-Za-z0-9][A-Za-z0-9_:-]*$/.test(t) &&
-    !KEYWORDS.has(t) &&
+    !isReserved(t, position) &&
     grammar.match(t, 'address').failed() &&
     grammar.match(t, 'portSpec').failed() &&
     grammar.match(t, 'date').failed();
@@ -43,7 +42,7 @@ function serviceText(item: ServiceItem): string {
     case 'Port':
       return portText(item.ports);
     case 'ServiceRef':
-      return nameText(item.name);
+      return nameText(item.name, 'service');
   }
 }
 
@@ -59,6 +58,10 @@ function endpointText(e: Endpoint): string {
       return e.ref.kind === 'String' ? `droplet "${e.ref.text}"` : `droplet ${e.ref.text}`;
     case 'Database':
       return `database "${e.name.text}"`;
+    case 'TagRef':
+      return `tag "${e.name.text}"`;
+    case 'Vpc':
+      return `vpc "${e.name.text}"`;
     case 'Address':
       return e.text;
     case 'Name':
@@ -119,6 +122,13 @@ function printStatement(stmt: Statement, text: string, inner: readonly Comment[]
       return p.word('policy').word(nameText(stmt.name)).toString();
     case 'TagsDecl':
       return p.word('tags').list(names(stmt.names)).toString();
+    case 'DropletsDecl':
+      return p
+        .word('droplets')
+        .word(nameText(stmt.name))
+        .word('=')
+        .list(stmt.members.map((m: StringLit | NumberLit) => ({ text: m.kind === 'String' ? `"${m.text}"` : m.text, span: m.span })))
+        .toString();
     case 'GroupDecl':
       return p.word('group').word(nameText(stmt.name)).word('=').list(names(stmt.members)).toString();
     case 'AddressesDecl':
@@ -129,7 +139,7 @@ function printStatement(stmt: Statement, text: string, inner: readonly Comment[]
         .list(stmt.addresses.map((a) => ({ text: a.text, span: a.span })))
         .toString();
     case 'ServiceDecl':
-      return p.word('service').word(nameText(stmt.name)).word('=').list(services(stmt.items)).toString();
+      return p.word('service').word(nameText(stmt.name, 'service')).word('=').list(services(stmt.items)).toString();
     case 'Egress':
       return p.word('egress from').list(names(stmt.tags)).word(`is ${stmt.mode}`).toString();
     case 'Expect': {

@@ -49,11 +49,25 @@ const semantics = grammar.createSemantics().addOperation<Ast>('toAst(base)', {
   Statement(stmt) {
     return stmt.toAst(this.args.base);
   },
-  PolicyDecl(_kw, name) {
+  PolicyDecl(_kw, name, _end) {
     return { kind: 'PolicyDecl', name: name.toAst(this.args.base) as Name, span: spanOf(this, this.args.base) };
   },
-  TagsDecl(_kw, names) {
+  TagsDecl(_kw, names, _end) {
     return { kind: 'TagsDecl', names: names.toAst(this.args.base) as Name[], span: spanOf(this, this.args.base) };
+  },
+  DropletsDecl(_kw, name, _eq, members) {
+    return {
+      kind: 'DropletsDecl',
+      name: name.toAst(this.args.base) as Name,
+      members: members.toAst(this.args.base) as (StringLit | NumberLit)[],
+      span: spanOf(this, this.args.base),
+    };
+  },
+  DropletRef_name(s) {
+    return s.toAst(this.args.base);
+  },
+  DropletRef_id(n) {
+    return n.toAst(this.args.base);
   },
   GroupDecl(_kw, name, _eq, members) {
     return {
@@ -133,6 +147,12 @@ const semantics = grammar.createSemantics().addOperation<Ast>('toAst(base)', {
   },
   Endpoint_database(_kw, name) {
     return { kind: 'Database', name: name.toAst(this.args.base) as StringLit, span: spanOf(this, this.args.base) };
+  },
+  Endpoint_tag(_kw, name) {
+    return { kind: 'TagRef', name: name.toAst(this.args.base) as StringLit, span: spanOf(this, this.args.base) };
+  },
+  Endpoint_vpc(_kw, name) {
+    return { kind: 'Vpc', name: name.toAst(this.args.base) as StringLit, span: spanOf(this, this.args.base) };
   },
   OnClause(_on, items) {
     return items.toAst(this.args.base);
@@ -296,6 +316,8 @@ function statementHint(text: string): string | undefined {
       return 'a policy is named with `policy NAME`';
     case 'tags':
       return 'tags are declared as `tags NAME, NAME, …`';
+    case 'droplets':
+      return 'a droplet set is declared as `droplets NAME = "droplet-name", 12345, …`';
     case 'group':
       return 'a group is declared as `group NAME = TAG, GROUP, …`';
     case 'addresses':

@@ -88,6 +88,15 @@ function maybeAddress(word: string): boolean {
   return colons >= 6;
 }
 
+/** The endpoint kinds written as a keyword and a quoted name. */
+const RESOURCE_KINDS: Record<string, 'LoadBalancer' | 'Cluster' | 'Database' | 'TagRef' | 'Vpc'> = {
+  'load-balancer': 'LoadBalancer',
+  cluster: 'Cluster',
+  database: 'Database',
+  tag: 'TagRef',
+  vpc: 'Vpc',
+};
+
 const isAddress = (w: string) => IPV4.test(w) || IPV6_COMPRESSED.test(w) || IPV6_FULL.test(w);
 
 class Reader {
@@ -175,13 +184,14 @@ class Reader {
         return { kind: 'Anyone', span: this.span(t, t) };
       case 'load-balancer':
       case 'cluster':
-      case 'database': {
+      case 'database':
+      case 'tag':
+      case 'vpc': {
         // Not followed by a quoted name, the grammar reads the word as a name: its choice, not ours.
         if (after?.kind !== 'string') unsure();
         this.i++;
         const name = this.string();
-        const kind = t.text === 'load-balancer' ? 'LoadBalancer' : t.text === 'cluster' ? 'Cluster' : 'Database';
-        return { kind, name, span: this.span(t, after) };
+        return { kind: RESOURCE_KINDS[t.text]!, name, span: this.span(t, after) };
       }
       case 'droplet': {
         if (after?.kind === 'string') {
@@ -256,6 +266,21 @@ class Reader {
           this.i++;
           const names = this.list(() => this.name());
           return { kind: 'TagsDecl', names, span: this.span(start, last()) };
+        }
+        case 'droplets': {
+          // `droplets NAME = …`; anything else starting with the word is the grammar's to read.
+          this.i++;
+          const name = this.name();
+          if (!this.punct('=')) unsure();
+          const members = this.list((): StringLit | NumberLit => {
+            const t = this.peek();
+            if (t?.kind === 'word' && DIGITS.test(t.text)) {
+              this.i++;
+              return { kind: 'Number', text: t.text, span: this.span(t, t) };
+            }
+            return this.string();
+          });
+          return { kind: 'DropletsDecl', name, members, span: this.span(start, last()) };
         }
         case 'group': {
           this.i++;

@@ -53,7 +53,9 @@ Validate('--diagnostics json gives one JSON document for tools', async () => {
     { code: doc.diagnostics[0].code, name: doc.diagnostics[0].name, file: doc.diagnostics[0].file, line: doc.diagnostics[0].line, column: doc.diagnostics[0].column, endColumn: doc.diagnostics[0].endColumn },
     { code: 'FW201', name: 'unknown-name', file: 'demo.fw', line: 3, column: 15, endColumn: 18 },
   );
-  assert.equal(doc.diagnostics[0].help, ['did you mean `web`?', 'declare it with `tags NAME`, `group NAME = …` or `addresses NAME = …`']);
+  assert.equal(doc.diagnostics[0].help[0], 'did you mean `web`?');
+  assert.match(doc.diagnostics[0].help[1], /^to govern tag `dbb`.*`tags dbb`$/);
+  assert.match(doc.diagnostics[0].help[2], /^to refer to tag `dbb` without governing it.*`tag "dbb"`$/);
 });
 Validate('warnings alone exit 0; --as-of moves expiry', async () => {
   const cwd = workspace({ 'demo.fw': 'tags web, db\nweb may reach db on 80 until 2026-12-31\n' });

@@ -3,6 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { validateRequest } from '../../src/api/schema.js';
+import { resolveDesired } from '../../src/plan/resolve.js';
 import { ruleKey } from '../../src/compile/rules.js';
 import type { CompiledPolicy } from '../../src/compile/types.js';
 import { firewallToApi } from '../../src/digitalocean/toApi.js';
@@ -167,6 +168,36 @@ Output('the same policy in another order compiles to the same bytes', () => {
   assert.is(da, doc(b));
   assert.is(da, doc(a));
   assert.ok(da.endsWith('}\n'));
+});
+Output('resolved against an account, bodies with droplet sets, tag references, VPCs and every destination kind validate', () => {
+  const account = {
+    firewalls: [],
+    tags: [],
+    droplets: [
+      { id: 4242, name: 'x', tags: [], addresses: [] },
+      { id: 4243, name: 'legacy', tags: [], addresses: [] },
+      { id: 5151, name: 'y', tags: [], addresses: [] },
+      { id: 5152, name: 'ds-1', tags: [], addresses: [] },
+    ],
+    loadBalancers: [{ id: '4de7ac8b-495b-4884-9a69-1050c6793cd6', name: 'lb1' }],
+    clusters: [{ id: 'bd5f5959-5e1e-4205-a714-a914373942af', name: 'k1' }],
+    databases: [],
+    vpcs: [{ id: '5a4981aa-9653-4bd1-bef5-d6bff52042e4', name: 'v1', ipRange: '10.10.0.0/16' }],
+  };
+  const kinds = new Set<string>();
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const text = generatePolicy(seed, { statements: 40, tags: 5, resources: true, reach: true, restricted: 0.6 }).replace(/^.*database ".*$/gm, '');
+    const built = buildPolicies([new SourceFile('g.fw', text)], { asOf: '2026-11-24' });
+    const resolved = resolveDesired(built.policies, account);
+    assert.equal(resolved.diagnostics.map((d) => d.message), [], text);
+    for (const fw of resolved.value.firewalls) {
+      const body = firewallToApi(fw);
+      assert.not.ok('x-fwc-unresolved' in body, 'every droplet of a set is resolved');
+      assert.equal(validateRequest('firewalls_create', body), [], `${fw.name} (seed ${seed})`);
+      for (const r of body.outbound_rules) for (const k of Object.keys(r.destinations ?? {})) kinds.add(k);
+    }
+  }
+  assert.equal([...kinds].sort(), ['addresses', 'droplet_ids', 'kubernetes_ids', 'load_balancer_uids', 'tags']);
 });
 Output('every firewall body validates against the OpenAPI request schemas', () => {
   for (const seed of [1, 2, 3, 4, 5]) {

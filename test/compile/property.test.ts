@@ -3,7 +3,9 @@
 // is exactly the traffic the policy grants, read statement by statement. Checked over tag
 // representatives (single- and multi-tag droplets, some inside named address blocks), the first, last
 // and neighbouring addresses of every block, load balancers, clusters and droplets named in the policy,
-// and every port boundary. FWC_PROPERTY_RUNS sets the number of policies (CI: 120).
+// the members of a droplet set, a droplet with a tag the policy only refers to, a VPC, and every port
+// boundary; the generated policies use droplet sets, `tag "…"`, `vpc "…"` and every endpoint kind as a
+// destination. FWC_PROPERTY_RUNS sets the number of policies (CI: 120).
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { suite } from 'uvu';
@@ -29,6 +31,7 @@ interface TestHost {
   readonly dropletName?: string;
   readonly lbName?: string;
   readonly clusterName?: string;
+  readonly vpcName?: string;
 }
 
 type Proto = 'tcp' | 'udp' | 'icmp';
@@ -55,6 +58,7 @@ function targetMatches(t: ApiTargetBody, h: TestHost): boolean {
   if (h.dropletId !== undefined && t.droplet_ids?.includes(h.dropletId)) return true;
   return (t['x-fwc-unresolved'] ?? []).some(
     (ref) =>
+      (h.vpcName !== undefined && ref === `vpc:${h.vpcName}`) ||
       (h.dropletName !== undefined && ref === `droplet:${h.dropletName}`) ||
       (h.lbName !== undefined && ref === `load-balancer:${h.lbName}`) ||
       (h.clusterName !== undefined && ref === `cluster:${h.clusterName}`),
@@ -69,8 +73,16 @@ function portMatches(ports: string | undefined, protocol: Proto, port: number): 
 }
 
 function doAllows(bodies: readonly ApiFirewallBody[], src: TestHost, dst: TestHost, protocol: Proto, port: number): boolean {
+  // A firewall applies by tag, by droplet id, or (a droplet set's, before plan time) by droplet name.
   const on = (h: TestHost) =>
-    h.kind !== 'droplet' ? [] : bodies.filter((b) => b.tags.some((t) => h.tags.some((x) => x.toLowerCase() === t.toLowerCase())));
+    h.kind !== 'droplet'
+      ? []
+      : bodies.filter(
+          (b) =>
+            b.tags.some((t) => h.tags.some((x) => x.toLowerCase() === t.toLowerCase())) ||
+            (h.dropletId !== undefined && (b.droplet_ids ?? []).includes(h.dropletId)) ||
+            (h.dropletName !== undefined && (b['x-fwc-unresolved'] ?? []).includes(`droplet:${h.dropletName}`)),
+        );
   const side = (fws: ApiFirewallBody[], direction: 'in' | 'out', peer: TestHost) => {
     if (fws.length === 0) return true;
     const rules = fws.flatMap((f) => (direction === 'in' ? f.inbound_rules : f.outbound_rules));
@@ -100,38 +112,53 @@ function endpointMatches(e: ResolvedEndpoint, h: TestHost): boolean {
       return e.id !== null ? h.dropletId === e.id : h.dropletName === e.name;
     case 'database':
       return false;
+    case 'set':
+      return h.kind === 'droplet' && e.members.some((m) => (m.id !== null ? h.dropletId === m.id : h.dropletName === m.name));
+    case 'tag-ref':
+      return h.kind === 'droplet' && h.tags.some((t) => t.toLowerCase() === e.tag.toLowerCase());
+    case 'vpc':
+      return h.vpcName === e.name;
   }
 }
+
+/** The governed unit (tag or droplet set) an endpoint stands for, or null. */
+const unitOf = (e: ResolvedEndpoint): string | null => (e.kind === 'tag' ? e.tag : e.kind === 'set' ? e.set : null);
 
 function atomMatches(a: ServiceAtom, protocol: Proto, port: number): boolean {
   return a.protocol === protocol && (a.protocol === 'icmp' || (a.from <= port && port <= a.to));
 }
 
 function policyAllows(p: Policy, src: TestHost, dst: TestHost, protocol: Proto, port: number): boolean {
-  const declared = (h: TestHost) => (h.kind !== 'droplet' ? [] : p.tags.map((t) => t.name).filter((t) => h.tags.some((x) => x.toLowerCase() === t.toLowerCase())));
+  const declared = (h: TestHost) =>
+    h.kind !== 'droplet'
+      ? []
+      : [
+          ...p.tags.map((t) => t.name).filter((t) => h.tags.some((x) => x.toLowerCase() === t.toLowerCase())),
+          ...p.dropletSets.filter((s) => s.members.some((m) => (m.id !== null ? h.dropletId === m.id : h.dropletName === m.name))).map((s) => s.name),
+        ];
   const grants = p.grants.filter((g) => !g.expired);
   const svc = (g: { services: readonly ServiceAtom[] }) => g.services.some((a) => atomMatches(a, protocol, port));
   const dstTags = declared(dst);
   const srcTags = declared(src);
   const inbound =
     dstTags.length === 0 ||
-    grants.some((g) => svc(g) && g.sources.some((s) => endpointMatches(s, src)) && g.dests.some((d) => d.kind === 'tag' && endpointMatches(d, dst)));
+    grants.some((g) => svc(g) && g.sources.some((s) => endpointMatches(s, src)) && g.dests.some((d) => unitOf(d) !== null && endpointMatches(d, dst)));
   const outbound =
     srcTags.length === 0 ||
     srcTags.some((t) => !p.restrictedEgress.has(t)) ||
     grants.some(
       (g) =>
         svc(g) &&
-        g.sources.some((s) => s.kind === 'tag' && srcTags.includes(s.tag)) &&
+        g.sources.some((s) => unitOf(s) !== null && srcTags.includes(unitOf(s)!)) &&
         g.dests.some((d) => d.kind !== 'database' && endpointMatches(d, dst)),
     );
   const blocked = p.guardrails
     .filter((g) => !g.expired && svc(g))
     .some((g) =>
       g.dests.some((d) =>
-        d.kind === 'tag'
+        unitOf(d) !== null
           ? endpointMatches(d, dst) && g.sources.some((s) => endpointMatches(s, src))
-          : endpointMatches(d, dst) && g.sources.some((s) => s.kind === 'tag' && endpointMatches(s, src)),
+          : endpointMatches(d, dst) && g.sources.some((s) => unitOf(s) !== null && endpointMatches(s, src)),
       ),
     );
   return inbound && outbound && !blocked;
@@ -170,6 +197,11 @@ function hostsOf(p: Policy): TestHost[] {
     { name: 'k1', kind: 'cluster', tags: [], address: '198.18.2.1', clusterName: 'k1' },
     { name: 'droplet legacy', kind: 'droplet', tags: [], address: '198.18.3.1', dropletName: 'legacy' },
     { name: 'droplet 4242', kind: 'droplet', tags: [], address: '198.18.4.1', dropletId: 4242 },
+    // Droplet set members (by name and by id), a droplet with a tag the policy does not govern, a VPC.
+    { name: 'droplet ds-1', kind: 'droplet', tags: [], address: '198.18.5.1', dropletName: 'ds-1' },
+    { name: 'droplet 5151', kind: 'droplet', tags: [], address: '198.18.5.2', dropletId: 5151 },
+    { name: 'droplet tagged ext', kind: 'droplet', tags: ['ext'], address: '198.18.6.1' },
+    { name: 'vpc v1', kind: 'external', tags: [], address: '198.18.7.1', vpcName: 'v1' },
   );
   return hosts;
 }
@@ -196,12 +228,13 @@ function toAnalysisHost(h: TestHost): Host {
     ...(h.dropletName !== undefined ? { dropletName: h.dropletName } : {}),
     ...(h.lbName !== undefined ? { loadBalancerName: h.lbName } : {}),
     ...(h.clusterName !== undefined ? { clusterName: h.clusterName } : {}),
+    ...(h.vpcName !== undefined ? { vpcName: h.vpcName } : {}),
   };
 }
 
 /** Checks one generated policy; returns a description of the first disagreement, or null. */
 function disagreement(seed: number, size: number): string | null {
-  const text = generatePolicy(seed, { statements: size, tags: 2 + (seed % 5), guardrails: 0.15, restricted: 0.4, resources: true, expiry: true });
+  const text = generatePolicy(seed, { statements: size, tags: 2 + (seed % 5), guardrails: 0.15, restricted: 0.4, resources: true, expiry: true, reach: true });
   const built = buildPolicies([new SourceFile('gen.fw', text)], { asOf: AS_OF });
   const errors = built.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return `generated policy does not check:\n${text}\n${errors.map((e) => e.message).join('\n')}`;

@@ -136,6 +136,7 @@ Reading('every page of everything, GPU droplets too; canonical rules', async () 
     kubernetes_list_clusters: 1,
     databases_list_clusters: 1,
     databases_list_firewall_rules: 1,
+    vpcs_list: 1,
   });
   assertNoContractViolations(em);
   await em.stop();

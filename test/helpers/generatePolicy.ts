@@ -17,6 +17,11 @@ export interface GenerateOptions {
   readonly resources?: boolean;
   /** Include `until` dates around 2026-11-24. */
   readonly expiry?: boolean;
+  /**
+   * Include what real accounts need: a droplet set (`droplets ds = "ds-1", 5151`, governed), tags the
+   * policy does not govern (`tag "ext"`), a VPC (`vpc "v1"`), and every endpoint kind as a destination.
+   */
+  readonly reach?: boolean;
 }
 
 /** mulberry32: a tiny, good-enough seeded PRNG. */
@@ -79,15 +84,23 @@ export function generatePolicy(seed: number, options: GenerateOptions): string {
   }
   const builtins = ['ssh', 'http', 'https', 'dns', 'ntp', 'postgres', 'redis'];
 
-  const restricted = tags.filter(() => r() < (options.restricted ?? 0.3));
+  // A droplet set is governed like a tag: it takes part wherever a tag does.
+  const units = [...tags];
+  if (options.reach) {
+    lines.push('droplets ds = "ds-1", 5151');
+    units.push('ds');
+    if (r() < 0.5) lines.push(`group gs = ds, ${pick(tags)}`), groups.push('gs');
+  }
+  const restricted = units.filter(() => r() < (options.restricted ?? 0.3));
   for (let i = 0; i < restricted.length; i += 40) lines.push(`egress from ${restricted.slice(i, i + 40).join(', ')} is restricted`);
 
-  const tagLike = () => (r() < 0.75 ? pick(tags) : pick(groups));
+  const tagLike = () => (r() < 0.75 ? pick(units) : pick(groups));
   const addressLike = () => {
     const k = int(3);
     return k === 0 ? pick(addressSets) : k === 1 ? pick([...v4, ...v6]) : 'anyone';
   };
-  const resourceLike = () => pick(['load-balancer "lb1"', 'cluster "k1"', 'droplet "legacy"', 'droplet 4242']);
+  const resourceLike = () =>
+    pick(['load-balancer "lb1"', 'cluster "k1"', 'droplet "legacy"', 'droplet 4242', ...(options.reach ? ['tag "ext"', 'vpc "v1"'] : [])]);
   const serviceList = () =>
     some(
       [
@@ -120,7 +133,10 @@ export function generatePolicy(seed: number, options: GenerateOptions): string {
     if (shape < 3) {
       // Egress-shaped: tag sources, any destinations.
       sources = Array.from({ length: 1 + int(2) }, tagLike);
-      dests = Array.from({ length: 1 + int(2) }, () => (r() < 0.5 ? addressLike() : tagLike()));
+      dests = Array.from({ length: 1 + int(2) }, () => {
+        const k = r();
+        return k < 0.4 ? addressLike() : k < 0.8 || !options.reach ? tagLike() : resourceLike();
+      });
     } else {
       // Ingress-shaped: any sources, tag destinations.
       sources = Array.from({ length: 1 + int(3) }, () => {

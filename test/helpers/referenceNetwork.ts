@@ -25,6 +25,8 @@ export interface Host {
   readonly clusterId?: string;
   readonly clusterName?: string;
   readonly databaseName?: string;
+  /** An outside host that stands for a VPC named in a policy, before its range is known. */
+  readonly vpcName?: string;
 }
 
 export interface DatabaseAccess {
@@ -84,6 +86,8 @@ function peerMatches(peer: Peer, host: Host): boolean {
           return host.loadBalancerName === peer.name;
         case 'cluster':
           return host.clusterName === peer.name;
+        case 'vpc':
+          return host.vpcName === peer.name;
       }
   }
 }
@@ -99,7 +103,7 @@ function trustMatches(source: TrustedSource, host: Host): boolean {
     case 'k8s':
       return host.clusterId === source.value || isNodeOf(host, source.value);
     case 'unresolved':
-      return source.resource === 'droplet' ? host.dropletName === source.name : host.clusterName === source.name;
+      return source.resource === 'droplet' ? host.dropletName === source.name : source.resource === 'vpc' ? host.vpcName === source.name : host.clusterName === source.name;
   }
 }
 
@@ -148,6 +152,7 @@ function indexSide(rules: readonly Rule[]): SideIndex {
 export class ReferenceNetwork {
   private readonly byTag = new Map<string, Firewall[]>();
   private readonly byDroplet = new Map<number, Firewall[]>();
+  private readonly byDropletName = new Map<string, Firewall[]>();
   private readonly databases = new Map<string, DatabaseAccess>();
   private readonly indexes = new Map<Firewall, Record<'inbound' | 'outbound', Record<Rule['action'], SideIndex>>>();
   // Analyses ask about the same pairs of hosts again and again; hosts are identified by their key, in
@@ -171,6 +176,11 @@ export class ReferenceNetwork {
         if (!list.includes(fw)) list.push(fw);
         this.byDroplet.set(id, list);
       }
+      for (const name of fw.set?.unresolved ?? []) {
+        const list = this.byDropletName.get(name) ?? [];
+        if (!list.includes(fw)) list.push(fw);
+        this.byDropletName.set(name, list);
+      }
     }
     for (const db of databases) this.databases.set(db.name, db);
   }
@@ -181,6 +191,7 @@ export class ReferenceNetwork {
     const found = new Set<Firewall>();
     for (const tag of host.tags) for (const fw of this.byTag.get(tag.toLowerCase()) ?? []) found.add(fw);
     if (host.dropletId !== undefined) for (const fw of this.byDroplet.get(host.dropletId) ?? []) found.add(fw);
+    if (host.dropletName !== undefined && this.byDropletName.size > 0) for (const fw of this.byDropletName.get(host.dropletName) ?? []) found.add(fw);
     return [...found];
   }
 

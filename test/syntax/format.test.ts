@@ -36,6 +36,19 @@ Layout('comments stay where they were; continuation lines are indented by four',
 Layout('names that would read as something else stay quoted', () => {
   assert.is(fmt('tags "10", "a::b", "2026-01-01", "may", "ok"\n'), 'tags "10", "a::b", "2026-01-01", "may", ok\n');
 });
+Layout('keywords are contextual: quotes that are not needed go, reserved words keep theirs', () => {
+  const src =
+    'policy "policy"\ntags "cluster", "database", "all", "open", "group", "service", "egress", "tag", "vpc", "droplets", "on"\n' +
+    'service "web" = tcp 80\nservice "all-ports" = all\n"cluster", "all" may reach "database" on "web"\negress from "open" is restricted\n';
+  const out = fmt(src);
+  assert.is(
+    out,
+    'policy policy\ntags cluster, database, all, open, group, service, egress, tag, vpc, droplets, "on"\n' +
+      'service web = tcp 80\nservice all-ports = all\ncluster, all may reach database on web\negress from open is restricted\n',
+  );
+  assert.is(compiled(out), compiled(src), 'the same meaning, unquoted');
+  assert.is(fmt('droplets old = "legacy-1",   12345\nold may reach tag "x", vpc "v" on ssh\n'), 'droplets old = "legacy-1", 12345\nold may reach tag "x", vpc "v" on ssh\n');
+});
 Layout('the example policies are already formatted', () => {
   for (const path of ['policies/shop.fw', 'policies/platform.fw']) {
     const text = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');

@@ -30,6 +30,24 @@ Forms('a rule with every part, spans pointing at the source', () => {
   assert.is(rule.until!.text, '2026-12-31');
   assert.is(textOf(src, rule.until!.span), '2026-12-31');
 });
+Forms('droplet sets, tag references, VPCs, endpoints as destinations, keywords as names', () => {
+  const src = 'droplets old = "legacy-1",\n  12345\nold may reach tag "app", vpc "prod", load-balancer "lb", cluster "k", droplet 7 on https\ncluster, tag may reach database on ssh\n';
+  const [d, r, k] = statements(src) as [Statement, RuleStmt, RuleStmt];
+  assert.is(d.kind, 'DropletsDecl');
+  if (d.kind !== 'DropletsDecl') return;
+  assert.is(d.name.text, 'old');
+  assert.equal(d.members.map((m) => [m.kind, m.text, textOf(src, m.span)]), [
+    ['String', 'legacy-1', '"legacy-1"'],
+    ['Number', '12345', '12345'],
+  ]);
+  assert.equal(r.dests.map((e) => e.kind), ['TagRef', 'Vpc', 'LoadBalancer', 'Cluster', 'Droplet']);
+  assert.equal(r.dests.map((e) => textOf(src, e.span)), ['tag "app"', 'vpc "prod"', 'load-balancer "lb"', 'cluster "k"', 'droplet 7']);
+  assert.equal(k.sources.map((e) => [e.kind, textOf(src, e.span)]), [
+    ['Name', 'cluster'],
+    ['Name', 'tag'],
+  ]);
+  assert.equal(k.dests.map((e) => [e.kind, textOf(src, e.span)]), [['Name', 'database']]);
+});
 Forms('must not, anyone, resources and databases', () => {
   const [a, b, c] = statements(
     'app must not reach anyone on smtp\nload-balancer "lb", cluster "k", droplet "d", droplet 12 may reach web on 8080\napp may reach database "main-db"\n',

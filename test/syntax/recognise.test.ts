@@ -54,7 +54,7 @@ Recognise('generated policies of every shape', () => {
   let taken = 0;
   let total = 0;
   for (let seed = 1; seed <= 60; seed++) {
-    const text = generatePolicy(seed, { statements: 40, tags: 8, guardrails: 0.2, restricted: 0.3, pools: seed % 2 ? 'small' : 'wide', resources: true, expiry: true });
+    const text = generatePolicy(seed, { statements: 40, tags: 8, guardrails: 0.2, restricted: 0.3, pools: seed % 2 ? 'small' : 'wide', resources: true, expiry: true, reach: seed % 3 !== 0 });
     for (const s of statementsOf(text)) {
       total++;
       if (same(s, `seed ${seed}`)) taken++;
@@ -72,7 +72,7 @@ Recognise(`${RUNS} hostile mutations`, () => {
   ];
   const inserts = [
     'policy', 'tags', 'group', 'addresses', 'service', 'egress', 'from', 'is', 'restricted', 'open', 'expect', 'can', 'cannot', 'may', 'must', 'not',
-    'reach', 'on', 'until', 'anyone', 'load-balancer', 'cluster', 'droplet', 'database', 'tcp', 'udp', 'icmp', 'all', ',', '=', '"x"', '"', '""', '# c\n',
+    'reach', 'on', 'until', 'anyone', 'load-balancer', 'cluster', 'droplet', 'droplets', 'tag', 'vpc', 'database', 'tcp', 'udp', 'icmp', 'all', ',', '=', '"x"', '"', '""', '# c\n',
     '\n', '\t', '80', '80-90', '80-', '-80', '0x50', '10.0.0.0/8', '10.0.0', '1.2.3.4.5', '::', '::1', 'fe80::1', '2001:db8::/32', '1:2:3:4:5:6:7:8',
     '1:2:3:4:5:6:7', '::ffff:1.2.3.4', 'a:b', 'env:prod', 'k8s:abc', '1::2::3', 'dead:beef', '2026-12-31', '2026-1-1', 'é', '(', '.', '/', '_x', '-x', ':x',
   ];

@@ -23,9 +23,9 @@ function allowsDns(firewalls: readonly Firewall[]): boolean {
 
 export function checkDnsBlocked(policy: Policy, firewalls: readonly Firewall[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const tag of policy.tags) {
+  for (const tag of [...policy.tags, ...policy.dropletSets]) {
     if (!policy.restrictedEgress.has(tag.name)) continue;
-    const own = firewalls.filter((fw) => fw.tags.some((t) => t.toLowerCase() === tag.name.toLowerCase()));
+    const own = firewalls.filter((fw) => fw.set?.name === tag.name || fw.tags.some((t) => t.toLowerCase() === tag.name.toLowerCase()));
     if (allowsDns(own)) continue;
     out.push(
       diagnostic('dnsBlocked', {
@@ -33,7 +33,10 @@ export function checkDnsBlocked(policy: Policy, firewalls: readonly Firewall[]):
         file: policy.file,
         span: policy.egressSpans.get(tag.name) ?? tag.span,
         label: 'egress restricted here',
-        notes: ['droplets that cannot resolve names also cannot install packages or report metrics'],
+        notes: [
+          'droplets that cannot resolve names also cannot install packages or report metrics',
+          '`fwc plan` judges this again on the account: a firewall fwc does not manage may let DNS out',
+        ],
         help: [`grant it, for example \`${tag.name} may reach anyone on dns\``],
       }),
     );

@@ -5,6 +5,7 @@
  * the account lets through (FW822), with the firewalls that open them. Findings carry the statement's
  * file, line and column, so code scanning annotates the policy.
  */
+import { parseAddress } from '../../compile/addresses.js';
 import type { Host } from '../../analysis/network.js';
 import { Network } from '../../analysis/network.js';
 import { Representatives } from '../../analysis/representatives.js';
@@ -134,6 +135,17 @@ export function judgePolicy(model: AuditModel, built: readonly BuiltPolicy[], de
       case 'droplet': {
         const d = account.droplets.find((x) => (e.id !== null ? x.id === e.id : x.name === e.name));
         return d ? model.classes.filter((c) => c.dropletIds.includes(d.id)).map((c) => c.host) : [];
+      }
+      case 'tag-ref':
+        return model.classes.filter((c) => c.tags.some((t) => t.toLowerCase() === e.tag.toLowerCase())).map((c) => c.host);
+      case 'set': {
+        const ids = new Set(e.members.flatMap((m) => account.droplets.filter((x) => (m.id !== null ? x.id === m.id : x.name === m.name)).map((x) => x.id)));
+        return model.classes.filter((c) => c.dropletIds.some((id) => ids.has(id))).map((c) => c.host);
+      }
+      case 'vpc': {
+        const range = account.vpcs?.find((v) => v.name === e.name)?.ipRange;
+        const parsed = range ? parseAddress(range) : null;
+        return parsed?.ok ? reps.block(parsed.cidr) : [];
       }
     }
   };
