@@ -28,6 +28,7 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   diff: { summary: 'show what changes between two versions of policies (no API)', load: () => import('./commands/diff.js') },
   show: { summary: 'render a plan saved with `fwc plan --out`', load: () => import('./commands/show.js') },
   emulator: { summary: 'run a local DigitalOcean API emulator', load: () => import('./commands/emulator.js') },
+  lsp: { summary: 'run the language server for editors (LSP over stdio)', load: () => import('./commands/lsp.js') },
 };
 
 export const INTERNAL_ERROR_EXIT = 70;

@@ -15,11 +15,17 @@ import { Network } from '../analysis/network.js';
 import { Representatives } from '../analysis/representatives.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../source/sourceFile.js';
+import type { PolicyFile } from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
 
 export interface BuildOptions {
   /** YYYY-MM-DD (UTC): the day expiry is judged on. */
   readonly asOf: string;
+  /**
+   * How a file is parsed: syntax/parse.ts by default. The language server passes one that reuses the
+   * statements of the previous keystroke (src/lsp/incrementalParse.ts); it must give the same result.
+   */
+  readonly parse?: (file: SourceFile) => { value: PolicyFile; diagnostics: Diagnostic[] };
 }
 
 export interface BuiltPolicy {
@@ -45,7 +51,7 @@ export function buildPolicies(files: readonly SourceFile[], options: BuildOption
   const diagnostics: Diagnostic[] = [];
   const checked: Policy[] = [];
   for (const file of files) {
-    const parsed = parse(file);
+    const parsed = (options.parse ?? parse)(file);
     diagnostics.push(...parsed.diagnostics);
     const result = check(parsed.value, options);
     diagnostics.push(...result.diagnostics);

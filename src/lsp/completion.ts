@@ -1,0 +1,138 @@
+/**
+ * Completion. What may follow the text before the cursor is asked of the grammar itself: the statement
+ * up to the word being typed is matched with a character no rule accepts appended, and ohm's rightmost
+ * failures there are exactly what could come next (keywords, "a name", "a port or port range", …). So
+ * completion follows the language as the grammar grows, with no second copy of its rules here. Names
+ * then come from the file's declarations (names.ts), by the place they would stand in.
+ */
+import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
+import grammar from '../../grammar/fwc.ohm-bundle.js';
+import { BUILTIN_SERVICES, KEYWORDS } from '../check/builtins.js';
+import { splitStatements } from '../syntax/splitStatements.js';
+import type { NameKind, RefContext } from './names.js';
+import { toOffset } from './positions.js';
+import type { PolicyDocument } from './workspace.js';
+
+/** Appended to the prefix: no rule of the grammar accepts it (and it is not ohm's whitespace). */
+const SENTINEL = '\uffff';
+
+/** Keywords that read as one phrase are offered whole too. */
+const PHRASES: Readonly<Record<string, readonly string[]>> = {
+  may: ['may reach'],
+  must: ['must not reach'],
+  can: ['can reach'],
+  cannot: ['cannot reach'],
+  egress: ['egress from'],
+};
+
+/** Endpoint forms that take a quoted resource name. */
+const QUOTED_FORMS = new Set(['load-balancer', 'cluster', 'droplet', 'database']);
+
+const KIND_ITEM: Record<NameKind, CompletionItemKind> = {
+  policy: CompletionItemKind.Module,
+  tag: CompletionItemKind.Variable,
+  group: CompletionItemKind.Class,
+  addresses: CompletionItemKind.Constant,
+  service: CompletionItemKind.Function,
+};
+
+const KIND_LABEL: Record<NameKind, string> = { policy: 'policy', tag: 'tag', group: 'group', addresses: 'address set', service: 'service' };
+
+/** The statement text before `offset` (from the statement's start), or null inside a comment. */
+function statementPrefix(text: string, offset: number): string | null {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  let quoted = false;
+  for (let i = lineStart; i < offset; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === '#' && !quoted) return null;
+  }
+  // Only the lines of the statement matter; a statement is at most a few lines, so look back a little.
+  const from = Math.max(0, text.lastIndexOf('\n', Math.max(0, lineStart - 2000)));
+  const before = text.slice(from, offset);
+  const { chunks } = splitStatements(before);
+  const last = chunks[chunks.length - 1];
+  if (!last) return '';
+  const chunkText = before.slice(last.span.start, last.span.end);
+  const rest = before.slice(last.span.end);
+  // A statement is still open when the cursor is on its line or it ends with a comma.
+  if (chunkText.endsWith(',') || !/\n/.test(rest.replace(/#[^\n]*/g, ''))) return before.slice(last.span.start);
+  return '';
+}
+
+/** What the grammar expects after `prefix` (ohm's descriptions and literals), or null when the prefix itself fails. */
+function expectations(prefix: string): string[] | null {
+  // ohm's MatchResult has these on a failed match (its .d.ts lists only some of them).
+  const match = grammar.match(prefix + SENTINEL, 'Statement') as unknown as {
+    succeeded(): boolean;
+    getRightmostFailurePosition(): number;
+    getRightmostFailures(): { getText(): string }[];
+  };
+  if (match.succeeded()) return [];
+  if (match.getRightmostFailurePosition() < prefix.length) return null;
+  return match.getRightmostFailures().map((f) => f.getText());
+}
+
+function keywordItems(word: string): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  if (QUOTED_FORMS.has(word)) {
+    items.push({
+      label: `${word} "…"`,
+      kind: CompletionItemKind.Keyword,
+      insertText: `${word} "$1"`,
+      insertTextFormat: InsertTextFormat.Snippet,
+      filterText: word,
+      detail: 'endpoint',
+    });
+    if (word === 'droplet') items.push({ label: 'droplet ID', kind: CompletionItemKind.Keyword, insertText: 'droplet ${1:12345}', insertTextFormat: InsertTextFormat.Snippet, filterText: 'droplet', detail: 'endpoint' });
+    return items;
+  }
+  items.push({ label: word, kind: CompletionItemKind.Keyword });
+  for (const phrase of PHRASES[word] ?? []) items.push({ label: phrase, kind: CompletionItemKind.Keyword, filterText: word });
+  return items;
+}
+
+function nameItems(doc: PolicyDocument, context: RefContext): CompletionItem[] {
+  const items: CompletionItem[] = doc.names.namesFor(context).map((d) => ({
+    label: d.name.quoted || KEYWORDS.has(d.name.text) ? `"${d.name.text}"` : d.name.text,
+    kind: KIND_ITEM[d.kind],
+    detail: KIND_LABEL[d.kind],
+  }));
+  if (context === 'service') {
+    for (const [name, s] of BUILTIN_SERVICES) {
+      items.push({ label: name, kind: CompletionItemKind.Function, detail: `built-in: ${s.items.map((i) => `${i.protocol} ${i.port}`).join(', ')}` });
+    }
+  }
+  return items;
+}
+
+export function complete(doc: PolicyDocument, position: Position): CompletionItem[] {
+  const text = doc.file.text;
+  const offset = toOffset(doc.file, position);
+  // The word being typed is replaced by the item; the grammar is asked about what stands before it.
+  let wordStart = offset;
+  while (wordStart > 0 && /[A-Za-z0-9_:-]/.test(text[wordStart - 1]!)) wordStart--;
+  const prefix = statementPrefix(text, wordStart);
+  if (prefix === null) return [];
+  const expected = expectations(prefix);
+  const firstWord = /^[a-z-]+/.exec(prefix)?.[0];
+
+  if (expected === null) {
+    // The statement is already wrong before the cursor: offer every name, as a best effort.
+    return [...nameItems(doc, 'endpoint'), ...nameItems(doc, 'service')];
+  }
+  const items: CompletionItem[] = [];
+  const seen = new Set<string>();
+  for (const e of expected) {
+    if (seen.has(e)) continue;
+    seen.add(e);
+    if (KEYWORDS.has(e)) items.push(...keywordItems(e));
+  }
+  if (seen.has('a name')) {
+    if (seen.has('tcp')) items.push(...nameItems(doc, 'service'));
+    else if (seen.has('anyone')) items.push(...nameItems(doc, 'endpoint'));
+    else if ((firstWord === 'group' && prefix.includes('=')) || firstWord === 'egress') items.push(...nameItems(doc, 'member'));
+    // Otherwise a name is being declared: nothing to offer.
+  }
+  return items;
+}

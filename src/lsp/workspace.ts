@@ -1,0 +1,172 @@
+/**
+ * The workspace index: every .fw file under the workspace folders (read from disk, or the editor's text
+ * while a file is open), each file's syntax tree and names, and the diagnostics of the whole set built by
+ * the same pipeline as `fwc validate` (src/pipeline/build.ts), so that cross-file checks (two policies of
+ * one name, a tag governed twice) show in the editor as they do on the command line.
+ *
+ * A keystroke re-parses only its file, and only its changed statements (incrementalParse.ts); the build
+ * of the whole set runs when diagnostics are due (debounced in server.ts) or a request needs it.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { listPolicyPaths } from '../cli/readPolicies.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { buildPolicies, type BuildResult, type BuiltPolicy } from '../pipeline/build.js';
+import { SourceFile } from '../source/sourceFile.js';
+import { StatementCache, type ParseResult } from './incrementalParse.js';
+import { NameIndex } from './names.js';
+
+/** One policy file as the server knows it. */
+export interface PolicyDocument {
+  readonly uri: string;
+  readonly file: SourceFile;
+  readonly parsed: ParseResult;
+  readonly names: NameIndex;
+  /** True while the editor holds the file open (its text is the editor's, not the disk's). */
+  readonly open: boolean;
+}
+
+export interface WorkspaceBuild {
+  readonly result: BuildResult;
+  /** Diagnostics of each file, by URI (every known file has an entry, possibly empty). */
+  readonly byUri: ReadonlyMap<string, readonly Diagnostic[]>;
+  /** The compiled policy of each file that compiled. */
+  readonly policies: ReadonlyMap<string, BuiltPolicy>;
+}
+
+/** `YYYY-MM-DD` of today in UTC: expiry is judged as `fwc validate` judges it without --as-of. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export class Workspace {
+  private readonly docs = new Map<string, PolicyDocument>();
+  private readonly cache = new StatementCache();
+  private built: WorkspaceBuild | null = null;
+
+  constructor(
+    /** Workspace folders, as file system paths; paths in messages are relative to the first. */
+    readonly roots: readonly string[],
+    private readonly asOf: () => string = today,
+  ) {}
+
+  get statementCache(): StatementCache {
+    return this.cache;
+  }
+
+  /** The path shown in messages: relative to the first workspace folder, as `fwc validate` run there shows it. */
+  private displayPath(uri: string): string {
+    if (!uri.startsWith('file:')) return uri;
+    const path = fileURLToPath(uri);
+    const root = this.roots[0];
+    if (root) {
+      const rel = relative(root, path);
+      if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel;
+    }
+    return path;
+  }
+
+  /** Reads every .fw file under the workspace folders that the editor has not opened. */
+  scan(): void {
+    for (const root of this.roots) {
+      const listed = listPolicyPaths([root], root);
+      for (const path of listed.files) {
+        const uri = pathToFileURL(resolve(root, path)).href;
+        if (this.docs.get(uri)?.open) continue;
+        this.readFromDisk(uri);
+      }
+    }
+  }
+
+  private readFromDisk(uri: string): void {
+    let text: string;
+    try {
+      text = readFileSync(fileURLToPath(uri), 'utf8');
+    } catch {
+      this.remove(uri);
+      return;
+    }
+    this.set(uri, text.startsWith('\uFEFF') ? text.slice(1) : text, false);
+  }
+
+  private set(uri: string, text: string, open: boolean): PolicyDocument {
+    const file = new SourceFile(this.displayPath(uri), text);
+    const parsed = this.cache.parse(file);
+    const doc: PolicyDocument = { uri, file, parsed, names: new NameIndex(parsed.value), open };
+    this.docs.set(uri, doc);
+    this.built = null;
+    return doc;
+  }
+
+  /** The editor opened or changed a file. */
+  update(uri: string, text: string): PolicyDocument {
+    return this.set(uri, text, true);
+  }
+
+  /** The editor closed a file: from now on its text is the one on disk (if it is a workspace file). */
+  close(uri: string): void {
+    const doc = this.docs.get(uri);
+    if (!doc) return;
+    if (uri.startsWith('file:') && this.isInWorkspace(uri)) this.readFromDisk(uri);
+    else this.remove(uri);
+  }
+
+  /** A file changed on disk (the client's file watcher). Open files keep the editor's text. */
+  changedOnDisk(uri: string, deleted: boolean): void {
+    if (this.docs.get(uri)?.open) return;
+    if (deleted) this.remove(uri);
+    else if (uri.endsWith('.fw') && this.isInWorkspace(uri)) this.readFromDisk(uri);
+  }
+
+  private remove(uri: string): void {
+    if (this.docs.delete(uri)) this.built = null;
+  }
+
+  private isInWorkspace(uri: string): boolean {
+    const path = fileURLToPath(uri);
+    return this.roots.some((root) => {
+      const rel = relative(root, path);
+      return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    });
+  }
+
+  get(uri: string): PolicyDocument | undefined {
+    return this.docs.get(uri);
+  }
+
+  all(): PolicyDocument[] {
+    return [...this.docs.values()];
+  }
+
+  /** The build of the current texts (cached until a file changes). */
+  build(): WorkspaceBuild {
+    if (this.built) return this.built;
+    const docs = this.all().sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+    const byFile = new Map(docs.map((d) => [d.file, d]));
+    // Each file's parse is the one made when its text last changed.
+    const result = buildPolicies(
+      docs.map((d) => d.file),
+      { asOf: this.asOf(), parse: (file) => byFile.get(file)?.parsed ?? this.cache.parse(file) },
+    );
+    const byUri = new Map<string, Diagnostic[]>(docs.map((d) => [d.uri, []]));
+    const byPath = new Map(docs.map((d) => [d.file.path, d.uri]));
+    for (const d of result.diagnostics) {
+      const uri = d.primary ? byFile.get(d.primary.file)?.uri : d.path !== undefined ? byPath.get(d.path) : undefined;
+      if (uri) byUri.get(uri)!.push(d);
+    }
+    const policies = new Map<string, BuiltPolicy>();
+    for (const p of result.policies) {
+      const doc = byFile.get(p.policy.file);
+      if (doc) policies.set(doc.uri, p);
+    }
+    this.cache.sweep(docs.map((d) => d.parsed.keys));
+    this.built = { result, byUri, policies };
+    return this.built;
+  }
+
+  /** The build if it is current, without building. */
+  get currentBuild(): WorkspaceBuild | null {
+    return this.built;
+  }
+}
