@@ -83,7 +83,7 @@ Init('publishes the diagnostics of every policy file of the folder, open or not,
   const got: string[] = [];
   for (const [uri, list] of client.diagnostics) {
     const rel = uri.slice(uriOf(root).length + 1);
-    for (const d of list) got.push(`${rel}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.message.split('\n')[0]}`);
+    for (const d of list) got.push(`${rel}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${String(d.message).split('\n')[0]}`);
   }
   assert.equal(got.sort(), expected);
   const unknown = client.diagnostics.get(brokenUri)!.find((d) => d.code === 'FW201')!;
@@ -106,7 +106,7 @@ Editing('a change is diagnosed; undoing it clears the diagnostic', async () => {
     contentChanges: [{ range: { start: { ...pos, character: pos.character + 2 }, end: { ...pos, character: pos.character + 2 } }, text: 'x' }],
   });
   const d = await client.until('FW201 in shop.fw', () => client.diagnostics.get(shopUri)?.find((x) => x.code === 'FW201'));
-  assert.ok(d.message.startsWith('unknown name `dbx`'));
+  assert.ok(String(d.message).startsWith('unknown name `dbx`'));
   assert.equal(d.range.start, pos);
   await conn.sendNotification(DidChangeTextDocumentNotification.type, {
     textDocument: { uri: shopUri, version: 3 },
