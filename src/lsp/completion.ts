@@ -1,20 +1,16 @@
 /**
- * Completion. What may follow the text before the cursor is asked of the grammar itself: the statement
- * up to the word being typed is matched with a character no rule accepts appended, and ohm's rightmost
- * failures there are exactly what could come next (keywords, "a name", "a port or port range", …). So
- * completion follows the language as the grammar grows, with no second copy of its rules here. Names
- * then come from the file's declarations (names.ts), by the place they would stand in.
+ * Completion. What may follow the text before the cursor is asked of the grammar itself
+ * (src/syntax/expectations.ts): keywords, "a name", "a port or port range", … So completion follows the
+ * language as the grammar grows, with no second copy of its rules here. Names then come from the file's
+ * declarations (names.ts), by the place they would stand in.
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
-import grammar from '../../grammar/fwc.ohm-bundle.js';
 import { BUILTIN_SERVICES, KEYWORDS } from '../check/builtins.js';
+import { expectedAfter } from '../syntax/expectations.js';
 import { splitStatements } from '../syntax/splitStatements.js';
 import type { NameKind, RefContext } from './names.js';
 import { toOffset } from './positions.js';
 import type { PolicyDocument } from './workspace.js';
-
-/** Appended to the prefix: no rule of the grammar accepts it (and it is not ohm's whitespace). */
-const SENTINEL = '\uffff';
 
 /** Keywords that read as one phrase are offered whole too. */
 const PHRASES: Readonly<Record<string, readonly string[]>> = {
@@ -60,19 +56,6 @@ function statementPrefix(text: string, offset: number): string | null {
   return '';
 }
 
-/** What the grammar expects after `prefix` (ohm's descriptions and literals), or null when the prefix itself fails. */
-function expectations(prefix: string): string[] | null {
-  // ohm's MatchResult has these on a failed match (its .d.ts lists only some of them).
-  const match = grammar.match(prefix + SENTINEL, 'Statement') as unknown as {
-    succeeded(): boolean;
-    getRightmostFailurePosition(): number;
-    getRightmostFailures(): { getText(): string }[];
-  };
-  if (match.succeeded()) return [];
-  if (match.getRightmostFailurePosition() < prefix.length) return null;
-  return match.getRightmostFailures().map((f) => f.getText());
-}
-
 function keywordItems(word: string): CompletionItem[] {
   const items: CompletionItem[] = [];
   if (QUOTED_FORMS.has(word)) {
@@ -114,7 +97,7 @@ export function complete(doc: PolicyDocument, position: Position): CompletionIte
   while (wordStart > 0 && /[A-Za-z0-9_:-]/.test(text[wordStart - 1]!)) wordStart--;
   const prefix = statementPrefix(text, wordStart);
   if (prefix === null) return [];
-  const expected = expectations(prefix);
+  const expected = expectedAfter(prefix);
   const firstWord = /^[a-z-]+/.exec(prefix)?.[0];
 
   if (expected === null) {

@@ -5,8 +5,8 @@
  * stop agreeing on which droplets they mean).
  */
 import { ResponseError, ErrorCodes, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import grammar from '../../grammar/fwc.ohm-bundle.js';
-import { KEYWORDS, MAX_NAME_LENGTH, NAME_PATTERN } from '../check/builtins.js';
+import { MAX_NAME_LENGTH, NAME_PATTERN } from '../check/builtins.js';
+import { nameText } from '../syntax/format.js';
 import type { Name } from '../syntax/ast.js';
 import type { NameDecl } from './names.js';
 import { toOffset, toRange } from './positions.js';
@@ -70,17 +70,6 @@ export function prepareRename(doc: PolicyDocument, position: Position): { range:
   return { range: toRange(doc.file, target.name.span), placeholder: target.name.text };
 }
 
-/** A name as it must be written: bare where it reads back as itself, else quoted (as `fwc fmt` writes it). */
-export function nameSource(text: string): string {
-  const bare =
-    NAME_PATTERN.test(text) &&
-    !KEYWORDS.has(text) &&
-    grammar.match(text, 'address').failed() &&
-    grammar.match(text, 'portSpec').failed() &&
-    grammar.match(text, 'date').failed();
-  return bare ? text : `"${text}"`;
-}
-
 export function rename(ws: Workspace, doc: PolicyDocument, position: Position, newName: string): WorkspaceEdit | null {
   const target = targetAt(doc, position);
   if (!target) return null;
@@ -90,7 +79,7 @@ export function rename(ws: Workspace, doc: PolicyDocument, position: Position, n
   }
   const changes: Record<string, TextEdit[]> = {};
   for (const { doc: d, decl } of scope(ws, target)) {
-    changes[d.uri] = d.names.occurrences(decl).map((name) => ({ range: toRange(d.file, name.span), newText: nameSource(text) }));
+    changes[d.uri] = d.names.occurrences(decl).map((name) => ({ range: toRange(d.file, name.span), newText: nameText({ kind: 'Name', text, quoted: false, span: name.span }) }));
   }
   return { changes };
 }

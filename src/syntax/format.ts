@@ -17,7 +17,7 @@ const KEYWORDS = new Set(
 );
 
 /** A name prints bare only when, bare, it reads back as the same name wherever it stands. */
-function nameText(name: Name): string {
+export function nameText(name: Name): string {
   const t = name.text;
   const bare =
     /^[A-Za-z0-9][A-Za-z0-9_:-]*$/.test(t) &&
