@@ -4,8 +4,11 @@
  */
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { startServer } from './server.js';
+// Also the diagnostics thread's entry: loading this bundle in a worker serves builds (buildWorker.ts).
+import './buildWorker.js';
 
-export function runLanguageServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<number> {
+/** Runs the server on two streams; `bundle` is where this code is as a script (the diagnostics thread runs it). */
+export function runLanguageServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, bundle?: URL): Promise<number> {
   const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(output));
   // Whatever escapes a handler's guard (an error in a timer or a stream) is logged; the server stays up.
   const report = (error: unknown) => {
@@ -18,7 +21,7 @@ export function runLanguageServer(input: NodeJS.ReadableStream, output: NodeJS.W
   };
   process.on('uncaughtException', report);
   process.on('unhandledRejection', report);
-  startServer(connection);
+  startServer(connection, bundle ? { buildWorker: bundle } : {});
   // The connection exits the process on the `exit` notification (0 after `shutdown`, else 1).
   return new Promise<number>(() => undefined);
 }

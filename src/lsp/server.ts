@@ -16,6 +16,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { BuildThread, type BuildReply } from './buildWorker.js';
 import { codeActions } from './codeActions.js';
 import { complete } from './completion.js';
 import { toLspDiagnostics } from './diagnostics.js';
@@ -48,13 +49,19 @@ function rootsFrom(params: { workspaceFolders?: { uri: string }[] | null; rootUr
   return roots;
 }
 
-export function startServer(connection: Connection): void {
+export interface ServerOptions {
+  /** The script of the diagnostics thread (the bundled server itself); without it the main thread builds. */
+  readonly buildWorker?: URL;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let workspace = new Workspace([]);
   let settings: ServerSettings = { debounceMs: DEFAULT_DEBOUNCE_MS };
   let timer: NodeJS.Timeout | undefined;
   let published = new Set<string>();
   let watchFiles = false;
+  let thread: BuildThread | null = null;
 
   const log = (what: string, error: unknown) => {
     const e = error instanceof Error ? error : new Error(String(error));
@@ -82,7 +89,21 @@ export function startServer(connection: Connection): void {
 
   const uriOf = (path: string) => workspace.all().find((d) => d.file.path === path)?.uri;
 
-  const publish = guard('publishing diagnostics', undefined, () => {
+  const publishReply = guard('publishing diagnostics', undefined, (reply: BuildReply) => {
+    if (reply.error) {
+      log('building diagnostics', new Error(reply.error));
+      return;
+    }
+    const now = new Set<string>();
+    for (const { uri, diagnostics } of reply.diagnostics) {
+      now.add(uri);
+      void connection.sendDiagnostics({ uri, diagnostics });
+    }
+    for (const uri of published) if (!now.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    published = now;
+  });
+
+  const publishHere = guard('publishing diagnostics', undefined, () => {
     const build = workspace.build();
     const now = new Set<string>();
     for (const doc of workspace.all()) {
@@ -92,6 +113,14 @@ export function startServer(connection: Connection): void {
     for (const uri of published) if (!now.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     published = now;
   });
+
+  function publish(): void {
+    if (thread && !thread.failed) {
+      thread.request(() => workspace.all().map((d) => ({ uri: d.uri, text: d.file.text, open: d.open })));
+    } else {
+      publishHere();
+    }
+  }
 
   function schedule(): void {
     if (timer) clearTimeout(timer);
@@ -128,7 +157,19 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(
     guard('initialized', undefined, () => {
+      if (options.buildWorker && process.env.FWC_LSP_THREADS !== '1') {
+        try {
+          thread = new BuildThread(options.buildWorker, { roots: workspace.roots, asOf: settings.asOf }, publishReply, (error) => {
+            log('the diagnostics thread', error);
+            // From now on the main thread builds.
+            schedule();
+          });
+        } catch (error) {
+          log('starting the diagnostics thread', error);
+        }
+      }
       workspace.scan();
+      connection.console.log(`fwc lsp: ${workspace.all().length} policy files; diagnostics built on ${thread ? 'a thread of their own' : 'the main thread'}`);
       schedule();
       if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.fw' }] });
     }),
@@ -176,6 +217,7 @@ export function startServer(connection: Connection): void {
   connection.onDocumentSymbol(withDoc('document symbols', [], (doc) => documentSymbols(doc)));
   connection.languages.semanticTokens.on(withDoc('semantic tokens', { data: [] }, (doc) => semanticTokens(doc)));
 
+  connection.onShutdown(() => thread?.stop());
   documents.listen(connection);
   connection.listen();
 }

@@ -90,6 +90,11 @@ export class Workspace {
     this.set(uri, text.startsWith('\uFEFF') ? text.slice(1) : text, false);
   }
 
+  /** Sets a file's text as given (the diagnostics thread, buildWorker.ts, is handed every text this way). */
+  load(uri: string, text: string, open: boolean): PolicyDocument {
+    return this.set(uri, text, open);
+  }
+
   private set(uri: string, text: string, open: boolean): PolicyDocument {
     const file = new SourceFile(this.displayPath(uri), text);
     const parsed = this.cache.parse(file);
@@ -119,7 +124,7 @@ export class Workspace {
     else if (uri.endsWith('.fw') && this.isInWorkspace(uri)) this.readFromDisk(uri);
   }
 
-  private remove(uri: string): void {
+  remove(uri: string): void {
     if (this.docs.delete(uri)) this.built = null;
   }
 

@@ -69,8 +69,12 @@ export class TestClient {
   }
 
   /** Starts `fwc lsp --stdio` in `root` and initializes it. */
-  static async start(root: string, initializationOptions: Record<string, unknown> = { debounceMs: 10, asOf: '2026-11-24' }): Promise<{ client: TestClient; init: InitializeResult }> {
-    const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  static async start(
+    root: string,
+    initializationOptions: Record<string, unknown> = { debounceMs: 10, asOf: '2026-11-24' },
+    env: Record<string, string> = {},
+  ): Promise<{ client: TestClient; init: InitializeResult }> {
+    const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     child.stderr!.on('data', (d) => process.stderr.write(`[fwc lsp stderr] ${d}`));
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     connection.listen();

@@ -26,9 +26,13 @@ export const spec: CommandSpec = {
 
 type LspMain = typeof import('../../lsp/main.js');
 
+/** The bundled CLI sets where the bundled server is (src/cli/entry.ts); under tsx (tests) there is none. */
+function bundledServer(): URL | undefined {
+  return (globalThis as { __fwcLspServer?: URL }).__fwcLspServer;
+}
+
 async function loadServer(): Promise<LspMain> {
-  // The bundled CLI sets where the bundled server is (src/cli/entry.ts); under tsx (tests) the source is loaded.
-  const bundled = (globalThis as { __fwcLspServer?: URL }).__fwcLspServer;
+  const bundled = bundledServer();
   if (bundled) return createRequire(import.meta.url)(fileURLToPath(bundled)) as LspMain;
   // A path in a variable, so that esbuild leaves the server out of the CLI's bundle.
   const source = '../../lsp/main.js';
@@ -39,5 +43,5 @@ export async function run(_args: ParsedArgs, io: Io): Promise<number> {
   const server = await loadServer();
   // The protocol needs a real stream to write to: the process's stdout (which io.stdout is when run as fwc).
   const output = typeof (io.stdout as Partial<NodeJS.WritableStream>).on === 'function' ? (io.stdout as NodeJS.WritableStream) : process.stdout;
-  return server.runLanguageServer(io.stdin, output);
+  return server.runLanguageServer(io.stdin, output, bundledServer());
 }
