@@ -22,6 +22,8 @@ interface StatementParse {
   /** At most one statement (none when it does not parse), with offsets from the statement's start. */
   readonly statements: readonly Statement[];
   readonly diagnostics: readonly Diagnostic[];
+  /** The last placement of the statements (an edit further down leaves a statement where it was). */
+  placed?: { readonly start: number; readonly statements: readonly Statement[] };
 }
 
 export interface ParseResult {
@@ -89,7 +91,8 @@ export class StatementCache {
       const key = file.text.slice(start, end);
       keys.push(key);
       const entry = this.parseStatement(key);
-      for (const s of entry.statements) statements.push(shift(s, start));
+      if (entry.placed?.start !== start) entry.placed = { start, statements: entry.statements.map((st) => shift(st, start)) };
+      statements.push(...entry.placed.statements);
       for (const d of entry.diagnostics) diagnostics.push(moveDiagnostic(d, file, start));
     }
     return { value: { kind: 'File', source: file, statements, comments: comments as Comment[] }, diagnostics, keys };
