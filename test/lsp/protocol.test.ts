@@ -2,7 +2,7 @@
 // connection) against the built `fwc lsp`: initialize, diagnostics of every workspace file (the same as
 // `fwc validate`), open, change, hover, completion, definition, references, rename, formatting, code
 // actions, symbols, semantic tokens, errors that must not stop the server, shutdown and exit.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,6 +11,8 @@ import {
   CompletionRequest,
   DefinitionRequest,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
   DidOpenTextDocumentNotification,
   DocumentFormattingRequest,
   DocumentSymbolRequest,
@@ -271,6 +273,20 @@ Robust('garbage, binary and odd requests get answers, errors are logged, the ser
   assert.match(hoverText(h), '**group** `app`');
 });
 Robust.run();
+
+const Disk = suite('files on disk');
+Disk('a file created on disk is diagnosed; deleted, its diagnostics are cleared', async () => {
+  const path = join(root, 'policies', 'new.fw');
+  const uri = uriOf(path);
+  writeFileSync(path, 'tags n1\nn1 may reach n2 on ssh\n');
+  await conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri, type: FileChangeType.Created }] });
+  const d = await client.until('new.fw diagnosed', () => client.diagnostics.get(uri)?.find((x) => x.code === 'FW201'));
+  assert.ok(String(d.message).startsWith('unknown name `n2`'));
+  rmSync(path);
+  await conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri, type: FileChangeType.Deleted }] });
+  await client.until('new.fw cleared', () => client.diagnostics.get(uri)?.length === 0);
+});
+Disk.run();
 
 const Exit = suite('shutdown');
 Exit('shutdown then exit ends the process with 0', async () => {
