@@ -71,14 +71,15 @@ export class BuildThread {
   constructor(
     script: URL,
     setup: Omit<WorkerSetup, 'fwcLspBuildWorker'>,
-    private readonly onReply: (reply: BuildReply) => void,
+    /** `texts`: what each file's text was in the request answered (the diagnostics' offsets refer to it). */
+    private readonly onReply: (reply: BuildReply, texts: ReadonlyMap<string, string>) => void,
     private readonly onFailure: (error: unknown) => void,
   ) {
     this.worker = new Worker(script, { workerData: { fwcLspBuildWorker: true, ...setup } satisfies WorkerSetup });
     this.worker.unref();
     this.worker.on('message', (reply: BuildReply) => {
       this.inFlight = false;
-      if (reply.generation === this.generation) this.onReply(reply);
+      if (reply.generation === this.generation) this.onReply(reply, new Map([...this.sent].map(([uri, f]) => [uri, f.text])));
       const next = this.pending;
       this.pending = null;
       if (next) this.request(next);

@@ -6,12 +6,11 @@
  * it parses (the grammar decides, not a pattern here).
  */
 import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range, type TextEdit } from 'vscode-languageserver';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../source/sourceFile.js';
 import type { Span } from '../source/span.js';
 import { parse } from '../syntax/parse.js';
-import { toLspDiagnostics } from './diagnostics.js';
+import type { DiagnosticData } from './diagnostics.js';
 import { toPosition, toRange } from './positions.js';
 import type { PolicyDocument } from './workspace.js';
 
@@ -41,9 +40,9 @@ function statementLines(doc: PolicyDocument, span: Span): Span {
   return { start, end: nl === -1 ? text.length : nl + 1 };
 }
 
-function fixesFor(doc: PolicyDocument, d: Diagnostic): Fix[] {
-  if (!d.primary || d.primary.file !== doc.file) return [];
-  const span = d.primary.span;
+function fixesFor(doc: PolicyDocument, d: DiagnosticData): Fix[] {
+  if (!d.span) return [];
+  const span = d.span;
   const range = toRange(doc.file, span);
   const replace = (title: string, newText: string, preferred = false): Fix => ({ title, edits: [{ range, newText }], preferred });
   const fixes: Fix[] = [];
@@ -92,12 +91,17 @@ function intersects(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-export function codeActions(doc: PolicyDocument, diagnostics: readonly Diagnostic[], range: Range, uriOf: (path: string) => string | undefined): CodeAction[] {
+/**
+ * The quick fixes at `range`, from the diagnostics published for `doc` (made from the text `doc` has now:
+ * the caller passes none when the text changed since, as the fixes would land in the wrong place).
+ */
+export function codeActions(doc: PolicyDocument, diagnostics: readonly LspDiagnostic[], range: Range): CodeAction[] {
   const actions: CodeAction[] = [];
-  for (const d of diagnostics) {
-    const [lsp] = toLspDiagnostics(doc, [d], uriOf) as [LspDiagnostic];
+  for (const lsp of diagnostics) {
     if (!intersects(lsp.range, range)) continue;
-    for (const fix of fixesFor(doc, d)) {
+    const data = lsp.data as DiagnosticData | undefined;
+    if (!data || !Array.isArray(data.help)) continue;
+    for (const fix of fixesFor(doc, data)) {
       actions.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,
@@ -109,4 +113,3 @@ export function codeActions(doc: PolicyDocument, diagnostics: readonly Diagnosti
   }
   return actions;
 }
-

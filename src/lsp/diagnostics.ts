@@ -8,9 +8,14 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { toRange } from './positions.js';
 import type { PolicyDocument } from './workspace.js';
 
+/** What a published diagnostic carries for quick fixes (codeActions.ts), so they need no new build. */
 export interface DiagnosticData {
-  /** The catalogue name (`unknown-name`), for code actions. */
+  /** The catalogue name (`unknown-name`). */
   readonly name: string;
+  /** The help lines, which say the fix. */
+  readonly help: readonly string[];
+  /** The primary span as offsets into the text the diagnostic was made from; null for file-level ones. */
+  readonly span: { readonly start: number; readonly end: number } | null;
 }
 
 /** The text shown for a diagnostic: its message, then `note:` and `help:` lines as in the CLI. */
@@ -35,7 +40,7 @@ export function toLspDiagnostics(
       const uri = s.file === doc.file ? doc.uri : uriOf(s.file.path);
       if (uri) related.push({ location: { uri, range: toRange(s.file, s.span) }, message: s.message || 'see here' });
     }
-    const data: DiagnosticData = { name: d.code.name };
+    const data: DiagnosticData = { name: d.code.name, help: d.help, span: d.primary ? { start: d.primary.span.start, end: d.primary.span.end } : null };
     return {
       range,
       severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,

@@ -13,6 +13,7 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
+  type Diagnostic as LspDiagnostic,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -59,7 +60,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let workspace = new Workspace([]);
   let settings: ServerSettings = { debounceMs: DEFAULT_DEBOUNCE_MS };
   let timer: NodeJS.Timeout | undefined;
-  let published = new Set<string>();
+  /** The diagnostics last published for each file, with the text they were made from (for quick fixes). */
+  let published = new Map<string, { text: string | undefined; diagnostics: LspDiagnostic[] }>();
   let watchFiles = false;
   let thread: BuildThread | null = null;
 
@@ -89,29 +91,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const uriOf = (path: string) => workspace.all().find((d) => d.file.path === path)?.uri;
 
-  const publishReply = guard('publishing diagnostics', undefined, (reply: BuildReply) => {
+  /** Sends diagnostics for every file of `next`, and empty lists for files that are gone. */
+  function sendAll(next: Map<string, { text: string | undefined; diagnostics: LspDiagnostic[] }>): void {
+    for (const [uri, { diagnostics }] of next) void connection.sendDiagnostics({ uri, diagnostics });
+    for (const uri of published.keys()) if (!next.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    published = next;
+  }
+
+  const publishReply = guard('publishing diagnostics', undefined, (reply: BuildReply, texts: ReadonlyMap<string, string>) => {
     if (reply.error) {
       log('building diagnostics', new Error(reply.error));
       return;
     }
-    const now = new Set<string>();
-    for (const { uri, diagnostics } of reply.diagnostics) {
-      now.add(uri);
-      void connection.sendDiagnostics({ uri, diagnostics });
-    }
-    for (const uri of published) if (!now.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
-    published = now;
+    sendAll(new Map(reply.diagnostics.map(({ uri, diagnostics }) => [uri, { text: texts.get(uri), diagnostics }])));
   });
 
   const publishHere = guard('publishing diagnostics', undefined, () => {
     const build = workspace.build();
-    const now = new Set<string>();
-    for (const doc of workspace.all()) {
-      now.add(doc.uri);
-      void connection.sendDiagnostics({ uri: doc.uri, version: documents.get(doc.uri)?.version, diagnostics: toLspDiagnostics(doc, build.byUri.get(doc.uri) ?? [], uriOf) });
-    }
-    for (const uri of published) if (!now.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
-    published = now;
+    sendAll(new Map(workspace.all().map((doc) => [doc.uri, { text: doc.file.text, diagnostics: toLspDiagnostics(doc, build.byUri.get(doc.uri) ?? [], uriOf) }])));
   });
 
   function publish(): void {
@@ -211,7 +208,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentFormatting(withDoc('formatting', null, (doc) => formatDocument(doc)));
   connection.onCodeAction(
     withDoc('code action', [], (doc, p: { range: { start: { line: number; character: number }; end: { line: number; character: number } } }) =>
-      codeActions(doc, workspace.build().byUri.get(doc.uri) ?? [], p.range, uriOf),
+      codeActions(doc, published.get(doc.uri)?.text === doc.file.text ? published.get(doc.uri)!.diagnostics : [], p.range),
     ),
   );
   connection.onDocumentSymbol(withDoc('document symbols', [], (doc) => documentSymbols(doc)));

@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { codeActions } from '../../src/lsp/codeActions.js';
 import { complete } from '../../src/lsp/completion.js';
+import { toLspDiagnostics } from '../../src/lsp/diagnostics.js';
 import { formatDocument } from '../../src/lsp/formatting.js';
 import { hover } from '../../src/lsp/hover.js';
 import { definition, prepareRename, references, rename } from '../../src/lsp/navigation.js';
@@ -31,6 +32,7 @@ Fuzz('every job answers on mutated policies at any position', () => {
     const doc = ws.update(uri, text);
     ws.update('file:///fuzz/other.fw', 'tags t1, t2\nt1 may reach t2 on ssh\n');
     const build = ws.build();
+    const published = toLspDiagnostics(doc, build.byUri.get(uri) ?? [], () => undefined);
     const lines = text.split('\n').length;
     try {
       semanticTokens(doc);
@@ -49,7 +51,7 @@ Fuzz('every job answers on mutated policies at any position', () => {
           // An invalid new name is refused with a message (a ResponseError), nothing else.
           assert.match(String((e as Error).message), 'is not a valid name');
         }
-        codeActions(doc, build.byUri.get(uri) ?? [], { start: position, end: { line: position.line + int(3), character: int(40) } }, () => undefined);
+        codeActions(doc, published, { start: position, end: { line: position.line + int(3), character: int(40) } });
       }
     } catch (e) {
       throw new Error(`run ${run}: ${(e as Error).stack}\n--- text ---\n${text}`);
