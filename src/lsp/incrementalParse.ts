@@ -69,6 +69,11 @@ export class StatementCache {
   /** How many statements went through the grammar, for the benchmark and tests. */
   matched = 0;
 
+  /** How many statements are kept. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   private parseStatement(text: string): StatementParse {
     let entry = this.entries.get(text);
     if (!entry) {

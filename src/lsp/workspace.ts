@@ -44,6 +44,7 @@ export class Workspace {
   private readonly docs = new Map<string, PolicyDocument>();
   private readonly cache = new StatementCache();
   private built: WorkspaceBuild | null = null;
+  private updates = 0;
 
   constructor(
     /** Workspace folders, as file system paths; paths in messages are relative to the first. */
@@ -101,6 +102,9 @@ export class Workspace {
     const doc: PolicyDocument = { uri, file, parsed, names: new NameIndex(parsed.value), open };
     this.docs.set(uri, doc);
     this.built = null;
+    // Every keystroke leaves the old text of one statement in the cache: forget those now and then, also
+    // where no build runs on this thread (the server builds on a thread of its own).
+    if (++this.updates % 500 === 0) this.cache.sweep(this.all().map((d) => d.parsed.keys));
     return doc;
   }
 

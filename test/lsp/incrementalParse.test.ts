@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { SourceFile } from '../../src/source/sourceFile.js';
 import { parse } from '../../src/syntax/parse.js';
 import { StatementCache } from '../../src/lsp/incrementalParse.js';
+import { Workspace } from '../../src/lsp/workspace.js';
 import { generatePolicy, rng } from '../helpers/generatePolicy.js';
 
 /** A comparable form of a parse: the tree and every diagnostic with its place and file path. */
@@ -52,5 +53,13 @@ Reuse('statements no file holds are swept once they outnumber the live ones', ()
   assert.is(cache.matched - before, 1, 'a swept statement is matched again');
   cache.parse(new SourceFile('a.fw', 'tags t2999\n'));
   assert.is(cache.matched - before, 1, 'a live one is kept');
+});
+Reuse('typing for long without a build keeps the cache about as large as the text', () => {
+  const ws = new Workspace([]);
+  let text = 'tags web\n';
+  for (let i = 0; i < 300; i++) text += `web may reach web on ${1000 + i}\n`;
+  // 3,000 keystrokes, each a new text of the last statement: without sweeping, 3,301 entries.
+  for (let i = 0; i < 3000; i++) ws.update('file:///a.fw', `${text}web may reach web on 9${i}`);
+  assert.ok(ws.statementCache.size <= 2 * 302 + 1000 + 500, String(ws.statementCache.size));
 });
 Reuse.run();
