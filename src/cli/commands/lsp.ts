@@ -21,7 +21,7 @@ export const spec: CommandSpec = {
     stdio: { type: 'boolean', description: 'talk over standard input and output (the default and only transport)' },
     clientProcessId: { type: 'string', value: 'PID', description: 'accepted for editors that pass it; unused' },
   },
-  exitCodes: '0  the editor asked the server to shut down and exit\n1  the editor exited without a shutdown request',
+  exitCodes: '0  the editor asked the server to shut down and exit, or closed its input\n1  the editor sent exit without asking to shut down first',
 };
 
 type LspMain = typeof import('../../lsp/main.js');
