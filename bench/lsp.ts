@@ -30,6 +30,8 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { complete } from '../src/lsp/completion.js';
 import { hover } from '../src/lsp/hover.js';
+import { semanticTokens } from '../src/lsp/semanticTokens.js';
+import { documentSymbols } from '../src/lsp/symbols.js';
 import { Workspace } from '../src/lsp/workspace.js';
 import { SourceFile } from '../src/source/sourceFile.js';
 import { parse } from '../src/syntax/parse.js';
@@ -78,6 +80,9 @@ const update: number[] = [];
 const completion: number[] = [];
 const hovers: number[] = [];
 const builds: number[] = [];
+const coldHovers: number[] = [];
+const tokens: number[] = [];
+const symbols: number[] = [];
 for (let i = 0; i < 20; i++) {
   const t0 = performance.now();
   parse(new SourceFile('bench.fw', text));
@@ -91,6 +96,21 @@ for (const [k, key] of keystrokes().entries()) {
   const t2 = performance.now();
   update.push(t1 - t0);
   completion.push(t2 - t1);
+  // What VS Code asks for after changes (it debounces these itself): semantic tokens and the outline.
+  if (k % 5 === 2) {
+    const a = performance.now();
+    semanticTokens(doc);
+    const b = performance.now();
+    documentSymbols(doc);
+    tokens.push(b - a);
+    symbols.push(performance.now() - b);
+  }
+  // A hover right after a keystroke builds on the main thread (what it shows needs the compiled policy).
+  if (k % 5 === 3) {
+    const a = performance.now();
+    hover(ws, doc, { line: key.line, character: 1 });
+    coldHovers.push(performance.now() - a);
+  }
   // The debounced build runs after a pause in typing: measure it after every fifth keystroke.
   if (k % 5 === 4) {
     const t3 = performance.now();
@@ -110,6 +130,9 @@ table(
     ['completion at the cursor', median(completion), p95(completion), Math.max(...completion)],
     ['keystroke total (update + completion)', median(update.map((u, i) => u + completion[i]!)), p95(update.map((u, i) => u + completion[i]!)), Math.max(...update.map((u, i) => u + completion[i]!))],
     ['hover (after a build)', median(hovers), p95(hovers), Math.max(...hovers)],
+    ['hover right after a keystroke (builds first)', median(coldHovers), p95(coldHovers), Math.max(...coldHovers)],
+    ['semantic tokens of the file', median(tokens), p95(tokens), Math.max(...tokens)],
+    ['document symbols of the file', median(symbols), p95(symbols), Math.max(...symbols)],
     ['diagnostics: build of the workspace (debounced)', median(builds), p95(builds), Math.max(...builds)],
     ['for comparison: full parse() of the file', median(fullParse), p95(fullParse), Math.max(...fullParse)],
   ],
