@@ -91,9 +91,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const uriOf = (path: string) => workspace.all().find((d) => d.file.path === path)?.uri;
 
-  /** Sends diagnostics for every file of `next`, and empty lists for files that are gone. */
+  /** Sends the diagnostics of every file of `next` whose list changed, and empty lists for files that are gone. */
   function sendAll(next: Map<string, { text: string | undefined; diagnostics: LspDiagnostic[] }>): void {
-    for (const [uri, { diagnostics }] of next) void connection.sendDiagnostics({ uri, diagnostics });
+    for (const [uri, { diagnostics }] of next) {
+      const before = published.get(uri);
+      if (before && JSON.stringify(before.diagnostics) === JSON.stringify(diagnostics)) continue;
+      void connection.sendDiagnostics({ uri, diagnostics });
+    }
     for (const uri of published.keys()) if (!next.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     published = next;
   }
