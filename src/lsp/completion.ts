@@ -21,8 +21,8 @@ const PHRASES: Readonly<Record<string, readonly string[]>> = {
   egress: ['egress from'],
 };
 
-/** Endpoint forms that take a quoted resource name. */
-const QUOTED_FORMS = new Set(['load-balancer', 'cluster', 'droplet', 'database']);
+/** A literal the grammar expects (a keyword), as opposed to a rule's description (`a name`, `end of input`). */
+const LITERAL_WORD = /^[a-z][a-z-]*$/;
 
 const KIND_ITEM: Record<NameKind, CompletionItemKind> = {
   policy: CompletionItemKind.Module,
@@ -56,21 +56,23 @@ function statementPrefix(text: string, offset: number): string | null {
   return '';
 }
 
-function keywordItems(word: string): CompletionItem[] {
-  const items: CompletionItem[] = [];
-  if (QUOTED_FORMS.has(word)) {
-    items.push({
-      label: `${word} "…"`,
-      kind: CompletionItemKind.Keyword,
-      insertText: `${word} "$1"`,
-      insertTextFormat: InsertTextFormat.Snippet,
-      filterText: word,
-      detail: 'endpoint',
-    });
-    if (word === 'droplet') items.push({ label: 'droplet ID', kind: CompletionItemKind.Keyword, insertText: 'droplet ${1:12345}', insertTextFormat: InsertTextFormat.Snippet, filterText: 'droplet', detail: 'endpoint' });
+/**
+ * The items for a keyword the grammar expects after `prefix`. A keyword after which the grammar wants a
+ * quoted name (`load-balancer "…"`, `database "…"`) is offered as a snippet with the quotes; the grammar
+ * is asked, so a new form of that shape needs nothing here.
+ */
+function keywordItems(prefix: string, word: string): CompletionItem[] {
+  const next = expectedAfter(`${prefix}${prefix === '' || /\s$/.test(prefix) ? '' : ' '}${word} `) ?? [];
+  if (next.includes('a quoted name') && !next.includes('a name')) {
+    const items: CompletionItem[] = [
+      { label: `${word} "…"`, kind: CompletionItemKind.Keyword, insertText: `${word} "$1"`, insertTextFormat: InsertTextFormat.Snippet, filterText: word },
+    ];
+    if (next.includes('a number')) {
+      items.push({ label: `${word} ID`, kind: CompletionItemKind.Keyword, insertText: `${word} \${1:12345}`, insertTextFormat: InsertTextFormat.Snippet, filterText: word });
+    }
     return items;
   }
-  items.push({ label: word, kind: CompletionItemKind.Keyword });
+  const items: CompletionItem[] = [{ label: word, kind: CompletionItemKind.Keyword }];
   for (const phrase of PHRASES[word] ?? []) items.push({ label: phrase, kind: CompletionItemKind.Keyword, filterText: word });
   return items;
 }
@@ -109,7 +111,7 @@ export function complete(doc: PolicyDocument, position: Position): CompletionIte
   for (const e of expected) {
     if (seen.has(e)) continue;
     seen.add(e);
-    if (KEYWORDS.has(e)) items.push(...keywordItems(e));
+    if (LITERAL_WORD.test(e)) items.push(...keywordItems(prefix, e));
   }
   if (seen.has('a name')) {
     if (seen.has('tcp')) items.push(...nameItems(doc, 'service'));
