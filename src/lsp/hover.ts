@@ -4,7 +4,9 @@
  * to (the firewalls and rules it contributes, from the same compile as `fwc compile`), and for a
  * diagnostic its `fwc explain` text (src/diagnostics/codes.ts).
  */
-import type { Hover, Position } from 'vscode-languageserver';
+import type { Diagnostic as LspDiagnostic, Hover, Position } from 'vscode-languageserver';
+import { lookupCode } from '../diagnostics/codes.js';
+import type { DiagnosticData } from './diagnostics.js';
 import { BUILTIN_SERVICES } from '../check/builtins.js';
 import { ruleText } from '../compile/rules.js';
 import type { Span } from '../source/span.js';
@@ -45,7 +47,7 @@ function describeDecl(ws: Workspace, doc: PolicyDocument, decl: NameDecl): strin
       return [`**policy** ${code(name)}`];
     case 'tag': {
       const lines = [`**tag** ${code(name)}: the droplets that carry this DigitalOcean tag`];
-      const built = ws.build().policies.get(doc.uri);
+      const built = ws.compiledPolicy(doc);
       const firewalls = built?.compiled.firewalls.filter((f) => f.tags.includes(name)).map((f) => code(f.name)) ?? [];
       if (built) lines.push(`governed by policy ${code(built.policy.name)}${firewalls.length > 0 ? `: firewall ${firewalls.join(', ')}` : ''}`);
       const others = ws
@@ -78,7 +80,7 @@ function overlaps(a: Span, b: Span): boolean {
 
 /** The firewalls and rules a statement contributes, from the last build. */
 function compiledFor(ws: Workspace, doc: PolicyDocument, stmt: Statement): string[] {
-  const built = ws.build().policies.get(doc.uri);
+  const built = ws.compiledPolicy(doc);
   if (!built || (stmt.kind !== 'Rule' && stmt.kind !== 'Egress')) return [];
   const lines: string[] = [];
   let count = 0;
@@ -107,7 +109,11 @@ function compiledFor(ws: Workspace, doc: PolicyDocument, stmt: Statement): strin
   return ['compiles to:', '```', ...lines, '```'];
 }
 
-export function hover(ws: Workspace, doc: PolicyDocument, position: Position): Hover | null {
+/**
+ * `diagnostics`: those published for the document, made from its current text (the caller passes none
+ * when the text has changed since), for their explanations.
+ */
+export function hover(ws: Workspace, doc: PolicyDocument, position: Position, diagnostics: readonly LspDiagnostic[]): Hover | null {
   const offset = toOffset(doc.file, position);
   const sections: string[][] = [];
   let range: Span | undefined;
@@ -131,10 +137,11 @@ export function hover(ws: Workspace, doc: PolicyDocument, position: Position): H
     if (compiled.length > 0) sections.push(compiled);
   }
 
-  const diagnostics = ws.build().byUri.get(doc.uri) ?? [];
   for (const d of diagnostics) {
-    if (!d.primary || offset < d.primary.span.start || offset > d.primary.span.end) continue;
-    sections.push([`**${d.code.code}** ${d.code.name}: ${d.code.title}`, '', d.code.explanation.replace(/^( {4}.*(\n|$))+/gm, (block) => '```\n' + block.replace(/^ {4}/gm, '') + '```\n')]);
+    const span = (d.data as DiagnosticData | undefined)?.span;
+    const info = typeof d.code === 'string' ? lookupCode(d.code) : undefined;
+    if (!span || !info || offset < span.start || offset > span.end) continue;
+    sections.push([`**${info.code}** ${info.name}: ${info.title}`, '', info.explanation.replace(/^( {4}.*(\n|$))+/gm, (block) => '```\n' + block.replace(/^ {4}/gm, '') + '```\n')]);
   }
 
   if (sections.length === 0) return null;

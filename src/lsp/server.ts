@@ -197,7 +197,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
-  connection.onHover(withDoc('hover', null, (doc, p: { position: { line: number; character: number } }) => hover(workspace, doc, p.position)));
+  /** The diagnostics published for a document, if they were made from its current text. */
+  const currentDiagnostics = (doc: PolicyDocument) => {
+    const entry = published.get(doc.uri);
+    return entry && entry.text === doc.file.text ? entry.diagnostics : [];
+  };
+  connection.onHover(withDoc('hover', null, (doc, p: { position: { line: number; character: number } }) => hover(workspace, doc, p.position, currentDiagnostics(doc))));
   connection.onCompletion(withDoc('completion', [], (doc, p: { position: { line: number; character: number } }) => complete(doc, p.position)));
   connection.onDefinition(withDoc('definition', [], (doc, p: { position: { line: number; character: number } }) => definition(doc, p.position)));
   connection.onReferences(
@@ -212,7 +217,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentFormatting(withDoc('formatting', null, (doc) => formatDocument(doc)));
   connection.onCodeAction(
     withDoc('code action', [], (doc, p: { range: { start: { line: number; character: number }; end: { line: number; character: number } } }) =>
-      codeActions(doc, published.get(doc.uri)?.text === doc.file.text ? published.get(doc.uri)!.diagnostics : [], p.range),
+      codeActions(doc, currentDiagnostics(doc), p.range),
     ),
   );
   connection.onDocumentSymbol(withDoc('document symbols', [], (doc) => documentSymbols(doc)));

@@ -12,6 +12,9 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listPolicyPaths } from '../cli/readPolicies.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { check } from '../check/check.js';
+import { compile } from '../compile/compile.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
 import { buildPolicies, type BuildResult, type BuiltPolicy } from '../pipeline/build.js';
 import { SourceFile } from '../source/sourceFile.js';
 import { StatementCache, type ParseResult } from './incrementalParse.js';
@@ -44,6 +47,7 @@ export class Workspace {
   private readonly docs = new Map<string, PolicyDocument>();
   private readonly cache = new StatementCache();
   private built: WorkspaceBuild | null = null;
+  private readonly compiledDocs = new WeakMap<PolicyDocument, BuiltPolicy | null>();
   private updates = 0;
 
   constructor(
@@ -172,6 +176,27 @@ export class Workspace {
     this.cache.sweep(docs.map((d) => d.parsed.keys));
     this.built = { result, byUri, policies };
     return this.built;
+  }
+
+  /**
+   * One file's policy, checked and compiled on its own (null when it has errors): what hover shows of a
+   * file. Cheaper than build() — no other file, no analyses — so a hover after a keystroke answers sooner;
+   * diagnostics, which need all of that, come from build() (on the diagnostics thread).
+   */
+  compiledPolicy(doc: PolicyDocument): BuiltPolicy | null {
+    const known = this.compiledDocs.get(doc);
+    if (known !== undefined) return known;
+    const fromBuild = this.built?.policies.get(doc.uri);
+    let result: BuiltPolicy | null = fromBuild && fromBuild.policy.file === doc.file ? fromBuild : null;
+    if (!result && !hasErrors(doc.parsed.diagnostics)) {
+      const checked = check(doc.parsed.value, { asOf: this.asOf() });
+      if (!hasErrors(checked.diagnostics)) {
+        const compiled = compile(checked.value);
+        if (!hasErrors(compiled.diagnostics)) result = { policy: checked.value, compiled: compiled.value };
+      }
+    }
+    this.compiledDocs.set(doc, result);
+    return result;
   }
 
   /** The build if it is current, without building. */

@@ -41,7 +41,7 @@ Fuzz('every job answers on mutated policies at any position', () => {
       for (let q = 0; q < 25; q++) {
         const position = { line: int(lines + 2), character: int(90) };
         complete(doc, position);
-        hover(ws, doc, position);
+        hover(ws, doc, position, published);
         definition(doc, position);
         references(ws, doc, position, true);
         prepareRename(doc, position);
