@@ -12,6 +12,7 @@ import { QUICK, ROOT } from './lib.js';
 
 const SCRIPTS: [string, string[]][] = [
   ['compile.ts', [QUICK ? '1000' : '10000']],
+  ['lsp.ts', []],
   ['startup.ts', []],
   ['emulator.ts', []],
   ['readAccount.ts', []],

@@ -29,6 +29,7 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   audit: { summary: "report the account's real exposure (SARIF, JSON, Markdown, text)", load: () => import('./commands/audit.js') },
   show: { summary: 'render a plan saved with `fwc plan --out`', load: () => import('./commands/show.js') },
   emulator: { summary: 'run a local DigitalOcean API emulator', load: () => import('./commands/emulator.js') },
+  lsp: { summary: 'run the language server for editors (LSP over stdio)', load: () => import('./commands/lsp.js') },
 };
 
 export const INTERNAL_ERROR_EXIT = 70;

@@ -16,7 +16,7 @@ import { splitStatements } from './splitStatements.js';
  * contextual, so only the reserved ones are quoted (keywords.ts), and service names also keep
  * `tcp`, `udp`, `icmp` and `all` quoted.
  */
-function nameText(name: Name, position: 'name' | 'service' = 'name'): string {
+export function nameText(name: Name, position: 'name' | 'service' = 'name'): string {
   const t = name.text;
   const bare =
     /^[A-Za-z0-9][A-Za-z0-9_:-]*$/.test(t) &&
