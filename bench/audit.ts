@@ -7,11 +7,9 @@
 // of the firewalls (drift, expired grants and `must not` statements judged too).
 //
 //   node --import tsx bench/audit.ts
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SeedData } from '../src/emulator/index.js';
-import { generatePolicy } from '../test/helpers/generatePolicy.js';
-import { QUICK, RESOURCE_IDS, TOKEN, countBy, median, runFwc, seedAccount, startEmulatorProcess, table, tempDir, type Run } from './lib.js';
+import { managedPart } from './largeAccount.js';
+import { QUICK, TOKEN, countBy, median, runFwc, seedAccount, startEmulatorProcess, table, type Run } from './lib.js';
 
 const STATEMENTS = QUICK ? 500 : 5000;
 const TAGS = QUICK ? 50 : 500;
@@ -33,39 +31,11 @@ function plant(seed: SeedData): SeedData {
   return { ...seed, firewalls };
 }
 
-const dir = tempDir();
-const policy = join(dir, 'gen.fw');
-writeFileSync(policy, generatePolicy(42, { statements: STATEMENTS, tags: TAGS, pools: 'wide', guardrails: 0.05, restricted: 0.2, resources: true, expiry: true }));
-const compiled = runFwc(['compile', policy, '--format', 'json', ...AS_OF]);
-if (compiled.status !== 0) throw new Error(compiled.stderr);
-type Target = Record<string, unknown[]>;
-type Body = { name: string; inbound_rules?: { sources?: Target }[]; outbound_rules?: { destinations?: Target }[] };
-const output = JSON.parse(compiled.stdout) as { firewalls: Body[]; databases: { database: string; rules: { type: string; value: string }[] }[] };
-// The managed firewalls as bench/plan.ts seeds them: names resolved, every 10th with a rule missing, every 20th absent.
-const resolve = (target: Target = {}): Target => {
-  const { 'x-fwc-unresolved': unresolved = [], ...rest } = target;
-  const out: Target = { ...rest };
-  const add = (field: string, v: unknown) => (out[field] = [...(out[field] ?? []), v]);
-  for (const ref of unresolved as string[]) {
-    const [kind, name] = ref.split(/:(.*)/) as [string, string];
-    if (kind === 'load-balancer') add('load_balancer_uids', RESOURCE_IDS[name]);
-    else if (kind === 'cluster') add('kubernetes_ids', RESOURCE_IDS[name]);
-    else if (kind === 'droplet' && name === 'legacy') add('droplet_ids', 1);
-    else throw new Error(`unexpected reference ${ref}`);
-  }
-  return out;
-};
-const managed = output.firewalls
-  .filter((_, i) => i % 20 !== 19)
-  .map((fw, i) => ({
-    ...fw,
-    inbound_rules: (fw.inbound_rules ?? []).map((r) => ({ ...r, sources: resolve(r.sources) })).slice(i % 10 === 0 ? 1 : 0),
-    outbound_rules: (fw.outbound_rules ?? []).map((r) => ({ ...r, destinations: resolve(r.destinations) })),
-  }));
-const databases = Array.from({ length: 3 + Math.floor(STATEMENTS / 200) }, (_, i) => ({
-  name: `db${i}`,
-  trusted_sources: i % 7 === 6 ? [] : (output.databases.find((d) => d.database === `db${i}`)?.rules.slice(i % 10 === 0 ? 1 : 0) ?? []),
-}));
+// The managed firewalls as bench/plan.ts seeds them (bench/largeAccount.ts); every 7th database open.
+const part = managedPart(STATEMENTS, TAGS);
+const policy = part.policyFile;
+const managed = part.managed;
+const databases = part.databases.map((d, i) => (i % 7 === 6 ? { ...d, trusted_sources: [] } : d));
 
 const rows: (string | number)[][] = [];
 let lastLog: ReturnType<Awaited<ReturnType<typeof startEmulatorProcess>>['requests']> = [];
@@ -90,7 +60,7 @@ for (const [label, secondTagEvery, withPolicy] of cases) {
   const byRule = countBy(doc.findings, (f) => f.rule).map(([r, n]) => `${r}×${n}`).join(' ');
   rows.push([label, runs.length, median(runs.map((r) => r.wallMs)), median(runs.map((r) => r.maxRssMb ?? NaN)), lastLog.length / RUNS, `${doc.summary.classes} classes; ${doc.findings.length} findings: ${byRule}`]);
 }
-console.log(`account: ${TOTAL_FIREWALLS} firewalls, ${DROPLETS} droplets, ${TAGS} tags, ${databases.length} databases; policy: ${STATEMENTS} statements, ${output.firewalls.length} firewalls (${managed.length} in the account)`);
+console.log(`account: ${TOTAL_FIREWALLS} firewalls, ${DROPLETS} droplets, ${TAGS} tags, ${databases.length} databases; policy: ${STATEMENTS} statements, ${part.compiledFirewalls} firewalls (${managed.length} in the account)`);
 table(['fwc audit', 'runs', 'median wall ms', 'median peak MB', 'requests', 'findings'], rows);
 console.log('requests of one audit, by operation (default rate limits; 429s: ' + lastLog.filter((e) => e.status === 429).length + '):');
 table(['operation', 'requests'], countBy(lastLog.slice(0, lastLog.length / RUNS), (e) => e.operationId ?? e.path));

@@ -36,7 +36,30 @@ export const AS_OF = '2026-11-24';
 type Target = Record<string, unknown[]>;
 type Body = { name: string; inbound_rules?: { sources?: Target }[]; outbound_rules?: { destinations?: Target }[] };
 
+/** The generated policy, and its compiled firewalls as the account holds them (see the header). */
+export interface ManagedPart {
+  readonly policyFile: string;
+  readonly policyText: string;
+  readonly managed: NonNullable<SeedData['firewalls']>;
+  /** Databases db0… trusting what the policy grants them (every 10th missing one source). */
+  readonly databases: NonNullable<SeedData['databases']>;
+  readonly compiledFirewalls: number;
+}
+
 export function benchAccount(shape: AccountShape): BenchAccount {
+  const part = managedPart(shape.statements, shape.tags);
+  const seed: SeedData = {
+    ...seedAccount({ tags: shape.tags, droplets: shape.droplets, firewalls: Math.max(0, shape.firewalls - part.managed.length), secondTagEvery: shape.secondTagEvery, extraFirewalls: part.managed }),
+    databases: part.databases,
+  };
+  // Generated policies name droplet 4242 by id: smaller accounts get it as one more droplet.
+  if (!seed.droplets!.some((d) => d.id === 4242)) seed.droplets!.push({ id: 4242, name: 'd4242', tags: [], private_ipv4: '10.250.0.1' });
+  const tagSets = new Set(seed.droplets!.map((d) => [...(d.tags ?? [])].sort().join('+'))).size;
+  return { policyFile: part.policyFile, policyText: part.policyText, seed, managed: part.managed.length, compiledFirewalls: part.compiledFirewalls, tagSets };
+}
+
+export function managedPart(statements: number, tags: number): ManagedPart {
+  const shape = { statements, tags };
   const dir = mkdtempSync(join(tmpdir(), 'fwc-bench-'));
   const policyFile = join(dir, 'gen.fw');
   const policyText = generatePolicy(42, { statements: shape.statements, tags: shape.tags, pools: 'wide', guardrails: 0.05, restricted: 0.2, resources: true, expiry: true });
@@ -69,12 +92,5 @@ export function benchAccount(shape: AccountShape): BenchAccount {
     name: `db${i}`,
     trusted_sources: output.databases.find((d) => d.database === `db${i}`)?.rules.slice(i % 10 === 0 ? 1 : 0) ?? [],
   }));
-  const seed: SeedData = {
-    ...seedAccount({ tags: shape.tags, droplets: shape.droplets, firewalls: Math.max(0, shape.firewalls - managed.length), secondTagEvery: shape.secondTagEvery, extraFirewalls: managed as SeedData['firewalls'] }),
-    databases,
-  };
-  // Generated policies name droplet 4242 by id: smaller accounts get it as one more droplet.
-  if (!seed.droplets!.some((d) => d.id === 4242)) seed.droplets!.push({ id: 4242, name: 'd4242', tags: [], private_ipv4: '10.250.0.1' });
-  const tagSets = new Set(seed.droplets!.map((d) => [...(d.tags ?? [])].sort().join('+'))).size;
-  return { policyFile, policyText, seed, managed: managed.length, compiledFirewalls: output.firewalls.length, tagSets };
+  return { policyFile, policyText, managed: managed as ManagedPart['managed'], databases, compiledFirewalls: output.firewalls.length };
 }

@@ -138,6 +138,12 @@ export function sameBits(a: Bits, b: Bits): boolean {
   return true;
 }
 
+/** Whether `a & ~b` is empty (a within b), with no bitset made. */
+export function within(a: Bits, b: Bits): boolean {
+  for (let i = 0; i < a.length; i++) if ((a[i]! & ~b[i]!) !== 0) return false;
+  return true;
+}
+
 /** `a & ~b`, as a new bitset. */
 export function difference(a: Bits, b: Bits): Bits {
   const out = a.slice();

@@ -8,7 +8,7 @@
  * firewall is read, because it changes what really flows on the same droplets.
  */
 import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
-import { difference, isZero, sameBits } from '../analysis/portAtoms.js';
+import { difference, sameBits, within } from '../analysis/portAtoms.js';
 import { describe, isEmpty, sample, subtract, contains, type ServiceSet } from '../analysis/serviceSet.js';
 import { judge } from '../analysis/expect.js';
 import { Representatives } from '../analysis/representatives.js';
@@ -328,10 +328,8 @@ export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: rea
       oldNet.allowedBits(src, dst, before);
       newNet.allowedBits(src, dst, after);
       if (sameBits(before, after)) return;
-      const gained = difference(after, before);
-      const lost = difference(before, after);
-      if (!isZero(gained)) allowed.push({ from: src, to: dst, services: services(atoms.toServiceSet(gained)) });
-      if (!isZero(lost)) blocked.push({ from: src, to: dst, services: services(atoms.toServiceSet(lost)) });
+      if (!within(after, before)) allowed.push({ from: src, to: dst, services: services(atoms.toServiceSet(difference(after, before))) });
+      if (!within(before, after)) blocked.push({ from: src, to: dst, services: services(atoms.toServiceSet(difference(before, after))) });
       return;
     }
     const was = oldNet.allowed(src, dst);
