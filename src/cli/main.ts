@@ -87,6 +87,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stderr.write(`error: ${error.message}\n${error.help ? `  = help: ${error.help}\n` : ''}`);
       return error.exitCode;
     }
+    // Ctrl-C (or SIGTERM) stopped a request or a wait: not a bug.
+    if (io.signal.aborted) {
+      io.stderr.write('interrupted; run the command again to finish.\n');
+      return 130;
+    }
     const e = error instanceof Error ? error : new Error(String(error));
     io.stderr.write(
       `internal error: ${e.message}\n` +

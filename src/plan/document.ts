@@ -72,10 +72,21 @@ export interface PlanDocument {
   readonly reachability: { readonly allowed: readonly FlowChange[]; readonly blocked: readonly FlowChange[] };
   readonly warnings: readonly PlanWarning[];
   readonly unmanaged: readonly string[];
-  /** The desired state apply makes true: every managed firewall's request body. */
-  readonly desired: { readonly firewalls: readonly ApiFirewallBody[] };
+  /**
+   * The desired state apply makes true: every managed firewall's request body, and the trusted sources
+   * of every database the policies name. `fwc apply PLANFILE` executes this section, and recomputes
+   * from it (and the account) what it shows and guards.
+   */
+  readonly desired: {
+    readonly firewalls: readonly ApiFirewallBody[];
+    readonly databases: readonly { readonly id: string; readonly name: string; readonly sources: readonly SourceDoc[] }[];
+  };
   /** Every live firewall read, with the fingerprint apply checks before changing anything. */
   readonly live: readonly { readonly id: string; readonly name: string; readonly fingerprint: string; readonly managed: boolean }[];
+  /** Every database read, with a fingerprint of its trusted sources, checked the same way. */
+  readonly liveDatabases: readonly { readonly id: string; readonly name: string; readonly fingerprint: string }[];
+  /** The address blocks the policies name (hosts of the reachability analysis). */
+  readonly addressBlocks: readonly string[];
 }
 
 export function ruleDoc(rule: Rule): RuleDoc {
@@ -184,7 +195,9 @@ export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?
     reachability: plan.reachability,
     warnings: plan.warnings,
     unmanaged: plan.unmanaged,
-    desired: { firewalls: plan.desired.map(firewallToApi) },
+    desired: { firewalls: plan.desired.map(firewallToApi), databases: plan.desiredDatabases },
     live: plan.live,
+    liveDatabases: plan.liveDatabases,
+    addressBlocks: plan.addressBlocks,
   };
 }

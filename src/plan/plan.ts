@@ -7,12 +7,13 @@
  * Only firewalls fwc owns for the given policies are ever changed (check/firewallNames.ts); every other
  * firewall is read, because it changes what really flows on the same droplets.
  */
+import { createHash } from 'node:crypto';
 import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
 import { describe, isEmpty, sample, subtract, contains, type ServiceSet } from '../analysis/serviceSet.js';
 import { judge } from '../analysis/expect.js';
 import { Representatives } from '../analysis/representatives.js';
 import { ownsFirewall } from '../check/firewallNames.js';
-import { canonicalAddress } from '../compile/addresses.js';
+import { canonicalAddress, type Cidr } from '../compile/addresses.js';
 import { ruleKey } from '../compile/rules.js';
 import type { Firewall, TrustedSource } from '../compile/types.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -28,6 +29,12 @@ export function trustKey(type: string, value: string): string {
   if (type === 'tag') return `tag:${value.toLowerCase()}`;
   if (type === 'ip_addr') return `ip_addr:${canonicalAddress(value) ?? value}`;
   return `${type}:${value}`;
+}
+
+/** A stable hash of a database's trusted sources, whatever their order or spelling. */
+export function databaseFingerprint(sources: readonly { readonly type: string; readonly value: string }[]): string {
+  const keys = sources.map((s) => trustKey(s.type, s.value)).sort();
+  return createHash('sha256').update(JSON.stringify(keys)).digest('hex').slice(0, 32);
 }
 
 /** Rule-level difference between a desired firewall and the live one of the same name. */
@@ -165,15 +172,9 @@ export function computePlan({ built, desired, account, kind = 'plan', hosts: giv
   });
 
   // Reachability, before and after, over the account's droplets and everything the policies name.
-  const access = databaseAccess(account, desired);
-  const oldNet = new Network(account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds })), access.before);
-  const newFirewalls = [...desired.firewalls, ...unmanaged.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }))];
-  const newNet = new Network(newFirewalls, access.after);
-  const allFirewalls = [...oldNet.firewalls, ...desired.firewalls];
-  const hosts = givenHosts ?? accountHosts(account, allFirewalls, policies, desired.databases.map((d) => d.name));
-  const reachability = reachabilityChanges(oldNet, newNet, hosts);
-
-  const warnings = planWarnings({ built, desired, account, oldNet, newNet, unmanaged, hosts, allFirewalls, kind });
+  const judged = judgeChanges(desired, account, unmanaged, policies, givenHosts);
+  const { oldNet, newNet, hosts, allFirewalls, reachability } = judged;
+  const warnings = [...judged.guards, ...planWarnings({ built, desired, account, oldNet, newNet, unmanaged, hosts, allFirewalls, kind })];
 
   const plan: Plan = {
     kind,
@@ -186,11 +187,82 @@ export function computePlan({ built, desired, account, kind = 'plan', hosts: giv
     reachability,
     warnings,
     desired: desired.firewalls,
-    live: account.firewalls
-      .map((f) => ({ id: f.id, name: f.name, fingerprint: f.fingerprint, managed: isManaged(f) }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1)),
+    live: liveFirewalls(account, isManaged),
+    ...savedBasis(desired, account, policies.flatMap((p) => p.namedAddresses)),
   };
   return { value: plan, diagnostics };
+}
+
+function liveFirewalls(account: Account, isManaged: (fw: LiveFirewall) => boolean): Plan['live'] {
+  return account.firewalls
+    .map((f) => ({ id: f.id, name: f.name, fingerprint: f.fingerprint, managed: isManaged(f) }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+}
+
+/** What a saved plan keeps so that apply can recompute it from the account alone. */
+function savedBasis(desired: ResolvedDesired, account: Account, named: readonly Cidr[]): Pick<Plan, 'desiredDatabases' | 'liveDatabases' | 'addressBlocks'> {
+  return {
+    desiredDatabases: desired.databases.map((d) => ({
+      id: d.id,
+      name: d.name,
+      sources: d.sources.map((s) => ('value' in s ? { type: s.type, value: s.value } : { type: s.type, value: `${s.resource}:${s.name}` })),
+    })),
+    liveDatabases: account.databases
+      .map((d) => ({ id: d.id, name: d.name, fingerprint: databaseFingerprint(d.trustedSources) }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    addressBlocks: [...new Set(named.map((c) => c.text))],
+  };
+}
+
+/** The warnings apply refuses to go past without --allow-lockout. */
+export const GUARD_WARNINGS: readonly string[] = ['ssh-lockout', 'no-firewall'];
+
+/**
+ * Who could newly reach whom, who no longer, and the lockout warnings: from the desired state and the
+ * account alone, so that `fwc apply PLANFILE` recomputes them from what it will execute.
+ */
+function judgeChanges(desired: ResolvedDesired, account: Account, unmanaged: readonly LiveFirewall[], policies: readonly Pick<BuiltPolicy['policy'], 'namedAddresses'>[], givenHosts?: readonly Host[]) {
+  const access = databaseAccess(account, desired);
+  const oldNet = new Network(account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds })), access.before);
+  const newFirewalls = [...desired.firewalls, ...unmanaged.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }))];
+  const newNet = new Network(newFirewalls, access.after);
+  const allFirewalls = [...oldNet.firewalls, ...desired.firewalls];
+  const hosts = givenHosts ?? accountHosts(account, allFirewalls, policies, desired.databases.map((d) => d.name));
+  const reachability = reachabilityChanges(oldNet, newNet, hosts);
+  const guards = guardWarnings({ account, oldNet, newNet, hosts, allFirewalls });
+  return { oldNet, newNet, hosts, allFirewalls, reachability, guards };
+}
+
+/**
+ * The plan of a saved plan's desired state against the account as it is now: the changes, the
+ * reachability and the lockout warnings recomputed from what apply will execute. Warnings that need the
+ * policy text (unused tags, DNS, unmanaged firewalls, expectations) cannot be: `others` are kept as saved.
+ */
+export function replanSaved(input: {
+  desired: ResolvedDesired;
+  account: Account;
+  policies: Plan['policies'];
+  addressBlocks: readonly Cidr[];
+  otherWarnings: readonly PlanWarning[];
+}): Plan {
+  const names = input.policies.map((p) => p.name);
+  const changes = planChanges(input.desired, input.account, names);
+  const isManaged = (fw: LiveFirewall) => changes.managed.includes(fw);
+  const judged = judgeChanges(input.desired, input.account, changes.unmanaged, [{ namedAddresses: input.addressBlocks }]);
+  return {
+    kind: 'plan',
+    policies: input.policies,
+    tagsToCreate: changes.tagsToCreate,
+    firewalls: changes.firewalls,
+    databases: changes.databases,
+    unchangedManaged: changes.unchangedManaged,
+    unmanaged: changes.unmanaged.map((f) => f.name).sort(),
+    reachability: judged.reachability,
+    warnings: [...judged.guards, ...input.otherWarnings],
+    desired: input.desired.firewalls,
+    live: liveFirewalls(input.account, isManaged),
+    ...savedBasis(input.desired, input.account, input.addressBlocks),
+  };
 }
 
 function toTrusted(s: { type: string; value: string }): TrustedSource {
@@ -329,7 +401,8 @@ function reachableOn(net: Network, hosts: readonly Host[], dst: Host, port: numb
   return hosts.some((src) => src.key !== dst.key && contains(net.allowed(src, dst), 'tcp', port));
 }
 
-function planWarnings(w: WarningInput): PlanWarning[] {
+/** Droplets left with no firewall, or losing every SSH allow: what apply refuses without --allow-lockout. */
+function guardWarnings(w: Pick<WarningInput, 'account' | 'oldNet' | 'newNet' | 'hosts' | 'allFirewalls'>): PlanWarning[] {
   const warnings: PlanWarning[] = [];
   const classes = dropletClasses(w.account, w.allFirewalls);
   const byId = new Map(w.account.droplets.map((d) => [d.id, d]));
@@ -363,6 +436,12 @@ function planWarnings(w: WarningInput): PlanWarning[] {
       });
     }
   }
+
+  return warnings;
+}
+
+function planWarnings(w: WarningInput): PlanWarning[] {
+  const warnings: PlanWarning[] = [];
 
   // Policy tags no droplet carries.
   const carried = new Set(w.account.droplets.flatMap((d) => d.tags.map(lower)));
