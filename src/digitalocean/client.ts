@@ -240,7 +240,7 @@ export class DigitalOceanClient {
       this.release();
       this.history.push({ operation, status: response.status });
       if (response.status >= 300 && response.status < 400) {
-        throw ApiError.badResponse(operation, method, url, response.status, `a redirect (${response.status}) to ${this.redact(safeLocation(response.headers.get('location')))}, which fwc does not follow`, response.headers, mutating);
+        throw ApiError.badResponse(operation, method, url, response.status, `a redirect (${response.status}) to ${this.redact(safeLocation(response.headers.get('location')))}, which fwc does not follow`, response.headers, false);
       }
       const remaining = response.headers.get('ratelimit-remaining');
       const reset = response.headers.get('ratelimit-reset');
@@ -345,10 +345,27 @@ function isOperation(id: string): id is OperationId {
  * that is drift in the account (fromApi.ts keeps such rules, to remove them), not a broken answer.
  */
 function checkResponse(operationId: OperationId, status: number, body: unknown): SchemaError[] {
-  return validateResponse(operationId, status, body).filter(
+  const errors = validateResponse(operationId, status, body).filter(
     (e) => !(/\/(inbound|outbound)_rules\/\d+\/(protocol|ports)$/.test(e.path) && /^must (be equal to one of the allowed values|match pattern)/.test(e.message)),
   );
+  // The description leaves these optional, but an answer without them says nothing of what was made.
+  const need = ANSWER_OBJECTS[operationId];
+  if (errors.length === 0 && need) {
+    const inner = body !== null && typeof body === 'object' ? ((body as Record<string, unknown>)[need.key] as Record<string, unknown> | null | undefined) : undefined;
+    if (inner === null || typeof inner !== 'object') errors.push({ path: '/', message: `has no \`${need.key}\` object` });
+    else if (typeof inner[need.field] !== 'string' || inner[need.field] === '') errors.push({ path: `/${need.key}`, message: `has no \`${need.field}\`` });
+  }
+  return errors;
 }
+
+/** Answers that must hold the object they are about, with its identifier. */
+const ANSWER_OBJECTS: Partial<Record<OperationId, { key: string; field: string }>> = {
+  firewalls_create: { key: 'firewall', field: 'id' },
+  firewalls_get: { key: 'firewall', field: 'id' },
+  firewalls_update: { key: 'firewall', field: 'id' },
+  tags_create: { key: 'tag', field: 'name' },
+  tags_get: { key: 'tag', field: 'name' },
+};
 
 /** A redirect's target without any credentials it may carry. */
 function safeLocation(location: string | null): string {
