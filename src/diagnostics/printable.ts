@@ -23,3 +23,25 @@ export function printable(text: string, max?: number): string {
   const safe = text.replace(UNSAFE, escape);
   return max !== undefined && safe.length > max ? `${safe.slice(0, max)}…` : safe;
 }
+
+/**
+ * For Markdown: `printable` (so no text can start a new line), and what could open HTML — a comment that
+ * hides the rest of a pull-request comment, a tag — or a code fence: `<` and runs of three backticks.
+ */
+export function markdownSafe(text: string): string {
+  return printable(text)
+    .replace(/</g, escape)
+    .replace(/`{3,}/g, (run) => run.replace(/`/g, escape));
+}
+
+/** A copy of a JSON-like value with every string passed through `f`. */
+export function mapStrings<T>(value: T, f: (s: string) => string): T {
+  if (typeof value === 'string') return f(value) as T;
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, f)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, f);
+    return out as T;
+  }
+  return value;
+}

@@ -8,7 +8,7 @@ import { peerKey, portsFrom, portsTo } from '../compile/rules.js';
 import type { Rule } from '../compile/types.js';
 import type { ApplyApi } from './apply.js';
 import type { DigitalOceanClient } from './client.js';
-import { firewallFromApi, portsFromApi, type ApiFirewallLike, type ApiRuleLike, type ApiTargetLike } from './fromApi.js';
+import { firewallFromApi, portsFromApi, readableRule, type ApiFirewallLike, type ApiRuleLike, type ApiTargetLike } from './fromApi.js';
 import type { ApiFirewallBody, ApiRuleBody } from './toApi.js';
 
 type Field = keyof ApiTargetLike;
@@ -39,9 +39,13 @@ export function removalBody(stored: { inbound: readonly ApiRuleLike[]; outbound:
   for (const direction of ['inbound', 'outbound'] as const) {
     const wanted = rules.filter((r) => r.direction === direction);
     for (const s of stored[direction]) {
+      // A rule fwc cannot read is drift: every removal from its firewall takes it out, exactly as stored.
+      if (!readableRule(s)) {
+        (direction === 'inbound' ? out.inbound_rules : out.outbound_rules).push(s as ApiRuleBody);
+        continue;
+      }
       const protocol = String(s.protocol ?? '') as Rule['protocol'];
-      const ports = portsFromApi(protocol, s.ports);
-      if (!ports) continue;
+      const ports = portsFromApi(protocol, s.ports)!;
       const action = s.action === 'deny' ? 'deny' : 'allow';
       const target = (direction === 'inbound' ? s.sources : s.destinations) ?? {};
       const take: Record<string, (string | number)[]> = {};

@@ -29,7 +29,13 @@ export interface FirewallChangeDoc {
   readonly id?: string;
   readonly tags: { readonly add: readonly string[]; readonly remove: readonly string[] };
   readonly droplets: { readonly add: readonly number[]; readonly remove: readonly number[] };
-  readonly rules: { readonly add: readonly RuleDoc[]; readonly remove: readonly RuleDoc[]; readonly unchanged: number };
+  readonly rules: {
+    readonly add: readonly RuleDoc[];
+    readonly remove: readonly RuleDoc[];
+    readonly unchanged: number;
+    /** Live rules fwc cannot read, removed as stored (`rule` is the stored form, as JSON). Only when some. */
+    readonly unreadable?: readonly { readonly direction: 'inbound' | 'outbound'; readonly rule: string; readonly reason: string }[];
+  };
 }
 
 export interface SourceDoc {
@@ -141,7 +147,12 @@ export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?
           id: c.id,
           tags: { add: [...c.addTags], remove: [...c.removeTags] },
           droplets: { add: [...c.addDroplets], remove: [...c.removeDroplets] },
-          rules: { add: c.addRules.map(ruleDoc).sort(byKey), remove: c.removeRules.map(ruleDoc).sort(byKey), unchanged: c.unchangedRules },
+          rules: {
+            add: c.addRules.map(ruleDoc).sort(byKey),
+            remove: c.removeRules.map(ruleDoc).sort(byKey),
+            unchanged: c.unchangedRules,
+            ...(c.removeUnreadable ? { unreadable: c.removeUnreadable.map((u) => ({ direction: u.direction, rule: JSON.stringify(u.stored), reason: u.reason })) } : {}),
+          },
         };
       case 'delete':
         return {

@@ -49,7 +49,8 @@ export function diffFirewall(desired: Firewall, live: LiveFirewall): FirewallCha
   const removeTags = live.tags.filter((t) => !wantTags.has(lower(t)));
   const addDroplets = desired.dropletIds.filter((id) => !live.dropletIds.includes(id));
   const removeDroplets = live.dropletIds.filter((id) => !desired.dropletIds.includes(id));
-  if (addRules.length + removeRules.length + addTags.length + removeTags.length + addDroplets.length + removeDroplets.length === 0) return null;
+  const unreadable = live.unreadable ?? [];
+  if (addRules.length + removeRules.length + addTags.length + removeTags.length + addDroplets.length + removeDroplets.length + unreadable.length === 0) return null;
   return {
     action: 'update',
     id: live.id,
@@ -63,6 +64,7 @@ export function diffFirewall(desired: Firewall, live: LiveFirewall): FirewallCha
     removeTags,
     addDroplets,
     removeDroplets,
+    ...(unreadable.length > 0 ? { removeUnreadable: unreadable } : {}),
   };
 }
 

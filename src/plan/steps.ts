@@ -242,7 +242,8 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
         if (allowAdds.length > 0) adds.push({ kind: 'add-rules', id, name, rules: allowAdds });
         if (change.addTags.length > 0) (reachesOpening(change.addTags, []) ? openingAdds : adds).push({ kind: 'add-tags', id, name, tags: change.addTags });
         if (change.addDroplets.length > 0) (reachesOpening([], change.addDroplets) ? openingAdds : adds).push({ kind: 'add-droplets', id, name, dropletIds: change.addDroplets });
-        if (allowRemoves.length > 0) removes.push({ kind: 'remove-rules', id, name, rules: allowRemoves });
+        // Rules fwc cannot read go with the allow removals (applyApi's removal sends them as stored).
+        if (allowRemoves.length > 0 || (change.removeUnreadable?.length ?? 0) > 0) removes.push({ kind: 'remove-rules', id, name, rules: allowRemoves });
         if (change.removeTags.length > 0) removes.push({ kind: 'remove-tags', id, name, tags: change.removeTags });
         if (change.removeDroplets.length > 0) removes.push({ kind: 'remove-droplets', id, name, dropletIds: change.removeDroplets });
         if (denyRemove.length > 0) denyRemoves.push({ kind: 'remove-rules', id, name, rules: denyRemove });

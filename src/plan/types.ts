@@ -23,6 +23,15 @@ export interface LiveFirewall {
   /** A stable hash of its content; equal across reads that differ only in order or spelling. */
   readonly fingerprint: string;
   readonly status?: string;
+  /** Stored rules whose protocol or ports fwc cannot read: drift, removed in their stored form. */
+  readonly unreadable?: readonly UnreadableRule[];
+}
+
+export interface UnreadableRule {
+  readonly direction: 'inbound' | 'outbound';
+  /** The rule exactly as the API stores it (what the removal sends). */
+  readonly stored: unknown;
+  readonly reason: string;
 }
 
 export interface LiveDroplet {
@@ -66,6 +75,8 @@ export type FirewallChange =
       readonly removeTags: readonly string[];
       readonly addDroplets: readonly number[];
       readonly removeDroplets: readonly number[];
+      /** The live firewall's rules fwc cannot read, to remove as stored. */
+      readonly removeUnreadable?: readonly UnreadableRule[];
     }
   | { readonly action: 'delete'; readonly id: string; readonly name: string; readonly live: LiveFirewall };
 

@@ -120,7 +120,7 @@ Broken('a create answered without a `firewall` object is an error the apply reco
     assert.is(r.code, 0, r.stdout + r.stderr);
     assert.is((await fwc(w, ['plan', 'more.fw', '--detailed-exitcode'])).code, 0);
     // Undo, so that the next answer is tried on a create again.
-    const id = (await (await fetch(`${w.em.url}/v2/firewalls`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()).firewalls.find((f: any) => f.name === 'fwc-more-web').id;
+    const id = ((await (await fetch(`${w.em.url}/v2/firewalls`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as any).firewalls.find((f: any) => f.name === 'fwc-more-web').id;
     await fetch(`${w.em.url}/v2/firewalls/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
   }
 });
@@ -245,3 +245,47 @@ Token('credentials in --api-url are refused and never echoed', async () => {
   assert.not.match(bad.stderr, /hunter2/);
 });
 Token.run();
+
+// ---
+
+const Drift = suite('rules fwc cannot read are drift');
+Drift.after.each(async () => {
+  for (const w of worlds.splice(0)) {
+    await w.proxy.stop();
+    assertNoContractViolations(w.em, { probes: true });
+    await w.em.stop();
+  }
+});
+Drift('a managed firewall holding `TCP`, `sctp` or `22,3389` rules: plan shows them, apply removes them as stored', async () => {
+  const w = await world();
+  const strange = [
+    { protocol: 'TCP', ports: '22', sources: { addresses: ['0.0.0.0/0'] } },
+    { protocol: 'sctp', ports: '9', sources: { addresses: ['192.0.2.0/24'] } },
+    { protocol: 'tcp', ports: '22,3389', sources: { tags: ['web'] } },
+  ];
+  let removed: any = null;
+  const inject = (f: any) => (f.name === 'fwc-shop-web' && removed === null ? { ...f, inbound_rules: [...f.inbound_rules, ...strange] } : f);
+  w.proxy.setRule((q) => {
+    if (q.method === 'GET' && q.path === '/v2/firewalls') return { rewrite: (b) => ({ ...b, firewalls: b.firewalls.map(inject) }) };
+    if (q.method === 'GET' && /^\/v2\/firewalls\/[^/]+$/.test(q.path)) return { rewrite: (b) => ({ firewall: inject(b.firewall) }) };
+    if (q.method === 'DELETE' && /^\/v2\/firewalls\/[^/]+\/rules$/.test(q.path)) {
+      removed = JSON.parse(q.body);
+      return { reply: 204 };
+    }
+    return undefined;
+  });
+  const plan = await fwc(w, ['plan', 'shop.fw', '--detailed-exitcode'], {}, true);
+  assert.is(plan.code, 2, plan.stdout + plan.stderr);
+  assert.match(plan.stdout, /firewall fwc-shop-web will be updated in place/);
+  assert.match(plan.stdout, /- inbound  \{"protocol":"TCP","ports":"22",.*# unreadable: protocol "TCP" is not understood/);
+  assert.match(plan.stdout, /- inbound  \{"protocol":"sctp".*# unreadable: protocol "sctp" is not understood/);
+  assert.match(plan.stdout, /- inbound  \{"protocol":"tcp","ports":"22,3389".*# unreadable: ports "22,3389" are not understood/);
+  assert.match(plan.stdout, /Plan: 0 to add, 1 to change, 0 to destroy/);
+  const md = await fwc(w, ['plan', 'shop.fw', '--format', 'markdown'], {}, true);
+  assert.match(md.stdout, /fwc-shop-web<\/code> — update \(rules −3/);
+  const r = await fwc(w, ['apply', 'shop.fw', '--auto-approve', '--allow-lockout'], {}, true);
+  w.proxy.setRule(null);
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.equal(removed, { inbound_rules: strange, outbound_rules: [] });
+});
+Drift.run();

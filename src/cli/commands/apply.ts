@@ -93,7 +93,7 @@ function checkFingerprints(doc: PlanDocument, account: ReadAccount): string[] {
 function desiredFromDocument(path: string, doc: PlanDocument): ResolvedDesired {
   const firewalls: Firewall[] = doc.desired.firewalls.map((body, i) => {
     const read = firewallFromApi(body);
-    if (read.problems.length > 0) throw new UserError(`${path} is damaged or was edited: /desired/firewalls/${i}: ${read.problems[0]}`, 1, 'make the plan again with `fwc plan --out PLANFILE`');
+    if (read.problems.length > 0 || read.unreadable) throw new UserError(`${path} is damaged or was edited: /desired/firewalls/${i}: ${read.problems[0] ?? `an ${read.unreadable?.[0]?.direction} rule's ${read.unreadable?.[0]?.reason}`}`, 1, 'make the plan again with `fwc plan --out PLANFILE`');
     // A saved plan may change only firewalls its policies own: never one another tool manages.
     if (!doc.policies.some((p) => ownsFirewall(p.name, read.name, read.tags) && !isBridgeName(p.name, read.name))) {
       throw new UserError(`${path} is damaged or was edited: /desired/firewalls/${i}: firewall ${read.name} is not named for any of its policies (${doc.policies.map((p) => p.name).join(', ')})`, 1, 'make the plan again with `fwc plan --out PLANFILE`');
