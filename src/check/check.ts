@@ -15,7 +15,7 @@ import { checkEgress } from './egress.js';
 import { checkExposedAdminPorts } from './exposedAdminPort.js';
 import { expandGroups } from './groups.js';
 import { checkNoEffect } from './noEffect.js';
-import { dropletMember } from './endpoints.js';
+import { controlFree, dropletMember } from './endpoints.js';
 import type { DropletSetDecl, Expectation, Grant, Policy, TagDecl } from './policy.js';
 import { checkServiceDecls } from './services.js';
 import { checkExpect, checkRule } from './statements.js';
@@ -112,6 +112,7 @@ function collectDropletSets(ctx: CheckContext): DropletSetDecl[] {
     const members = [];
     const seen = new Map<string, Span>();
     for (const ref of decl.decl.members) {
+      if (ref.kind === 'String' && !controlFree(ctx, ref)) continue;
       const member = dropletMember(ctx, ref);
       if (!member) continue;
       const key = member.id !== null ? `#${member.id}` : `"${member.name}"`;

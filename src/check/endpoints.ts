@@ -8,6 +8,7 @@
 import { ANY_IPV4, ANY_IPV6 } from '../compile/addresses.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Endpoint, NumberLit, StringLit } from '../syntax/ast.js';
+import { hasControl, printable } from '../diagnostics/printable.js';
 import { BUILTIN_SERVICES, MAX_NAME_LENGTH, NAME_PATTERN, isReserved } from './builtins.js';
 import { checkAddress } from './addresses.js';
 import { checkReference } from './declarations.js';
@@ -38,8 +39,25 @@ function unitEndpoint(ctx: CheckContext, name: string, span: ResolvedEndpoint['s
   return { kind: 'tag', tag: name, span, ...viaPart };
 }
 
+/**
+ * A quoted resource name may hold any character but a quote: not control characters, which would reach
+ * terminals and pull-request comments as escapes (`"\x1b]8;;…"`).
+ */
+export function controlFree(ctx: CheckContext, lit: StringLit): boolean {
+  if (!hasControl(lit.text)) return true;
+  ctx.report('invalidName', {
+    message: `the name "${printable(lit.text)}" holds a control character`,
+    span: lit.span,
+    label: 'control character in this name',
+    help: ['write the resource name as DigitalOcean shows it, without control characters'],
+  });
+  return false;
+}
+
 /** Resolves one endpoint; reports unknown names and names of the wrong kind and returns [] for them. */
 export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): ResolvedEndpoint[] {
+  if ((endpoint.kind === 'LoadBalancer' || endpoint.kind === 'Cluster' || endpoint.kind === 'Database' || endpoint.kind === 'TagRef' || endpoint.kind === 'Vpc') && !controlFree(ctx, endpoint.name)) return [];
+  if (endpoint.kind === 'Droplet' && endpoint.ref.kind === 'String' && !controlFree(ctx, endpoint.ref)) return [];
   switch (endpoint.kind) {
     case 'Anyone':
       return [{ kind: 'anyone', cidrs: [ANY_IPV4, ANY_IPV6], span: endpoint.span }];

@@ -2,6 +2,7 @@
  * The fwc command line: finds the command, loads only its module, runs it, and turns what escapes it
  * into an exit code. This file and the command modules are the only code that prints or exits.
  */
+import { printable } from '../diagnostics/printable.js';
 import { parseCommand, renderHelp, type CommandSpec, type ParsedArgs } from './args.js';
 import { UsageError, UserError } from './errors.js';
 import type { Io } from './io.js';
@@ -82,12 +83,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\n${error.help ? `  = help: ${error.help}\n` : ''}`);
+      io.stderr.write(`error: ${printable(error.message)}\n${error.help ? `  = help: ${printable(error.help)}\n` : ''}`);
       return 2;
     }
     if (error instanceof UserError) {
-      io.stderr.write(`error: ${error.message}\n${error.help ? `  = help: ${error.help}\n` : ''}`);
+      io.stderr.write(`error: ${printable(error.message)}\n${error.help ? `  = help: ${printable(error.help)}\n` : ''}`);
       return error.exitCode;
+    }
+    // Ctrl-C (or SIGTERM) stopped a request or a wait: not a bug.
+    if (io.signal.aborted) {
+      io.stderr.write('interrupted; run the command again to finish.\n');
+      return 130;
     }
     const e = error instanceof Error ? error : new Error(String(error));
     io.stderr.write(

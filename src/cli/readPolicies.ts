@@ -3,7 +3,9 @@
  * `.fw` files (skipping dot-folders and node_modules), in a stable order. Paths stay as the user wrote
  * them, so messages and outputs show the same paths on every machine.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { printable } from '../diagnostics/printable.js';
+import { FileReadError, MAX_POLICY_BYTES, readRegularFile } from './files.js';
 import { join, relative, resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../source/sourceFile.js';
@@ -32,7 +34,7 @@ export function listPolicyPaths(paths: readonly string[], cwd: string): { files:
     try {
       stat = statSync(absolute);
     } catch {
-      diagnostics.push(diagnostic('unreadableFile', { message: `no such file or folder: ${given}`, path: given }));
+      diagnostics.push(diagnostic('unreadableFile', { message: `no such file or folder: ${printable(given)}`, path: given }));
       continue;
     }
     if (stat.isDirectory()) {
@@ -61,12 +63,12 @@ export function readPolicies(paths: readonly string[], cwd: string): PolicyInput
   const files: SourceFile[] = [];
   for (const path of listed.files) {
     try {
-      const text = readFileSync(resolve(cwd, path), 'utf8');
+      // Only regular files, and not without bound: a FIFO or /dev/zero given as a path is refused.
+      const text = readRegularFile(resolve(cwd, path), MAX_POLICY_BYTES);
       files.push(new SourceFile(path, text.startsWith('\uFEFF') ? text.slice(1) : text));
     } catch (error) {
-      listed.diagnostics.push(
-        diagnostic('unreadableFile', { message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, path }),
-      );
+      const why = error instanceof FileReadError ? error.detail : ((error as NodeJS.ErrnoException).code ?? 'error');
+      listed.diagnostics.push(diagnostic('unreadableFile', { message: `cannot read ${printable(path)}: ${why}`, path }));
     }
   }
   return { files, diagnostics: listed.diagnostics };

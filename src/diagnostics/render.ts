@@ -14,12 +14,14 @@
 import type { SourceFile } from '../source/sourceFile.js';
 import type { Diagnostic, Label } from './diagnostic.js';
 import { PLAIN, type Style } from './style.js';
+import { printable } from './printable.js';
 
 const TAB = '    ';
 
+/** A source line as shown: tabs as spaces, control characters escaped (`\x1b`), carets following both. */
 function display(line: string, column0: number): { text: string; column: number } {
-  const before = line.slice(0, column0).replaceAll('\t', TAB);
-  return { text: line.replaceAll('\t', TAB), column: before.length };
+  const shown = (text: string) => printable(text.replaceAll('\t', TAB));
+  return { text: shown(line), column: shown(line.slice(0, column0)).length };
 }
 
 interface LineMark {
@@ -45,7 +47,7 @@ function markOf(label: Label, primary: boolean): LineMark {
 /** Renders one diagnostic (with its trailing blank line). */
 export function renderDiagnostic(d: Diagnostic, style: Style = PLAIN): string {
   const paint = d.severity === 'error' ? style.error : style.warning;
-  const out: string[] = [`${paint(style.bold(`${d.severity}[${d.code.code}]`))}${style.bold(`: ${d.message}`)}`];
+  const out: string[] = [`${paint(style.bold(`${d.severity}[${d.code.code}]`))}${style.bold(`: ${printable(d.message)}`)}`];
   const labels: LineMark[] = [];
   let file: SourceFile | null = null;
   if (d.primary) {
@@ -58,7 +60,7 @@ export function renderDiagnostic(d: Diagnostic, style: Style = PLAIN): string {
   const bar = style.dim('|');
   if (d.primary && file) {
     const pos = file.position(d.primary.span.start);
-    out.push(`${pad}${style.dim('-->')} ${file.path}:${pos.line}:${pos.column}`);
+    out.push(`${pad}${style.dim('-->')} ${printable(file.path)}:${pos.line}:${pos.column}`);
     out.push(`${pad} ${bar}`);
     const lines = [...new Set(labels.map((l) => l.line))].sort((a, b) => a - b);
     let previous = -1;
@@ -69,15 +71,15 @@ export function renderDiagnostic(d: Diagnostic, style: Style = PLAIN): string {
       for (const mark of labels.filter((l) => l.line === line).sort((a, b) => a.start - b.start)) {
         const colour = mark.primary ? paint : style.note;
         const underline = (mark.primary ? '^' : '-').repeat(mark.width);
-        out.push(`${pad} ${bar} ${' '.repeat(mark.start)}${colour(underline)}${mark.message ? ' ' + colour(mark.message) : ''}`);
+        out.push(`${pad} ${bar} ${' '.repeat(mark.start)}${colour(underline)}${mark.message ? ' ' + colour(printable(mark.message)) : ''}`);
       }
     }
     if (d.notes.length + d.help.length > 0) out.push(`${pad} ${bar}`);
   } else if (d.path) {
-    out.push(`${pad}${style.dim('-->')} ${d.path}`);
+    out.push(`${pad}${style.dim('-->')} ${printable(d.path)}`);
   }
-  for (const note of d.notes) out.push(`${pad} ${style.dim('=')} ${style.bold('note')}: ${note}`);
-  for (const help of d.help) out.push(`${pad} ${style.dim('=')} ${style.bold('help')}: ${help}`);
+  for (const note of d.notes) out.push(`${pad} ${style.dim('=')} ${style.bold('note')}: ${printable(note)}`);
+  for (const help of d.help) out.push(`${pad} ${style.dim('=')} ${style.bold('help')}: ${printable(help)}`);
   return out.join('\n') + '\n\n';
 }
 

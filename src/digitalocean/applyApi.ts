@@ -9,7 +9,7 @@ import { canonicalRules, groupRules, peerHolds, portsFrom, portsTo, ruleHolds, r
 import type { Peer, Rule } from '../compile/types.js';
 import type { ApplyApi } from './apply.js';
 import type { DigitalOceanClient } from './client.js';
-import { firewallFromApi, portsFromApi, type ApiFirewallLike, type ApiRuleLike, type ApiTargetLike } from './fromApi.js';
+import { firewallFromApi, portsFromApi, readableRule, type ApiFirewallLike, type ApiRuleLike, type ApiTargetLike } from './fromApi.js';
 import { rulesToApi, type ApiFirewallBody, type ApiRuleBody } from './toApi.js';
 
 type Field = keyof ApiTargetLike;
@@ -59,10 +59,9 @@ function storedEntries(stored: Stored): StoredEntry[] {
   const out: StoredEntry[] = [];
   for (const direction of ['inbound', 'outbound'] as const) {
     for (const s of stored[direction]) {
-      const protocol = String(s.protocol ?? '');
-      if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'icmp') continue;
-      const ports = portsFromApi(protocol, s.ports);
-      if (!ports) continue;
+      if (!readableRule(s)) continue;
+      const protocol = String(s.protocol ?? '') as Rule['protocol'];
+      const ports = portsFromApi(protocol, s.ports)!;
       const action = s.action === 'deny' ? 'deny' : 'allow';
       const target = (direction === 'inbound' ? s.sources : s.destinations) ?? {};
       for (const field of FIELDS) {
@@ -101,6 +100,11 @@ export function removalBody(stored: Stored, rules: readonly Rule[], keep: readon
   const out: RulesBody = { inbound_rules: [], outbound_rules: [] };
   for (const direction of ['inbound', 'outbound'] as const) {
     for (const s of stored[direction]) {
+      // A rule fwc cannot read is drift: every removal from its firewall takes it out, exactly as stored.
+      if (!readableRule(s)) {
+        (direction === 'inbound' ? out.inbound_rules : out.outbound_rules).push(s as ApiRuleBody);
+        continue;
+      }
       const fields = chosen.get(s);
       if (!fields) continue;
       const protocol = String(s.protocol) as Rule['protocol'];

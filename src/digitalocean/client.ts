@@ -9,8 +9,9 @@
  * The token lives in a private field and appears in no message, log, error or inspection of the client.
  */
 import { inspect } from 'node:util';
-import { operationById, type OperationId } from '../api/schema.js';
+import { OPERATIONS, operationById, validateResponse, type OperationId, type SchemaError } from '../api/schema.js';
 import { ApiError } from './errors.js';
+import { printable } from '../diagnostics/printable.js';
 
 export interface ClientEvent {
   readonly kind: 'retry' | 'rate-limited' | 'paced';
@@ -35,6 +36,7 @@ export interface ClientOptions {
   readonly requestsPerMinute?: number;
   /** Requests in flight at once (default 4). */
   readonly concurrency?: number;
+  /** The longest one request (answer and body) may take before it counts as lost (default 60 s). */
   readonly timeoutMs?: number;
   readonly onEvent?: (event: ClientEvent) => void;
   /** For tests: the clock, the sleep and the randomness of jitter. */
@@ -185,13 +187,27 @@ export class DigitalOceanClient {
     return this.send<T>(label, method, url, undefined);
   }
 
+  /** Any text that came from outside, made safe to show: never the token, no control characters. */
+  private redact(text: string): string {
+    const token = this.#token;
+    // A token too short to be real (tests use `t`) would redact every letter it shares.
+    return printable(token.length < 8 ? text : text.split(token).join('[token]'), 300);
+  }
+
   private async send<T>(operation: string, method: string, url: URL, body: unknown): Promise<Response<T>> {
     const mutating = method !== 'GET';
+    const user = this.options.signal;
     let lostResponse = false;
     for (let attempt = 0; ; attempt++) {
-      if (this.options.signal?.aborted) throw this.options.signal.reason;
+      if (user?.aborted) throw user.reason;
       await this.slot();
       let response: globalThis.Response;
+      let text: string;
+      // One time limit for the answer and its body. Ctrl-C stops a read in flight at once; a change in
+      // flight is let finish (within the limit), so that the step it belongs to ends known, not ambiguous
+      // (a second Ctrl-C exits at once: cli/entry.ts).
+      const timeout = AbortSignal.timeout(this.options.timeoutMs);
+      const signal = user && !mutating ? AbortSignal.any([timeout, user]) : timeout;
       try {
         await this.pace(operation);
         response = await this.options.fetch(url, {
@@ -203,76 +219,95 @@ export class DigitalOceanClient {
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          signal: AbortSignal.timeout(this.options.timeoutMs),
+          // A redirect would replay the token (and a POST body) to wherever it points, plain http included.
+          redirect: 'manual',
+          signal,
         });
-      } catch (error) {
-        this.release();
-        this.history.push({ operation, status: 0 });
-        // A dropped connection on a change: it may or may not have been made.
-        if (mutating) lostResponse = true;
-        const reason = networkReason(error);
-        if (attempt >= this.options.maxRetries) throw ApiError.network(operation, method, url, reason, lostResponse);
-        const wait = this.backoff(attempt);
-        this.options.onEvent?.({ kind: 'retry', operation, waitMs: wait, attempt: attempt + 1, reason });
-        await this.options.sleep(wait, this.options.signal);
-        continue;
-      }
-      let text: string;
-      try {
         text = await response.text();
       } catch (error) {
         this.release();
         this.history.push({ operation, status: 0 });
+        if (user?.aborted && !mutating) throw user.reason;
+        // A dropped connection on a change: it may or may not have been made.
         if (mutating) lostResponse = true;
-        if (attempt >= this.options.maxRetries) throw ApiError.network(operation, method, url, networkReason(error), lostResponse);
-        await this.options.sleep(this.backoff(attempt), this.options.signal);
+        const reason = networkReason(error, timeout.aborted, this.options.timeoutMs);
+        if (attempt >= this.options.maxRetries) throw ApiError.network(operation, method, url, reason, lostResponse);
+        const wait = this.backoff(attempt);
+        this.options.onEvent?.({ kind: 'retry', operation, waitMs: wait, attempt: attempt + 1, reason });
+        await this.options.sleep(wait, user);
         continue;
       }
       this.release();
       this.history.push({ operation, status: response.status });
+      if (response.status >= 300 && response.status < 400) {
+        throw ApiError.badResponse(operation, method, url, response.status, `a redirect (${response.status}) to ${this.redact(safeLocation(response.headers.get('location')))}, which fwc does not follow`, response.headers, false);
+      }
       const remaining = response.headers.get('ratelimit-remaining');
       const reset = response.headers.get('ratelimit-reset');
       if (remaining !== null && /^\d+$/.test(remaining)) this.hourlyRemaining = Number(remaining);
       if (reset !== null && /^\d+$/.test(reset)) this.hourlyReset = Number(reset) * 1000;
       let parsed: unknown = undefined;
+      let notJson = false;
       if (text.trim() !== '') {
         try {
           parsed = JSON.parse(text);
         } catch {
-          parsed = text;
+          notJson = true;
+          parsed = this.redact(text);
         }
       }
-      if (response.ok) return { status: response.status, body: parsed as T, headers: response.headers };
+      if (response.ok) {
+        // An answer is used only if it has the shape the API description gives; anything else (a proxy's
+        // HTML page, a truncated body, `null`) stops the command instead of reading as an empty list.
+        if (notJson) throw ApiError.badResponse(operation, method, url, response.status, `not JSON (${describeText(text, this.redact(text))})`, response.headers, mutating);
+        const problems = isOperation(operation) ? checkResponse(operation, response.status, parsed) : [];
+        if (problems.length > 0) {
+          const first = problems[0]!;
+          const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+          throw ApiError.badResponse(operation, method, url, response.status, `${first.path === '/' ? 'the body' : `at ${this.redact(first.path)}`}: ${this.redact(first.message)}${more}`, response.headers, mutating);
+        }
+        return { status: response.status, body: parsed as T, headers: response.headers };
+      }
 
       const retryable = response.status === 429 || (response.status >= 500 && response.status !== 501);
-      if (!retryable || attempt >= this.options.maxRetries) {
-        throw ApiError.fromResponse(operation, method, url, response.status, parsed, response.headers, lostResponse);
-      }
+      const fail = () => {
+        const error = ApiError.fromResponse(operation, method, url, response.status, parsed, response.headers, lostResponse);
+        error.message = this.redact(error.message);
+        return error;
+      };
+      if (!retryable || attempt >= this.options.maxRetries) throw fail();
       let wait = this.backoff(attempt);
       // A 503 may ask for a pause with retry-after; its ratelimit-reset is about the hourly quota, not it.
       if (response.status === 429 || (response.status === 503 && response.headers.has('retry-after'))) {
         const asked = rateLimitWait(response.headers, this.options.now());
         if (asked !== null) {
-          if (asked > this.options.maxRateLimitWaitMs) throw ApiError.fromResponse(operation, method, url, response.status, parsed, response.headers, lostResponse);
+          if (asked > this.options.maxRateLimitWaitMs) throw fail();
           wait = asked + 50;
         }
       }
       this.options.onEvent?.({ kind: response.status === 429 ? 'rate-limited' : 'retry', operation, waitMs: wait, attempt: attempt + 1, status: response.status });
-      await this.options.sleep(wait, this.options.signal);
+      await this.options.sleep(wait, user);
     }
   }
 
   /**
    * Every item of a list, reading every page with per_page=200 (the most DigitalOcean serves). It
-   * follows `links.pages.next`, and stops at `meta.total` when the links are missing.
+   * follows `links.pages.next`, and stops at `meta.total` when the links are missing. A list that never
+   * ends (more pages than `meta.total` allows, or a page that repeats the one before) is an error.
    */
   async listAll<T>(operationId: OperationId, key: string, query: Record<string, string | number> = {}): Promise<T[]> {
-    type Page = { items: T[]; next: boolean; total: number | undefined };
+    type Page = { items: T[]; next: boolean; total: number | undefined; text: string };
+    const operation = operationById(operationId);
+    const url = new URL(this.baseUrl.toString().replace(/\/$/, '') + operation.path);
     const fetchPage = async (page: number): Promise<Page> => {
-      const { body } = await this.request<Record<string, unknown>>(operationId, { query: { ...query, per_page: PER_PAGE, page } });
-      const links = body?.links as { pages?: { next?: string } } | undefined;
-      return { items: (body?.[key] as T[] | undefined) ?? [], next: links?.pages?.next !== undefined, total: (body?.meta as { total?: number } | undefined)?.total };
+      const { body, status, headers } = await this.request<Record<string, unknown>>(operationId, { query: { ...query, per_page: PER_PAGE, page } });
+      const items = body[key];
+      if (!Array.isArray(items)) throw ApiError.badResponse(operationId, 'GET', url, status, `page ${page} has no \`${key}\` list`, headers, false);
+      const links = body.links as { pages?: { next?: string } } | undefined;
+      const total = (body.meta as { total?: number } | undefined)?.total;
+      return { items: items as T[], next: links?.pages?.next !== undefined, total, text: JSON.stringify(items) };
     };
+    const endless = (detail: string) => ApiError.badResponse(operationId, 'GET', url, 200, `the list does not end: ${detail}`, new Headers(), false);
     const first = await fetchPage(1);
     const items = [...first.items];
     // `meta.total` says how many pages there are: ask for the rest at once (the client's concurrency
@@ -281,20 +316,85 @@ export class DigitalOceanClient {
     const rest = await Promise.all(Array.from({ length: Math.max(0, known - 1) }, (_, i) => fetchPage(i + 2)));
     let last = first;
     for (const page of rest) {
+      if (page.items.length > 0 && page.text === last.text) throw endless(`page ${rest.indexOf(page) + 2} repeats the page before`);
       items.push(...page.items);
       last = page;
     }
+    let most = Math.max(first.total ?? 0, last.total ?? 0);
     for (let page = known + 1; ; page++) {
       const more = last.next || (last.total !== undefined && items.length < last.total);
       if (!more || last.items.length === 0) return items;
-      last = await fetchPage(page);
+      // One page beyond what the largest total seen needs is allowed (the list may grow while read).
+      if (page > Math.ceil(most / PER_PAGE) + 1) throw endless(`page ${page} is offered, but meta.total (${most}) needs ${Math.ceil(most / PER_PAGE)}`);
+      const next = await fetchPage(page);
+      if (next.items.length > 0 && next.text === last.text) throw endless(`page ${page} repeats the page before`);
+      last = next;
+      most = Math.max(most, last.total ?? 0);
       items.push(...last.items);
     }
   }
 }
 
-function networkReason(error: unknown): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+const OPERATION_IDS = new Set<string>(OPERATIONS.map((o) => o.operationId));
+function isOperation(id: string): id is OperationId {
+  return OPERATION_IDS.has(id);
+}
+
+/**
+ * The schema's complaints about an answer, but for a rule's `protocol` or `ports` that fwc cannot read:
+ * that is drift in the account (fromApi.ts keeps such rules, to remove them), not a broken answer.
+ */
+function checkResponse(operationId: OperationId, status: number, body: unknown): SchemaError[] {
+  const errors = validateResponse(operationId, status, body).filter(
+    (e) => !(/\/(inbound|outbound)_rules\/\d+\/(protocol|ports)$/.test(e.path) && /^must (be equal to one of the allowed values|match pattern)/.test(e.message)),
+  );
+  // The description leaves these optional, but an answer without them says nothing of what was made.
+  const need = ANSWER_OBJECTS[operationId];
+  if (errors.length === 0 && need) {
+    const inner = body !== null && typeof body === 'object' ? ((body as Record<string, unknown>)[need.key] as Record<string, unknown> | null | undefined) : undefined;
+    if (inner === null || typeof inner !== 'object') errors.push({ path: '/', message: `has no \`${need.key}\` object` });
+    else if (typeof inner[need.field] !== 'string' || inner[need.field] === '') errors.push({ path: `/${need.key}`, message: `has no \`${need.field}\`` });
+  }
+  return errors;
+}
+
+/** Answers that must hold the object they are about, with its identifier. */
+const ANSWER_OBJECTS: Partial<Record<OperationId, { key: string; field: string }>> = {
+  firewalls_create: { key: 'firewall', field: 'id' },
+  firewalls_get: { key: 'firewall', field: 'id' },
+  firewalls_update: { key: 'firewall', field: 'id' },
+  tags_create: { key: 'tag', field: 'name' },
+  tags_get: { key: 'tag', field: 'name' },
+};
+
+/** A redirect's target without any credentials it may carry. */
+function safeLocation(location: string | null): string {
+  if (location === null) return 'nowhere';
+  try {
+    const u = new URL(location);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return 'an unreadable address';
+  }
+}
+
+function describeText(raw: string, shown: string): string {
+  if (/^\s*</.test(raw)) return 'an HTML or XML page';
+  if (/^\s*[[{]/.test(raw)) return `cut off or malformed after ${raw.length} characters`;
+  return `it starts ${JSON.stringify(shown.slice(0, 40))}`;
+}
+
+/**
+ * Why a request got no answer, in fwc's words. Only an error code (ECONNREFUSED, UND_ERR_SOCKET) is
+ * passed on from the library, never its message: messages may quote request headers, the token with them.
+ */
+function networkReason(error: unknown, timedOut: boolean, timeoutMs: number): string {
+  if (timedOut) return `no complete answer within ${Math.round(timeoutMs / 100) / 10} s`;
+  const e = error as { name?: string; code?: unknown; cause?: { code?: unknown } };
+  const code = typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.code === 'string' ? e.code : null;
+  if (code !== null && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
   if (e?.name === 'TimeoutError') return 'the request timed out';
-  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+  return 'the connection failed';
 }

@@ -4,6 +4,7 @@
  */
 import { OPERATIONS } from '../api/schema.js';
 import { TOKEN_VARIABLES } from './config.js';
+import { printable } from '../diagnostics/printable.js';
 
 const WHAT: Record<string, string> = {
   firewalls_list: 'list firewalls',
@@ -67,10 +68,29 @@ export class ApiError extends Error {
     );
   }
 
+  /** An answer fwc will not use: a redirect, not JSON, or not the shape the API description gives. */
+  static badResponse(operation: string, method: string, url: URL, status: number, detail: string, headers: Headers, ambiguous: boolean): ApiError {
+    const requestId = headers.get('x-request-id');
+    const what = WHAT[operation] ?? `${method} ${url.pathname}`;
+    return new ApiError(
+      `could not ${what}: the answer from ${url.host} (${status}) is not what the DigitalOcean API sends: ${printable(detail, 400)}` +
+        `${ambiguous ? '; the change may or may not have been made' : ''}${requestId ? ` [request id ${printable(requestId, 80)}]` : ''}`,
+      operation,
+      status,
+      null,
+      null,
+      requestId,
+      ambiguous,
+    );
+  }
+
   static fromResponse(operation: string, method: string, url: URL, status: number, body: unknown, headers: Headers, ambiguous: boolean): ApiError {
     const b = (body ?? {}) as { id?: unknown; message?: unknown; request_id?: unknown; error?: unknown; messages?: unknown };
-    const apiMessage = typeof b.message === 'string' ? b.message : typeof b.error === 'string' ? b.error : typeof body === 'string' && body.length < 500 ? body : null;
-    const requestId = (typeof b.request_id === 'string' && b.request_id !== '' ? b.request_id : null) ?? headers.get('x-request-id');
+    const said0 = typeof b.message === 'string' ? b.message : typeof b.error === 'string' ? b.error : typeof body === 'string' && body.length < 500 ? body : null;
+    // What a server says is shown, but never raw: it may carry terminal escapes.
+    const apiMessage = said0 === null ? null : printable(said0, 300);
+    const rawId = (typeof b.request_id === 'string' && b.request_id !== '' ? b.request_id : null) ?? headers.get('x-request-id');
+    const requestId = rawId === null ? null : printable(rawId, 80);
     const what = WHAT[operation] ?? `${method} ${url.pathname}`;
     const said = apiMessage ? `: ${apiMessage}` : '';
     let message: string;

@@ -46,6 +46,12 @@ export interface ReadFirewall extends LiveFirewall {
   readonly problems: readonly string[];
 }
 
+/** Whether fwc can read a stored rule's protocol and ports (else the rule is drift, removed verbatim). */
+export function readableRule(r: ApiRuleLike): boolean {
+  const protocol = String(r.protocol ?? '');
+  return (protocol === 'tcp' || protocol === 'udp' || protocol === 'icmp') && portsFromApi(protocol, r.ports) !== null;
+}
+
 /** Ports as fwc means them, from any spelling the API uses; null for a spelling it does not know. */
 export function portsFromApi(protocol: string, ports: string | null | undefined): Ports | null {
   if (protocol === 'icmp') return ALL_PORTS;
@@ -82,15 +88,10 @@ export function rulesFromApi(rules: readonly ApiRuleLike[] | null | undefined, d
   const problems: string[] = [];
   for (const r of rules ?? []) {
     const protocol = String(r.protocol ?? '');
-    if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'icmp') {
-      problems.push(`a rule with protocol ${JSON.stringify(r.protocol)} is not understood`);
-      continue;
-    }
+    // A rule fwc cannot read is not a problem but drift: firewallFromApi keeps it for removal.
+    if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'icmp') continue;
     const ports = portsFromApi(protocol, r.ports);
-    if (!ports) {
-      problems.push(`a ${protocol} rule with ports ${JSON.stringify(r.ports)} is not understood`);
-      continue;
-    }
+    if (!ports) continue;
     // NOTE: `action` is new (2026-09); absent means allow (OA firewall_rule.yml).
     const action = r.action === 'deny' ? 'deny' : 'allow';
     const target = direction === 'inbound' ? r.sources : r.destinations;
@@ -119,13 +120,25 @@ export function firewallFromApi(raw: ApiFirewallLike): ReadFirewall {
   const tags = [...(raw.tags ?? [])].map(String);
   const dropletIds = [...(raw.droplet_ids ?? [])].map(Number);
   const firewall: Firewall = { name, tags, dropletIds, rules: canonicalRules([...inbound.rules, ...outbound.rules]) };
+  // Rules whose protocol or ports fwc cannot read (`TCP`, `sctp`, `22,3389`): kept in their stored form,
+  // so that the plan shows them as drift and apply removes them exactly as stored.
+  const unreadable = (['inbound', 'outbound'] as const).flatMap((direction) =>
+    (raw[`${direction}_rules`] ?? []).filter((r) => !readableRule(r)).map((stored) => ({
+      direction,
+      stored,
+      reason: ['tcp', 'udp', 'icmp'].includes(String(stored.protocol)) ? `ports ${JSON.stringify(stored.ports)} are not understood` : `protocol ${JSON.stringify(stored.protocol)} is not understood`,
+    })),
+  );
+  const print = fingerprint(name, tags, dropletIds, firewall.rules);
   return {
     id: String(raw.id ?? ''),
     name,
     tags,
     dropletIds,
     firewall,
-    fingerprint: fingerprint(name, tags, dropletIds, firewall.rules),
+    // Unreadable rules change the fingerprint too (a saved plan is stale when they change).
+    fingerprint: unreadable.length === 0 ? print : createHash('sha256').update(print + JSON.stringify(unreadable.map((u) => [u.direction, u.stored]))).digest('hex').slice(0, 32),
+    ...(unreadable.length > 0 ? { unreadable } : {}),
     status: String(raw.status ?? 'succeeded'),
     storedRules: (raw.inbound_rules ?? []).length + (raw.outbound_rules ?? []).length,
     pendingChanges: (raw.pending_changes ?? []).length,

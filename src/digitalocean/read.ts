@@ -30,27 +30,47 @@ function addressesOf(d: ApiDroplet): Cidr[] {
   return out;
 }
 
+/**
+ * What fwc cannot do without, beyond what the API description requires: an id and a name on every item
+ * it matches by them. Missing, the answer is broken, and nothing is planned from it.
+ */
+function need<T>(client: DigitalOceanClient, operation: string, items: readonly T[], fields: readonly (keyof T & string)[]): readonly T[] {
+  items.forEach((item, i) => {
+    for (const field of fields) {
+      const v = item[field] as unknown;
+      if (v === undefined || v === null || v === '') {
+        throw ApiError.badResponse(operation, 'GET', client.baseUrl, 200, `item ${i} of the list has no \`${field}\``, new Headers(), false);
+      }
+    }
+  });
+  return items;
+}
+
 /** Reads what the plan needs. NOTE: GET /v2/droplets lists GPU droplets only with type=gpus (DO-API-FACTS.md 1). */
 export async function readAccount(client: DigitalOceanClient): Promise<ReadAccount> {
   const [firewalls, tags, droplets, gpus, loadBalancers, clusters, databases, vpcs] = await Promise.all([
-    client.listAll<ApiFirewallLike>('firewalls_list', 'firewalls'),
-    client.listAll<{ name: string }>('tags_list', 'tags'),
+    client.listAll<ApiFirewallLike>('firewalls_list', 'firewalls').then((l) => need(client, 'firewalls_list', l, ['id', 'name'])),
+    client.listAll<{ name: string }>('tags_list', 'tags').then((l) => need(client, 'tags_list', l, ['name'])),
     client.listAll<ApiDroplet>('droplets_list', 'droplets'),
     client.listAll<ApiDroplet>('droplets_list', 'droplets', { type: 'gpus' }),
-    client.listAll<{ id: string; name: string; ip?: string }>('loadBalancers_list', 'load_balancers'),
-    client.listAll<{ id: string; name: string }>('kubernetes_list_clusters', 'kubernetes_clusters'),
-    client.request<{ databases?: { id: string; name: string; engine?: string }[] | null }>('databases_list_clusters').then((r) => r.body?.databases ?? []),
+    client.listAll<{ id: string; name: string; ip?: string }>('loadBalancers_list', 'load_balancers').then((l) => need(client, 'loadBalancers_list', l, ['id', 'name'])),
+    client.listAll<{ id: string; name: string }>('kubernetes_list_clusters', 'kubernetes_clusters').then((l) => need(client, 'kubernetes_list_clusters', l, ['id', 'name'])),
+    client.request<{ databases?: { id: string; name: string; engine?: string }[] }>('databases_list_clusters').then((r) => {
+      if (!Array.isArray(r.body.databases)) throw ApiError.badResponse('databases_list_clusters', 'GET', client.baseUrl, r.status, 'it has no `databases` list', r.headers, false);
+      return need(client, 'databases_list_clusters', r.body.databases, ['id', 'name']);
+    }),
     // A token with custom scopes may lack vpc:read; only policies that name a VPC need them.
-    client.listAll<{ id: string; name: string; ip_range?: string }>('vpcs_list', 'vpcs').catch((error: unknown) => {
+    client.listAll<{ id: string; name: string; ip_range?: string }>('vpcs_list', 'vpcs').then((l) => need(client, 'vpcs_list', l, ['id', 'name'])).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 403) return undefined;
       throw error;
     }),
   ]);
   const liveDatabases: LiveDatabase[] = await Promise.all(
     databases.map(async (db) => {
-      const { body } = await client.request<{ rules?: { uuid?: string; type: string; value: string }[] }>('databases_list_firewall_rules', {
+      const { body, status, headers } = await client.request<{ rules?: { uuid?: string; type: string; value: string }[] }>('databases_list_firewall_rules', {
         params: { database_cluster_uuid: db.id },
       });
+      if (!Array.isArray(body.rules)) throw ApiError.badResponse('databases_list_firewall_rules', 'GET', client.baseUrl, status, `the trusted sources of ${db.name} are not a \`rules\` list`, headers, false);
       return {
         id: db.id,
         name: db.name,

@@ -88,6 +88,22 @@ export interface Emulator {
 }
 
 const MAX_BODY = 1 << 20;
+/** No request of the API nests deeper than a few levels; handlers walk bodies recursively. */
+const MAX_DEPTH = 32;
+
+/** How deep a parsed JSON value nests (without recursion, so no body can overflow the stack). */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 const SUCCESS: Partial<Record<OperationId, number>> = {
   firewalls_create: 202,
@@ -116,6 +132,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     seedTokens = seeded.tokens;
   } else state = applySeed({}, newId).state;
   if (fromFile && options.seed) seedTokens = applySeed(typeof options.seed === 'string' ? readSeedFile(options.seed) : options.seed, newId).tokens;
+
+  // The state file is written at once: an emulator that could not keep its state must not start.
+  if (options.stateFile) {
+    try {
+      persistState(options.stateFile, state);
+    } catch (error) {
+      throw new Error(`cannot write the state file ${options.stateFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
 
   const tokens = new Map<string, Scopes>();
   for (const t of [...(options.tokens ?? [{ token: DEFAULT_TOKEN, scopes: 'all' as const }]), ...seedTokens]) tokens.set(t.token, t.scopes);
@@ -276,7 +301,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
       // GET /v2/droplets/{id}/firewalls is not in the bundled description (DO-API-FACTS.md 1).
       const byDroplet = method === 'GET' ? /^\/v2\/droplets\/([^/]+)\/firewalls$/.exec(url.pathname) : null;
-      const found = byDroplet ? null : findOperation(method, url.pathname);
+      let found: ReturnType<typeof findOperation> = null;
+      try {
+        found = byDroplet ? null : findOperation(method, url.pathname);
+      } catch (error) {
+        // A path parameter that is not a valid %-escape (`/v2/tags/%zz`) is the client's mistake.
+        if (error instanceof URIError) throw badRequest('The request path holds an invalid %-escape.');
+        throw error;
+      }
       if (!found && !byDroplet) throw notFound('The resource you were accessing could not be found.');
       operationId = (found?.operation.operationId as OperationId | undefined) ?? null;
       const token = authorize(tokens, req.headers.authorization, found ? found.operation.scopes : ['firewall:read']);
@@ -307,6 +339,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           throw badRequest('The request body is not valid JSON.');
         }
         if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The request body must be a JSON object.');
+        if (nestingDepth(body) > MAX_DEPTH) throw badRequest(`The request body is nested deeper than ${MAX_DEPTH} levels.`);
       }
       if (recordContract && operationId && found?.operation.request) {
         const errors = validateRequest(operationId, body);

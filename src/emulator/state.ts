@@ -2,7 +2,8 @@
  * The emulated account: what DigitalOcean stores, in the form it stores it (ports as written, rules as
  * sent), kept in memory and optionally in a JSON file written atomically after every change.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 /** A rule's targets as stored: the fields of `sources`/`destinations`. */
@@ -126,15 +127,23 @@ export function findTag(state: EmulatorState, name: string): string | undefined 
  * it. A killed emulator leaves the old file or the new one, never a torn one.
  */
 export function persistState(path: string, state: EmulatorState): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(temp, 'w');
+  // A random name, created exclusively ('wx'): nothing planted beside the state file is written through.
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
   try {
     writeSync(fd, JSON.stringify({ formatVersion: 1, state }, null, 1));
     fsyncSync(fd);
-  } finally {
     closeSync(fd);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // closed already
+    }
+    rmSync(temp, { force: true });
+    throw error;
   }
-  renameSync(temp, path);
 }
 
 /** Reads a state file written by persistState; null when there is none. */

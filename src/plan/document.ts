@@ -33,7 +33,13 @@ export interface FirewallChangeDoc {
   readonly droplets: { readonly add: readonly number[]; readonly remove: readonly number[] };
   /** The names of those droplets, by id, where the account names them. */
   readonly dropletNames?: Readonly<Record<string, string>>;
-  readonly rules: { readonly add: readonly RuleDoc[]; readonly remove: readonly RuleDoc[]; readonly unchanged: number };
+  readonly rules: {
+    readonly add: readonly RuleDoc[];
+    readonly remove: readonly RuleDoc[];
+    readonly unchanged: number;
+    /** Live rules fwc cannot read, removed as stored (`rule` is the stored form, as JSON). Only when some. */
+    readonly unreadable?: readonly { readonly direction: 'inbound' | 'outbound'; readonly rule: string; readonly reason: string }[];
+  };
 }
 
 export interface SourceDoc {
@@ -76,10 +82,21 @@ export interface PlanDocument {
   readonly reachability: { readonly allowed: readonly FlowChange[]; readonly blocked: readonly FlowChange[] };
   readonly warnings: readonly PlanWarning[];
   readonly unmanaged: readonly string[];
-  /** The desired state apply makes true: every managed firewall's request body. */
-  readonly desired: { readonly firewalls: readonly ApiFirewallBody[] };
+  /**
+   * The desired state apply makes true: every managed firewall's request body, and the trusted sources
+   * of every database the policies name. `fwc apply PLANFILE` executes this section, and recomputes
+   * from it (and the account) what it shows and guards.
+   */
+  readonly desired: {
+    readonly firewalls: readonly ApiFirewallBody[];
+    readonly databases: readonly { readonly id: string; readonly name: string; readonly sources: readonly SourceDoc[] }[];
+  };
   /** Every live firewall read, with the fingerprint apply checks before changing anything. */
   readonly live: readonly { readonly id: string; readonly name: string; readonly fingerprint: string; readonly managed: boolean }[];
+  /** Every database read, with a fingerprint of its trusted sources, checked the same way. */
+  readonly liveDatabases: readonly { readonly id: string; readonly name: string; readonly fingerprint: string }[];
+  /** The address blocks the policies name (hosts of the reachability analysis). */
+  readonly addressBlocks: readonly string[];
 }
 
 export const ruleDocNamed = ruleDoc;
@@ -152,7 +169,12 @@ export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?
           tags: { add: [...c.addTags], remove: [...c.removeTags] },
           droplets: { add: byId(c.addDroplets), remove: byId(c.removeDroplets) },
           ...dropletNames([...c.addDroplets, ...c.removeDroplets]),
-          rules: { add: c.addRules.map(ruleDoc).sort(byKey), remove: c.removeRules.map(ruleDoc).sort(byKey), unchanged: c.unchangedRules },
+          rules: {
+            add: c.addRules.map(ruleDoc).sort(byKey),
+            remove: c.removeRules.map(ruleDoc).sort(byKey),
+            unchanged: c.unchangedRules,
+            ...(c.removeUnreadable ? { unreadable: c.removeUnreadable.map((u) => ({ direction: u.direction, rule: JSON.stringify(u.stored), reason: u.reason })) } : {}),
+          },
         };
       case 'delete':
         return {
@@ -207,7 +229,9 @@ export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?
     reachability: plan.reachability,
     warnings: plan.warnings,
     unmanaged: plan.unmanaged,
-    desired: { firewalls: plan.desired.map(firewallToApi) },
+    desired: { firewalls: plan.desired.map(firewallToApi), databases: plan.desiredDatabases },
     live: plan.live,
+    liveDatabases: plan.liveDatabases,
+    addressBlocks: plan.addressBlocks,
   };
 }

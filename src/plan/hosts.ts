@@ -81,7 +81,7 @@ export function dropletClasses(account: Account, firewalls: readonly Firewall[])
 }
 
 /** Address blocks named by policies, each as one host (its first address), labelled by the block. */
-function blockHosts(policies: readonly Policy[]): Host[] {
+function blockHosts(policies: readonly Pick<Policy, 'namedAddresses'>[]): Host[] {
   const seen = new Map<string, Host>();
   for (const p of policies) {
     for (const cidr of p.namedAddresses) {
@@ -92,7 +92,7 @@ function blockHosts(policies: readonly Policy[]): Host[] {
   return [...seen.values()];
 }
 
-function anyoneHosts(policies: readonly Policy[], taken: readonly Cidr[]): Host[] {
+function anyoneHosts(policies: readonly Pick<Policy, 'namedAddresses'>[], taken: readonly Cidr[]): Host[] {
   const outside = new OutsideAddresses([...policies.flatMap((p) => p.namedAddresses), ...taken]);
   return [4, 6].map((family) => ({
     key: `anyone:${family}`,
@@ -122,7 +122,7 @@ function vpcHosts(account: Account, firewalls: readonly Firewall[]): Host[] {
 }
 
 /** Hosts for a plan: droplet classes, resources and outside addresses. */
-export function accountHosts(account: Account, firewalls: readonly Firewall[], policies: readonly Policy[], databases: readonly string[]): Host[] {
+export function accountHosts(account: Account, firewalls: readonly Firewall[], policies: readonly Pick<Policy, 'namedAddresses'>[], databases: readonly string[]): Host[] {
   const classes = dropletClasses(account, firewalls);
   const lbs: Host[] = account.loadBalancers.map((lb) => {
     const ip = lb.ip ? parseAddress(lb.ip) : null;

@@ -7,13 +7,14 @@
  * Only firewalls fwc owns for the given policies are ever changed (check/firewallNames.ts); every other
  * firewall is read, because it changes what really flows on the same droplets.
  */
+import { createHash } from 'node:crypto';
 import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
 import { difference, sameBits, within } from '../analysis/portAtoms.js';
 import { describe, isEmpty, sample, subtract, contains, type ServiceSet } from '../analysis/serviceSet.js';
 import { judge } from '../analysis/expect.js';
 import { Representatives } from '../analysis/representatives.js';
 import { isBridgeName, ownsFirewall, ownsSetFirewall, policyPrefix } from '../check/firewallNames.js';
-import { canonicalAddress } from '../compile/addresses.js';
+import { canonicalAddress, type Cidr } from '../compile/addresses.js';
 import { ruleKey } from '../compile/rules.js';
 import type { Firewall, TrustedSource } from '../compile/types.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -33,6 +34,12 @@ export function trustKey(type: string, value: string): string {
   return `${type}:${value}`;
 }
 
+/** A stable hash of a database's trusted sources, whatever their order or spelling. */
+export function databaseFingerprint(sources: readonly { readonly type: string; readonly value: string }[]): string {
+  const keys = sources.map((s) => trustKey(s.type, s.value)).sort();
+  return createHash('sha256').update(JSON.stringify(keys)).digest('hex').slice(0, 32);
+}
+
 /** Rule-level difference between a desired firewall and the live one of the same name. */
 export function diffFirewall(desired: Firewall, live: LiveFirewall): FirewallChange | null {
   const want = new Map(desired.rules.map((r) => [ruleKey(r), r]));
@@ -45,7 +52,8 @@ export function diffFirewall(desired: Firewall, live: LiveFirewall): FirewallCha
   const removeTags = live.tags.filter((t) => !wantTags.has(lower(t)));
   const addDroplets = desired.dropletIds.filter((id) => !live.dropletIds.includes(id));
   const removeDroplets = live.dropletIds.filter((id) => !desired.dropletIds.includes(id));
-  if (addRules.length + removeRules.length + addTags.length + removeTags.length + addDroplets.length + removeDroplets.length === 0) return null;
+  const unreadable = live.unreadable ?? [];
+  if (addRules.length + removeRules.length + addTags.length + removeTags.length + addDroplets.length + removeDroplets.length + unreadable.length === 0) return null;
   return {
     action: 'update',
     id: live.id,
@@ -59,6 +67,7 @@ export function diffFirewall(desired: Firewall, live: LiveFirewall): FirewallCha
     removeTags,
     addDroplets,
     removeDroplets,
+    ...(unreadable.length > 0 ? { removeUnreadable: unreadable } : {}),
   };
 }
 
@@ -169,18 +178,9 @@ export function computePlan({ built, desired, account, kind = 'plan', hosts: giv
   });
 
   // Reachability, before and after, over the account's droplets and everything the policies name.
-  const access = databaseAccess(account, desired);
-  const oldFirewalls = account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }));
-  const newFirewalls = [...desired.firewalls, ...unmanaged.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }))];
-  // One set of port atoms for both, so that flows compare as bitsets.
-  const atoms = Network.atomsOf(oldFirewalls, newFirewalls);
-  const oldNet = new Network(oldFirewalls, access.before, atoms);
-  const newNet = new Network(newFirewalls, access.after, atoms);
-  const allFirewalls = [...oldNet.firewalls, ...desired.firewalls];
-  const hosts = givenHosts ?? accountHosts(account, allFirewalls, policies, desired.databases.map((d) => d.name));
-  const reachability = reachabilityChanges(oldNet, newNet, hosts);
-
-  const warnings = planWarnings({ built, desired, account, oldNet, newNet, unmanaged, hosts, allFirewalls, kind });
+  const judged = judgeChanges(desired, account, unmanaged, policies, givenHosts);
+  const { oldNet, newNet, hosts, allFirewalls, reachability } = judged;
+  const warnings = [...judged.guards, ...planWarnings({ built, desired, account, oldNet, newNet, unmanaged, hosts, allFirewalls, kind })];
 
   const plan: Plan = {
     kind,
@@ -194,9 +194,8 @@ export function computePlan({ built, desired, account, kind = 'plan', hosts: giv
     warnings,
     desired: desired.firewalls,
     peerNames: peerNames(account),
-    live: account.firewalls
-      .map((f) => ({ id: f.id, name: f.name, fingerprint: f.fingerprint, managed: isManaged(f) }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1)),
+    live: liveFirewalls(account, isManaged),
+    ...savedBasis(desired, account, policies.flatMap((p) => p.namedAddresses)),
   };
   return { value: plan, diagnostics };
 }
@@ -212,6 +211,82 @@ export function peerNames(account: Account): Record<string, string> {
     if (parsed) out[parsed] = `vpc ${v.name} (${parsed})`;
   }
   return out;
+}
+
+function liveFirewalls(account: Account, isManaged: (fw: LiveFirewall) => boolean): Plan['live'] {
+  return account.firewalls
+    .map((f) => ({ id: f.id, name: f.name, fingerprint: f.fingerprint, managed: isManaged(f) }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+}
+
+/** What a saved plan keeps so that apply can recompute it from the account alone. */
+function savedBasis(desired: ResolvedDesired, account: Account, named: readonly Cidr[]): Pick<Plan, 'desiredDatabases' | 'liveDatabases' | 'addressBlocks'> {
+  return {
+    desiredDatabases: desired.databases.map((d) => ({
+      id: d.id,
+      name: d.name,
+      sources: d.sources.map((s) => ('value' in s ? { type: s.type, value: s.value } : { type: s.type, value: `${s.resource}:${s.name}` })),
+    })),
+    liveDatabases: account.databases
+      .map((d) => ({ id: d.id, name: d.name, fingerprint: databaseFingerprint(d.trustedSources) }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    addressBlocks: [...new Set(named.map((c) => c.text))],
+  };
+}
+
+/** The warnings apply refuses to go past without --allow-lockout. */
+export const GUARD_WARNINGS: readonly string[] = ['ssh-lockout', 'no-firewall'];
+
+/**
+ * Who could newly reach whom, who no longer, and the lockout warnings: from the desired state and the
+ * account alone, so that `fwc apply PLANFILE` recomputes them from what it will execute.
+ */
+function judgeChanges(desired: ResolvedDesired, account: Account, unmanaged: readonly LiveFirewall[], policies: readonly Pick<BuiltPolicy['policy'], 'namedAddresses'>[], givenHosts?: readonly Host[]) {
+  const access = databaseAccess(account, desired);
+  const oldFirewalls = account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }));
+  const newFirewalls = [...desired.firewalls, ...unmanaged.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }))];
+  // One set of port atoms for both, so that flows compare as bitsets.
+  const atoms = Network.atomsOf(oldFirewalls, newFirewalls);
+  const oldNet = new Network(oldFirewalls, access.before, atoms);
+  const newNet = new Network(newFirewalls, access.after, atoms);
+  const allFirewalls = [...oldNet.firewalls, ...desired.firewalls];
+  const hosts = givenHosts ?? accountHosts(account, allFirewalls, policies, desired.databases.map((d) => d.name));
+  const reachability = reachabilityChanges(oldNet, newNet, hosts);
+  const guards = guardWarnings({ account, oldNet, newNet, hosts, allFirewalls });
+  return { oldNet, newNet, hosts, allFirewalls, reachability, guards };
+}
+
+/**
+ * The plan of a saved plan's desired state against the account as it is now: the changes, the
+ * reachability and the lockout warnings recomputed from what apply will execute. Warnings that need the
+ * policy text (unused tags, DNS, unmanaged firewalls, expectations) cannot be: `others` are kept as saved.
+ */
+export function replanSaved(input: {
+  desired: ResolvedDesired;
+  account: Account;
+  policies: Plan['policies'];
+  addressBlocks: readonly Cidr[];
+  otherWarnings: readonly PlanWarning[];
+}): Plan {
+  const names = input.policies.map((p) => p.name);
+  const changes = planChanges(input.desired, input.account, names);
+  const isManaged = (fw: LiveFirewall) => changes.managed.includes(fw);
+  const judged = judgeChanges(input.desired, input.account, changes.unmanaged, [{ namedAddresses: input.addressBlocks }]);
+  return {
+    kind: 'plan',
+    policies: input.policies,
+    tagsToCreate: changes.tagsToCreate,
+    firewalls: changes.firewalls,
+    databases: changes.databases,
+    unchangedManaged: changes.unchangedManaged,
+    unmanaged: changes.unmanaged.map((f) => f.name).sort(),
+    reachability: judged.reachability,
+    warnings: [...judged.guards, ...input.otherWarnings],
+    desired: input.desired.firewalls,
+    peerNames: peerNames(input.account),
+    live: liveFirewalls(input.account, isManaged),
+    ...savedBasis(input.desired, input.account, input.addressBlocks),
+  };
 }
 
 function toTrusted(s: { type: string; value: string }): TrustedSource {
@@ -359,7 +434,8 @@ function reachableOn(net: Network, hosts: readonly Host[], dst: Host, port: numb
   return hosts.some((src) => src.key !== dst.key && contains(net.allowed(src, dst), 'tcp', port));
 }
 
-function planWarnings(w: WarningInput): PlanWarning[] {
+/** Droplets left with no firewall, or losing every SSH allow: what apply refuses without --allow-lockout. */
+function guardWarnings(w: Pick<WarningInput, 'account' | 'oldNet' | 'newNet' | 'hosts' | 'allFirewalls'>): PlanWarning[] {
   const warnings: PlanWarning[] = [];
   const classes = dropletClasses(w.account, w.allFirewalls);
   const byId = new Map(w.account.droplets.map((d) => [d.id, d]));
@@ -393,6 +469,14 @@ function planWarnings(w: WarningInput): PlanWarning[] {
       });
     }
   }
+
+  return warnings;
+}
+
+function planWarnings(w: WarningInput): PlanWarning[] {
+  const warnings: PlanWarning[] = [];
+  const classes = dropletClasses(w.account, w.allFirewalls);
+  const byId = new Map(w.account.droplets.map((d) => [d.id, d]));
 
   // Policy tags no droplet carries.
   const carried = new Set(w.account.droplets.flatMap((d) => d.tags.map(lower)));

@@ -5,6 +5,7 @@
  * flow lists, then the diagram — and says what it left out.
  */
 import type { FlowChange } from './types.js';
+import { mapStrings, markdownSafe } from '../diagnostics/printable.js';
 import { names } from './renderText.js';
 import { compareRuleDocs, type FirewallChangeDoc, type PlanDocument, type RuleDoc } from './document.js';
 
@@ -78,7 +79,7 @@ function firewallSection(f: FirewallChangeDoc, detail: Detail): string[] {
   const sign = f.action === 'create' ? '+' : f.action === 'delete' ? '-' : '~';
   const counts = [
     f.rules.add.length > 0 ? `+${f.rules.add.length}` : '',
-    f.rules.remove.length > 0 ? `−${f.rules.remove.length}` : '',
+    f.rules.remove.length + (f.rules.unreadable?.length ?? 0) > 0 ? `−${f.rules.remove.length + (f.rules.unreadable?.length ?? 0)}` : '',
     f.rules.unchanged > 0 ? `${f.rules.unchanged} unchanged` : '',
   ].filter(Boolean);
   const extra = [
@@ -98,6 +99,7 @@ function firewallSection(f: FirewallChangeDoc, detail: Detail): string[] {
     ...f.droplets.add.map((d) => `+ droplet ${f.dropletNames?.[String(d)] !== undefined ? `${f.dropletNames[String(d)]} (${d})` : d}`),
     ...f.droplets.remove.map((d) => `- droplet ${f.dropletNames?.[String(d)] !== undefined ? `${f.dropletNames[String(d)]} (${d})` : d}`),
     ...rows.map(({ r, s }) => ruleText(s, r)),
+    ...(f.rules.unreadable ?? []).map((u) => `- ${u.direction} ${u.rule}   # unreadable: ${u.reason}`),
   ];
   const shown = lines.slice(0, detail.maxRuleLines);
   return [
@@ -172,7 +174,9 @@ function render(doc: PlanDocument, detail: Detail): string {
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
-export function renderMarkdown(doc: PlanDocument, limit = MARKDOWN_LIMIT): string {
+export function renderMarkdown(raw: PlanDocument, limit = MARKDOWN_LIMIT): string {
+  // Nothing from the API or a policy can close a code block, open an HTML comment or break a table.
+  const doc = mapStrings(raw, markdownSafe);
   for (const detail of LEVELS) {
     const text = render(doc, detail);
     if (text.length <= limit) return text;

@@ -5,6 +5,7 @@
  * and a `Plan:` summary. Colour comes only from the Style argument.
  */
 import { PLAIN, type Style } from '../diagnostics/style.js';
+import { mapStrings, printable } from '../diagnostics/printable.js';
 import { compareRuleDocs, type FirewallChangeDoc, type PlanDocument, type RuleDoc } from './document.js';
 import type { FlowChange } from './types.js';
 
@@ -56,12 +57,17 @@ function firewallBlock(f: FirewallChangeDoc, style: Style): string[] {
     const text = ruleLine(s, r, s === '+');
     lines.push(`      ${s === '+' ? style.added(text) : style.removed(text)}`);
   }
+  for (const u of f.rules.unreadable ?? []) {
+    lines.push(`      ${style.removed(`- ${u.direction.padEnd(8)} ${u.rule}`)}  ${style.dim(`# unreadable: ${u.reason}`)}`);
+  }
   if (f.rules.unchanged > 0) lines.push(style.dim(`        # (${plural(f.rules.unchanged, 'unchanged rule')} hidden)`));
   lines.push('    }');
   return lines;
 }
 
-export function renderText(doc: PlanDocument, style: Style = PLAIN): string {
+export function renderText(raw: PlanDocument, style: Style = PLAIN): string {
+  // Names come from the API and from policies: no control character reaches the terminal.
+  const doc = mapStrings(raw, (s) => printable(s));
   const s = doc.summary;
   const out: string[] = [];
   if (!s.changes) {

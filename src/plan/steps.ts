@@ -288,6 +288,10 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
           if (change.removeTags.length > 0) removes.push({ kind: 'remove-tags', id, name, tags: change.removeTags });
           if (change.removeDroplets.length > 0) removes.push({ kind: 'remove-droplets', id, name, dropletIds: change.removeDroplets });
           if (denyRemove.length > 0) denyRemoves.push({ kind: 'remove-rules', id, name, rules: denyRemove });
+          // Rules fwc cannot read go with any removal from their firewall (applyApi sends them as stored);
+          // with none planned, a removal of nothing else takes them out.
+          const removing = [...narrowings, ...removes, ...denyRemoves].some((x) => x.kind === 'remove-rules' && x.id === id);
+          if ((change.removeUnreadable?.length ?? 0) > 0 && !removing) removes.push({ kind: 'remove-rules', id, name, rules: [] });
           break;
         }
       }

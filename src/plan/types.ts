@@ -6,8 +6,11 @@
 import type { Cidr } from '../compile/addresses.js';
 import type { Firewall, Rule, TrustedSource } from '../compile/types.js';
 
-/** Bumped on any incompatible change of the saved plan's shape. */
-export const PLAN_FORMAT_VERSION = 1;
+/**
+ * Bumped on any incompatible change of the saved plan's shape. 2: the desired databases, the databases'
+ * fingerprints and the policies' address blocks, so that apply recomputes what a saved plan shows.
+ */
+export const PLAN_FORMAT_VERSION = 2;
 
 /** A live firewall as the plan needs it (the client's reading satisfies this shape). */
 export interface LiveFirewall {
@@ -22,6 +25,15 @@ export interface LiveFirewall {
   readonly status?: string;
   /** How many rules DigitalOcean stores for it (inbound and outbound), when read from the API. */
   readonly storedRules?: number;
+  /** Stored rules whose protocol or ports fwc cannot read: drift, removed in their stored form. */
+  readonly unreadable?: readonly UnreadableRule[];
+}
+
+export interface UnreadableRule {
+  readonly direction: 'inbound' | 'outbound';
+  /** The rule exactly as the API stores it (what the removal sends). */
+  readonly stored: unknown;
+  readonly reason: string;
 }
 
 export interface LiveDroplet {
@@ -75,6 +87,8 @@ export type FirewallChange =
       readonly removeTags: readonly string[];
       readonly addDroplets: readonly number[];
       readonly removeDroplets: readonly number[];
+      /** The live firewall's rules fwc cannot read, to remove as stored. */
+      readonly removeUnreadable?: readonly UnreadableRule[];
     }
   | { readonly action: 'delete'; readonly id: string; readonly name: string; readonly live: LiveFirewall };
 
@@ -128,6 +142,12 @@ export interface Plan {
   readonly peerNames?: Readonly<Record<string, string>>;
   /** Every live firewall read, with its fingerprint (apply refuses a plan when one changed). */
   readonly live: readonly { readonly id: string; readonly name: string; readonly fingerprint: string; readonly managed: boolean }[];
+  /** The trusted sources the policies want on every database they name (what apply makes true). */
+  readonly desiredDatabases: readonly { readonly id: string; readonly name: string; readonly sources: readonly { readonly type: string; readonly value: string }[] }[];
+  /** Every database read, with a fingerprint of its trusted sources (apply refuses a plan when one changed). */
+  readonly liveDatabases: readonly { readonly id: string; readonly name: string; readonly fingerprint: string }[];
+  /** The address blocks the policies name: hosts of the reachability analysis, kept to recompute it. */
+  readonly addressBlocks: readonly string[];
 }
 
 export function hasChanges(plan: Plan): boolean {

@@ -48,7 +48,7 @@ function client(url: URL, waits: number[], extra: Partial<ConstructorParameters<
 
 const Retries = suite('retries');
 Retries('5xx are retried (not 501), up to 4 retries, with growing backoff and jitter', async () => {
-  const s = await stub((_q, res, n) => (n < 3 ? json(res, 503, { id: 'server_error', message: 'busy' }) : json(res, 200, { tags: [] })));
+  const s = await stub((_q, res, n) => (n < 3 ? json(res, 503, { id: 'server_error', message: 'busy' }) : json(res, 200, { tags: [], meta: { total: 0 } })));
   const waits: number[] = [];
   const r = await client(s.url, waits).request('tags_list');
   assert.is(r.status, 200);
@@ -85,7 +85,7 @@ Retries('4xx are not retried', async () => {
   await s.close();
 });
 Retries('429 waits as retry-after says (seconds or date), or until ratelimit-reset', async () => {
-  const s = await stub((_q, res, n) => (n === 1 ? json(res, 429, { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, { 'retry-after': '3' }) : json(res, 200, { tags: [] })));
+  const s = await stub((_q, res, n) => (n === 1 ? json(res, 429, { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, { 'retry-after': '3' }) : json(res, 200, { tags: [], meta: { total: 0 } })));
   const waits: number[] = [];
   const events: string[] = [];
   await client(s.url, waits, { onEvent: (e) => events.push(e.kind) }).request('tags_list');
@@ -99,7 +99,7 @@ Retries('429 waits as retry-after says (seconds or date), or until ratelimit-res
   assert.is(rateLimitWait(h({}), now), null);
 });
 Retries('dropped connections are retried; a change whose answer was lost is marked ambiguous', async () => {
-  const s = await stub((req, res, n) => (n < 2 ? req.socket.destroy() : json(res, 200, { tags: [] })));
+  const s = await stub((req, res, n) => (n < 2 ? req.socket.destroy() : json(res, 200, { tags: [], meta: { total: 0 } })));
   await client(s.url, []).request('tags_list');
   assert.is(s.count(), 2);
   await s.close();
@@ -121,7 +121,7 @@ Retries.run();
 
 const Pacing = suite('pacing, concurrency, pagination');
 Pacing('never more than requestsPerMinute start in a minute', async () => {
-  const s = await stub((_q, res) => json(res, 200, { tags: [] }));
+  const s = await stub((_q, res) => json(res, 200, { tags: [], meta: { total: 0 } }));
   let now = 0;
   const waits: number[] = [];
   const c = new DigitalOceanClient({
@@ -149,7 +149,7 @@ Pacing('at most `concurrency` requests are in flight', async () => {
     most = Math.max(most, inFlight);
     setTimeout(() => {
       inFlight--;
-      json(res, 200, { tags: [] });
+      json(res, 200, { tags: [], meta: { total: 0 } });
     }, 20);
   });
   const c = new DigitalOceanClient({ baseUrl: s.url, token: 't', concurrency: 3 });

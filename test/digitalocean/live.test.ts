@@ -69,9 +69,10 @@ Canonical('real differences do not compare equal', () => {
   ];
   for (const d of differences) assert.not.ok(same(base, d), JSON.stringify(d));
 });
-Canonical('what cannot be read is a problem on the firewall, not a crash', () => {
+Canonical('what cannot be read is drift (a rule) or a problem (an entry) on the firewall, not a crash', () => {
   const fw = firewallFromApi({ ...base, inbound_rules: [{ protocol: 'sctp', ports: '1', sources: {} }, { protocol: 'tcp', ports: 'lots', sources: { addresses: ['not-an-ip'] } }, { protocol: 'tcp', ports: '22', sources: { addresses: ['bad'] } }] });
-  assert.is(fw.problems.length, 3);
+  assert.equal(fw.problems, ['address "bad" is not an address']);
+  assert.equal(fw.unreadable?.map((u) => u.reason), ['protocol "sctp" is not understood', 'ports "lots" are not understood']);
   assert.is(fw.firewall.rules.filter((r) => r.direction === 'inbound').length, 0);
 });
 Canonical('removals carry the stored spelling of ports and entries', () => {

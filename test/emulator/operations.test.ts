@@ -109,7 +109,9 @@ State('a killed emulator never leaves a torn state file', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     // Kill it mid-write: once the first change is on disk (a loaded machine may take a while), later.
-    for (let waited = 0; !existsSync(file) && waited < 20_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    // (The file is written at start, empty; wait for a firewall in it.)
+    const hasFirewall = () => existsSync(file) && readFileSync(file, 'utf8').includes('"f0"');
+    for (let waited = 0; !hasFirewall() && waited < 20_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 20 + round * 60));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));

@@ -110,5 +110,22 @@ Sets('against the emulator: a set of 12 droplets with no firewall is warned abou
     await em.stop();
   }
 });
+Sets('a saved plan with droplet sets applies as it shows (apply recomputes it from its desired section)', async () => {
+  const seed = { droplets: [...Array.from({ length: 12 }, (_, i) => ({ id: 700 + i, name: `old-${i}`, private_ipv4: `10.0.1.${i + 1}` })), { id: 800, name: 'web-1', tags: ['web'], private_ipv4: '10.0.2.1' }] };
+  const em = await startTestEmulator({ seed: seed as never });
+  const dir = mkdtempSync(join(tmpdir(), 'fwc-sets-'));
+  const env = { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: em.url, FWC_QUIET: '1' };
+  writeFileSync(join(dir, 'p.fw'), `policy p\ntags web\ndroplets old = ${Array.from({ length: 12 }, (_, i) => `"old-${i}"`).join(', ')}\nweb may reach old on ssh\nanyone may reach web on https\n`);
+  try {
+    const planned = await runCli(['plan', 'p.fw', '--out', 'plan.json', '--as-of', '2026-11-24'], { cwd: dir, env });
+    assert.is(planned.code, 0, planned.stderr);
+    const applied = await runCli(['apply', 'plan.json', '--auto-approve', '--allow-lockout'], { cwd: dir, env });
+    assert.is(applied.code, 0, applied.stderr + applied.stdout);
+    const again = await runCli(['plan', 'p.fw', '--as-of', '2026-11-24', '--detailed-exitcode'], { cwd: dir, env });
+    assert.is(again.code, 0, again.stdout);
+  } finally {
+    await em.stop();
+  }
+});
 
 Sets.run();

@@ -18,9 +18,12 @@ import { readAccount, type ReadAccount } from '../../digitalocean/read.js';
 import { OPERATIONS } from '../../api/schema.js';
 import { ruleText } from '../../compile/rules.js';
 import type { Firewall, TrustedSource } from '../../compile/types.js';
-import { planDocument, type PlanDocument } from '../../plan/document.js';
+import { planDocument, type PlanDocument, type RuleDoc } from '../../plan/document.js';
 import { accountHosts, dropletClasses } from '../../plan/hosts.js';
-import { databaseAccess, planChanges } from '../../plan/plan.js';
+import { GUARD_WARNINGS, databaseAccess, databaseFingerprint, planChanges, replanSaved } from '../../plan/plan.js';
+import { isBridgeName, ownsFirewall, policyPrefix } from '../../check/firewallNames.js';
+import { parseAddress } from '../../compile/addresses.js';
+import { printable } from '../../diagnostics/printable.js';
 import { renderText } from '../../plan/renderText.js';
 import type { ResolvedDesired } from '../../plan/resolve.js';
 import { orderSteps, type Step } from '../../plan/steps.js';
@@ -62,7 +65,10 @@ interface Target {
   readonly doc: PlanDocument;
 }
 
-/** A saved plan applies only to the account it was made against: every firewall must be as it was. */
+/**
+ * A saved plan applies only to the account it was made against: every firewall must be as it was, and
+ * every database's trusted sources (a source added since would otherwise be silently removed).
+ */
 function checkFingerprints(doc: PlanDocument, account: ReadAccount): string[] {
   const problems: string[] = [];
   const now = new Map(account.firewalls.map((f) => [f.id, f]));
@@ -73,53 +79,96 @@ function checkFingerprints(doc: PlanDocument, account: ReadAccount): string[] {
   }
   const known = new Set(doc.live.map((l) => l.id));
   for (const fw of account.firewalls) if (!known.has(fw.id)) problems.push(`firewall ${fw.name} (${fw.id}) is new`);
+  const databases = new Map(account.databases.map((d) => [d.id, d]));
+  for (const seen of doc.liveDatabases) {
+    const db = databases.get(seen.id);
+    if (!db) problems.push(`database ${seen.name} (${seen.id}) is gone`);
+    else if (databaseFingerprint(db.trustedSources) !== seen.fingerprint) problems.push(`the trusted sources of database ${seen.name} (${seen.id}) changed`);
+  }
+  const knownDatabases = new Set(doc.liveDatabases.map((d) => d.id));
+  for (const db of account.databases) if (!knownDatabases.has(db.id)) problems.push(`database ${db.name} (${db.id}) is new`);
   return problems;
 }
 
-function desiredFromDocument(doc: PlanDocument, account: ReadAccount): ResolvedDesired {
-  const firewalls: Firewall[] = doc.desired.firewalls.map((body) => firewallFromApi(body).firewall);
-  const databases = doc.databases.map((d) => ({
+/** The desired state of a saved plan: its `desired` section, the only part apply executes. */
+function desiredFromDocument(path: string, doc: PlanDocument): ResolvedDesired {
+  const firewalls: Firewall[] = doc.desired.firewalls.map((body, i) => {
+    const read = firewallFromApi(body);
+    if (read.problems.length > 0 || read.unreadable) throw new UserError(`${path} is damaged or was edited: /desired/firewalls/${i}: ${read.problems[0] ?? `an ${read.unreadable?.[0]?.direction} rule's ${read.unreadable?.[0]?.reason}`}`, 1, 'make the plan again with `fwc plan --out PLANFILE`');
+    // A saved plan may change only firewalls its policies own: never one another tool manages.
+    // A tag-less one is a droplet set's firewall (fwc-<policy>-<set>, or a further shard of it).
+    const owns = (p: { name: string }) => ownsFirewall(p.name, read.name, read.tags) || (read.tags.length === 0 && read.name.toLowerCase().startsWith(policyPrefix(p.name).toLowerCase()));
+    if (!doc.policies.some((p) => owns(p) && !isBridgeName(p.name, read.name))) {
+      throw new UserError(`${path} is damaged or was edited: /desired/firewalls/${i}: firewall ${read.name} is not named for any of its policies (${doc.policies.map((p) => p.name).join(', ')})`, 1, 'make the plan again with `fwc plan --out PLANFILE`');
+    }
+    return read.firewall;
+  });
+  const databases = doc.desired.databases.map((d) => ({
     id: d.id,
     name: d.name,
-    sources: d.rules.map((r) => ({ type: r.type, value: r.value }) as TrustedSource),
+    sources: d.sources.map((r) => ({ type: r.type, value: r.value }) as TrustedSource),
     origins: [],
   }));
-  void account;
   return { firewalls, databases };
 }
 
+/** What the file shows, in the form compared with what apply recomputes (rule origins are not recomputable). */
+function shown(doc: PlanDocument): Record<string, unknown> {
+  const strip = (rules: readonly RuleDoc[]) => rules.map(({ origin: _origin, ...r }) => r);
+  return {
+    summary: doc.summary,
+    tags: doc.tags,
+    firewalls: doc.firewalls.map((f) => ({ ...f, rules: { ...f.rules, add: strip(f.rules.add), remove: strip(f.rules.remove) } })),
+    databases: doc.databases,
+    reachability: doc.reachability,
+    warnings: doc.warnings.filter((w) => GUARD_WARNINGS.includes(w.code)),
+    unmanaged: doc.unmanaged,
+    live: doc.live,
+  };
+}
+
+/**
+ * A saved plan is executed from its `desired` section; what apply shows and what the lockout guard
+ * judges are recomputed from that section and the account as read now. The file's own `firewalls`,
+ * `databases`, `reachability`, lockout warnings and summary must say the same — otherwise the file
+ * shows (in `fwc show`, in a review) something other than what it would do, and apply refuses it.
+ */
 async function targetFromPlanFile(io: Io, connection: Connection, path: string): Promise<Target | number> {
   const doc = readPlanFile(path, io.cwd);
-  if (doc.kind !== 'plan') throw new UserError(`${path} is a diff, not a plan of an account`, 1, 'make a plan with `fwc plan --out PLANFILE`');
-  if (doc.apiUrl && doc.apiUrl !== connection.apiUrl) {
-    throw new UserError(`${path} was made against ${doc.apiUrl}, not ${connection.apiUrl}`, 1, 'apply it with --api-url set as when it was made');
+  if (doc.kind !== 'plan') throw new UserError(`${printable(path)} is a diff, not a plan of an account`, 1, 'make a plan with `fwc plan --out PLANFILE`');
+  // Deleting `apiUrl` does not skip this check: a plan file without it is refused.
+  if (doc.apiUrl === undefined) throw new UserError(`${printable(path)} does not say which API it was made against (no apiUrl)`, 1, 'make the plan again with `fwc plan --out PLANFILE`');
+  if (doc.apiUrl !== connection.apiUrl) {
+    throw new UserError(`${printable(path)} was made against ${printable(doc.apiUrl)}, not ${printable(connection.apiUrl)}`, 1, 'apply it with --api-url set as when it was made');
   }
+  const desired = desiredFromDocument(printable(path), doc);
   const account = await api(() => readAccount(connection.client));
   const stale = checkFingerprints(doc, account);
   if (stale.length > 0) {
     io.stderr.write(
-      `error: the plan in ${path} is stale; nothing was changed\n${stale.map((s) => `  - ${s}\n`).join('')}` +
+      `error: the plan in ${printable(path)} is stale; nothing was changed\n${stale.map((s) => `  - ${printable(s)}\n`).join('')}` +
         '  = help: make a new plan with `fwc plan --out PLANFILE` and review it\n',
     );
     return STALE_PLAN_EXIT;
   }
-  const desired = desiredFromDocument(doc, account);
-  const policies = doc.policies.map((p) => p.name);
-  const changes = planChanges(desired, account, policies);
-  const plan: Plan = {
-    kind: 'plan',
-    policies: doc.policies,
-    tagsToCreate: changes.tagsToCreate,
-    firewalls: changes.firewalls,
-    databases: changes.databases,
-    unchangedManaged: changes.unchangedManaged,
-    unmanaged: changes.unmanaged.map((f) => f.name).sort(),
-    reachability: doc.reachability,
-    warnings: doc.warnings,
-    desired: desired.firewalls,
-    live: doc.live,
-  };
-  return { plan, desired, account, policies, namedAddresses: [], doc };
+  const addressBlocks = doc.addressBlocks.map((text) => {
+    const parsed = parseAddress(text);
+    if (!parsed.ok) throw new UserError(`${printable(path)} is damaged or was edited: /addressBlocks: ${printable(text)} is not an address block`);
+    return parsed.cidr;
+  });
+  const plan = replanSaved({ desired, account, policies: doc.policies, addressBlocks, otherWarnings: doc.warnings.filter((w) => !GUARD_WARNINGS.includes(w.code)) });
+  const fresh = planDocument(plan);
+  const mine = shown(fresh);
+  const theirs = shown(doc);
+  const differs = Object.keys(mine).filter((k) => JSON.stringify(mine[k]) !== JSON.stringify(theirs[k]));
+  if (differs.length > 0) {
+    throw new UserError(
+      `refusing to apply ${printable(path)}: what it shows (${differs.map((k) => `\`${k}\``).join(', ')}) is not what its \`desired\` section would do to the account now; nothing was changed`,
+      1,
+      'the file was edited, or droplets or resources changed since the plan: make a new plan with `fwc plan --out PLANFILE` and review it',
+    );
+  }
+  return { plan, desired, account, policies: doc.policies.map((p) => p.name), namedAddresses: [{ namedAddresses: addressBlocks }], doc };
 }
 
 function progressFor(io: Io): ApplyProgress {
@@ -255,7 +304,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   io.stdout.write(renderText(target.doc, style));
   if (!hasChanges(target.plan)) return 0;
 
-  const lockouts = target.plan.warnings.filter((w) => w.code === 'ssh-lockout' || w.code === 'no-firewall');
+  // For a saved plan these warnings were recomputed from what will be executed (targetFromPlanFile).
+  const lockouts = target.plan.warnings.filter((w) => GUARD_WARNINGS.includes(w.code));
   if (lockouts.length > 0 && args.values['allow-lockout'] !== true) {
     throw new UserError(
       `refusing to apply: ${lockouts.map((w) => w.message).join('; ')}`,

@@ -2,6 +2,7 @@
  * `fwc fmt [PATH…]`: rewrite policy files in the canonical layout (comments kept, meaning unchanged);
  * with --check, change nothing and fail when a file is not formatted.
  */
+import { printable } from '../../diagnostics/printable.js';
 import { resolve } from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
@@ -40,10 +41,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   const failed = reportDiagnostics(io, diagnostics, args.values.diagnostics, 'fmt');
   if (args.values.check) {
-    for (const path of unformatted) io.stdout.write(`${path} is not formatted\n`);
+    for (const path of unformatted) io.stdout.write(`${printable(path)} is not formatted\n`);
     if (unformatted.length > 0) io.stderr.write(`run \`fwc fmt ${args.positionals.join(' ')}\` to format ${unformatted.length === 1 ? 'it' : 'them'}\n`);
     return failed || unformatted.length > 0 || input.files.length === 0 ? 1 : 0;
   }
-  for (const path of unformatted) io.stdout.write(`formatted ${path}\n`);
+  for (const path of unformatted) io.stdout.write(`formatted ${printable(path)}\n`);
   return failed || input.files.length === 0 ? 1 : 0;
 }

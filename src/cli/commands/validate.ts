@@ -2,6 +2,7 @@
  * `fwc validate [PATH…]`: parse, check and compile policies, judge their expectations, and report every
  * problem. Writes nothing. Exit 0 when there is no error (warnings allowed), 1 otherwise.
  */
+import { printable } from '../../diagnostics/printable.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { buildPolicies } from '../../pipeline/build.js';
@@ -27,7 +28,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       const dbs = compiled.databases.length;
       const ex = policy.expectations.length;
       io.stdout.write(
-        `ok ${policy.file.path}: policy ${policy.name}, ${n} firewall${n === 1 ? '' : 's'}` +
+        `ok ${printable(policy.file.path)}: policy ${policy.name}, ${n} firewall${n === 1 ? '' : 's'}` +
           (dbs > 0 ? `, ${dbs} database${dbs === 1 ? '' : 's'}` : '') +
           (ex > 0 ? `, ${ex} expectation${ex === 1 ? '' : 's'}` : '') +
           '\n',
