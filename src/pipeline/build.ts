@@ -27,6 +27,12 @@ export interface BuildOptions {
    * statements of the previous keystroke (src/lsp/incrementalParse.ts); it must give the same result.
    */
   readonly parse?: (file: SourceFile) => { value: PolicyFile; diagnostics: Diagnostic[] };
+  /**
+   * false: skip the lints that only ever warn (overridden and shadowed grants, DNS): for a version whose
+   * errors alone are reported (the old side of `fwc diff`). Expectations are still judged: they fail as
+   * errors.
+   */
+  readonly lints?: boolean;
 }
 
 export interface BuiltPolicy {
@@ -109,6 +115,7 @@ export function buildPolicies(files: readonly SourceFile[], options: BuildOption
   for (const { policy, compiled } of policies) {
     const reps = new Representatives(policy.namedAddresses);
     diagnostics.push(...checkExpectations(policy, network, reps));
+    if (options.lints === false) continue;
     diagnostics.push(...checkOverriddenGrants(policy, network, reps));
     diagnostics.push(...checkShadowedGrants(policy));
     diagnostics.push(...checkDnsBlocked(policy, compiled.firewalls));

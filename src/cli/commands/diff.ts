@@ -44,7 +44,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     before = readPolicies([args.positionals[0]!], io.cwd);
     after = readPolicies([args.positionals[1]!], io.cwd);
   }
-  const old = buildPolicies(before.files, { asOf });
+  // Of the old version only errors are reported (below): its warning-only lints are not run.
+  const old = buildPolicies(before.files, { asOf, lints: false });
   const now = buildPolicies(after.files, { asOf });
   const label = base !== undefined ? `diff (at ${base})` : 'diff (old)';
   const oldFailed = reportDiagnostics(io, [...before.diagnostics, ...old.diagnostics.filter((d) => d.severity === 'error')], args.values.diagnostics, label);
