@@ -7,16 +7,26 @@
 import { peerMatches, type Host, type Network } from '../analysis/network.js';
 import { cidrContains } from '../compile/addresses.js';
 import { ruleKey } from '../compile/rules.js';
-import type { Peer, Rule } from '../compile/types.js';
+import type { Firewall, Peer, Rule } from '../compile/types.js';
 
 type Direction = 'inbound' | 'outbound';
 
-/** The rules of one side that are in one network and not the other; 'all' when every peer may change. */
-function sideDelta(oldNet: Network, newNet: Network, host: Host, direction: Direction): readonly Rule[] | 'all' {
+/**
+ * The rules of one side that are in one network and not the other; 'all' when every peer may change.
+ * Hosts with the same firewalls before and after share the answer (`memo`, by the firewalls' names).
+ */
+function sideDelta(oldNet: Network, newNet: Network, host: Host, direction: Direction, memo: Map<string, readonly Rule[] | 'all'>): readonly Rule[] | 'all' {
   const before = oldNet.firewallsOf(host);
   const after = newNet.firewallsOf(host);
   if ((before.length === 0) !== (after.length === 0)) return 'all';
-  const keys = (fws: typeof before) => {
+  const key = `${direction}\u0000${before.map((f) => f.name).join('\u0000')}\u0001${after.map((f) => f.name).join('\u0000')}`;
+  let delta = memo.get(key);
+  if (delta === undefined) memo.set(key, (delta = ruleDelta(before, after, direction)));
+  return delta;
+}
+
+function ruleDelta(before: readonly Firewall[], after: readonly Firewall[], direction: Direction): Rule[] {
+  const keys = (fws: readonly Firewall[]) => {
     const m = new Map<string, Rule>();
     for (const fw of fws) for (const r of fw.rules) if (r.direction === direction) m.set(ruleKey(r), r);
     return m;
@@ -73,18 +83,24 @@ export function forChangedPairs(oldNet: Network, newNet: Network, hosts: readonl
     if (!set) byDst.set(dst, (set = new Set()));
     set.add(src);
   };
+  const peers = new WeakMap<readonly Rule[], readonly Host[]>();
   const peersOf = (delta: readonly Rule[] | 'all'): readonly Host[] => {
     if (delta === 'all') return hosts;
-    const found = new Set<Host>();
-    for (const r of delta) for (const h of index.matching(r.peer)) found.add(h);
-    return [...found];
+    let list = peers.get(delta);
+    if (!list) {
+      const found = new Set<Host>();
+      for (const r of delta) for (const h of index.matching(r.peer)) found.add(h);
+      peers.set(delta, (list = [...found]));
+    }
+    return list;
   };
+  const memo = new Map<string, readonly Rule[] | 'all'>();
   for (const h of hosts) {
     // Databases: their trusted sources may change; they are few, so every source is judged.
-    const inbound = h.kind === 'database' ? 'all' : sideDelta(oldNet, newNet, h, 'inbound');
+    const inbound = h.kind === 'database' ? 'all' : sideDelta(oldNet, newNet, h, 'inbound', memo);
     if (inbound === 'all' || inbound.length > 0) for (const src of peersOf(inbound)) add(src, h);
     if (h.kind === 'database') continue;
-    const outbound = sideDelta(oldNet, newNet, h, 'outbound');
+    const outbound = sideDelta(oldNet, newNet, h, 'outbound', memo);
     if (outbound === 'all' || outbound.length > 0) for (const dst of peersOf(outbound)) add(h, dst);
   }
   // Destinations in the hosts' order, and sources in it for each: what is reported comes out the same

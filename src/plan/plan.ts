@@ -571,22 +571,30 @@ function planWarnings(w: WarningInput): PlanWarning[] {
   };
   const policyBits = new Uint32Array(w.newNet.atoms.words);
   const reallyBits = new Uint32Array(w.newNet.atoms.words);
-  for (const src of w.hosts) {
-    const srcUnmanaged = unmanagedOn.get(src.key)!;
-    for (const dst of w.hosts) {
-      if (!governed(dst) && !governed(src)) continue;
-      if (dst.kind === 'database' || src.kind === 'database') continue;
+  // What the pair loop asks of every host, worked out once per host (the loop sees every pair).
+  const judged = w.hosts.filter((h) => h.kind !== 'database');
+  const isGoverned = judged.map(governed);
+  const unmanagedOf = judged.map((h) => unmanagedOn.get(h.key)!);
+  // A side no unmanaged firewall can change: none there, or the policy opens it to every address.
+  const inboundFixed = judged.map((h, i) => unmanagedOf[i]!.length === 0 || opensAll(h, 'inbound'));
+  const outboundFixed = judged.map((h, i) => unmanagedOf[i]!.length === 0 || opensAll(h, 'outbound'));
+  judged.forEach((src, i) => {
+    const srcUnmanaged = unmanagedOf[i]!;
+    const srcOpenAll = srcUnmanaged.length === 0 || outboundFixed[i]!;
+    judged.forEach((dst, j) => {
+      if (!isGoverned[j] && !isGoverned[i]) return;
       // Only a rule of an unmanaged firewall that names the other end can widen or narrow the policy (an
       // unmanaged firewall that merely exists on a droplet the policy does not govern is not its business);
       // and none can on a side the policy already opens to every address (open egress, say).
-      const dstUnmanaged = unmanagedOn.get(dst.key)!;
-      const touched =
-        (dstUnmanaged.length > 0 && !(src.addresses.length > 0 && opensAll(dst, 'inbound')) && w.newNet.touches(dstUnmanaged, 'inbound', src)) ||
-        (srcUnmanaged.length > 0 && !(dst.addresses.length > 0 && opensAll(src, 'outbound')) && w.newNet.touches(srcUnmanaged, 'outbound', dst));
-      if (!touched) continue;
+      const dstUnmanaged = unmanagedOf[j]!;
+      const inboundMay = dstUnmanaged.length > 0 && !(src.addresses.length > 0 && inboundFixed[j]);
+      const outboundMay = srcUnmanaged.length > 0 && !(dst.addresses.length > 0 && srcOpenAll);
+      if (!inboundMay && !outboundMay) return;
+      const touched = (inboundMay && w.newNet.touches(dstUnmanaged, 'inbound', src)) || (outboundMay && w.newNet.touches(srcUnmanaged, 'outbound', dst));
+      if (!touched) return;
       desiredOnly.allowedBits(src, dst, policyBits);
       w.newNet.allowedBits(src, dst, reallyBits);
-      if (sameBits(policyBits, reallyBits)) continue;
+      if (sameBits(policyBits, reallyBits)) return;
       const wider = w.newNet.atoms.toServiceSet(difference(reallyBits, policyBits));
       const narrower = w.newNet.atoms.toServiceSet(difference(policyBits, reallyBits));
       for (const [set, widens] of [[wider, true], [narrower, false]] as const) {
@@ -602,8 +610,8 @@ function planWarnings(w: WarningInput): PlanWarning[] {
         entry.sources.push(src.label);
         found.set(key, entry);
       }
-    }
-  }
+    });
+  });
   const UNMANAGED_WARNINGS = 40;
   const entries = [...found.values()];
   for (const { widens, names, dst, services, sources } of entries.slice(0, UNMANAGED_WARNINGS)) {
