@@ -3,6 +3,7 @@
  * reading the account, and turning policy files into a plan against it.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { printable } from '../diagnostics/printable.js';
 import { DigitalOceanClient, type ClientEvent } from '../digitalocean/client.js';
 import { apiBaseUrl, apiToken, ConfigError, retrySettings } from '../digitalocean/config.js';
 import { ApiError } from '../digitalocean/errors.js';
@@ -50,7 +51,7 @@ export function connect(io: Io, apiUrlFlag: unknown): Connection {
         if (e.kind === 'retry') stats.retries++;
         if (e.kind !== 'paced' && io.env.FWC_QUIET !== '1') {
           const why = e.kind === 'rate-limited' ? 'rate limited' : e.status ? `status ${e.status}` : (e.reason ?? 'no answer');
-          io.stderr.write(`${e.operation}: ${why}; retrying in ${(e.waitMs / 1000).toFixed(1)} s\n`);
+          io.stderr.write(`${e.operation}: ${printable(why)}; retrying in ${(e.waitMs / 1000).toFixed(1)} s\n`);
         }
       },
     });
@@ -89,7 +90,7 @@ export async function planPolicies(io: Io, connection: Connection, paths: readon
   if (report([...input.diagnostics, ...built.diagnostics]) || input.files.length === 0) return null;
   const account = await api(() => readAccount(connection.client));
   for (const fw of account.firewalls) {
-    for (const p of fw.problems) io.stderr.write(`warning: firewall ${fw.name} (${fw.id}): ${p}; it is left out of the comparison\n`);
+    for (const p of fw.problems) io.stderr.write(`warning: firewall ${printable(fw.name)} (${printable(fw.id)}): ${printable(p)}; it is left out of the comparison\n`);
   }
   const resolved = resolveDesired(built.policies, account);
   if (report(resolved.diagnostics)) return null;
