@@ -71,6 +71,8 @@ export function describeStep(step: Step): string {
       return `replace firewall ${step.firewall.name} (${groupRules(step.firewall.rules).length} rules)`;
     case 'add-rules':
     case 'remove-rules': {
+      // A removal of nothing fwc can read takes out the rules it cannot (applyApi.ts, removalBody).
+      if (step.rules.length === 0) return `remove the rules fwc cannot read from ${step.name}`;
       const deny = step.rules.every((r) => r.action === 'deny');
       return `${step.kind === 'add-rules' ? 'add' : 'remove'} ${step.rules.length} ${deny ? 'deny' : 'allow'} rule${step.rules.length === 1 ? '' : 's'} ${step.kind === 'add-rules' ? 'to' : 'from'} ${step.name}`;
     }
