@@ -57,7 +57,7 @@ Current.run();
 const Scopes = suite('scopes');
 Scopes('the example policy: keywords, names, services, addresses, strings, comments, dates', () => {
   const shop = readFileSync(join(ROOT, 'policies', 'shop.fw'), 'utf8');
-  assert.is(scopeOf(shop, '# policies/shop.fw — the example policy of the language reference (shared/design/LANGUAGE.md)'), 'comment.line.number-sign.fwc');
+  assert.is(scopeOf(shop, '# policies/shop.fw — the example policy of the language reference (docs/language.md)'), 'comment.line.number-sign.fwc');
   assert.is(scopeOf(shop, 'policy'), 'keyword.declaration.fwc');
   assert.is(scopeOf(shop, 'shop'), 'entity.name.namespace.fwc');
   assert.is(scopeOf(shop, 'tags'), 'keyword.declaration.fwc');
