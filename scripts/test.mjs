@@ -25,6 +25,9 @@ const files = walk(join(root, 'test'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 
 const parallel = Number(process.env.FWC_TEST_JOBS ?? Math.max(1, Math.min(2, cpus().length)));
+// A file that hangs (a server left running after a failed assertion, say) is stopped and counted as a
+// failure, so that one stuck file cannot hold the whole run past CI's time limit.
+const FILE_TIMEOUT_MS = Number(process.env.FWC_TEST_FILE_TIMEOUT_S ?? 600) * 1000;
 
 function runFile(file) {
   return new Promise((resolve) => {
@@ -35,9 +38,16 @@ function runFile(file) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    let timedOut = false;
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
     child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) out += `\n${file} did not finish in ${FILE_TIMEOUT_MS / 1000} s and was stopped (FWC_TEST_FILE_TIMEOUT_S)\n`;
       // uvu prints "Total: N", "Passed: N", "Skipped: N" (with colour off); failed = total - passed.
       const total = /^\s*Total:\s+(\d+)/m.exec(out);
       const passedM = /^\s*Passed:\s+(\d+)/m.exec(out);
@@ -47,7 +57,7 @@ function runFile(file) {
         // No summary (a crash at import) or no test at all: both are failures of this file.
         failed = Math.max(failed, 1);
       }
-      if (code !== 0 && failed === 0) failed = 1;
+      if ((code !== 0 || timedOut) && failed === 0) failed = 1;
       resolve({ file, passed, failed, out, ms: Date.now() - started });
     });
   });

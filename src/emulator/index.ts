@@ -68,6 +68,11 @@ export interface EmulatorOptions {
   contract?: 'record' | 'off';
   /** Seed of the order shuffling in responses and of generated ids. */
   shuffleSeed?: number;
+  /**
+   * Let the process exit while the emulator still listens (tests: a failed assertion that skips
+   * `stop()` must not leave the test file running forever).
+   */
+  unref?: boolean;
 }
 
 export interface Emulator {
@@ -378,6 +383,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     void handle(req, res);
   });
   server.on('connection', (socket) => {
+    if (options.unref) socket.unref();
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -387,6 +393,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (options.unref) server.unref();
 
   return {
     url: base,

@@ -9,7 +9,8 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/em
 export const TOKEN = 'fwc-emulator-token';
 
 export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ contract: 'record', rateLimit: 'off', settleMs: 0, ...options });
+  // unref: a test that fails before stop() must not keep its file running.
+  return startEmulator({ contract: 'record', rateLimit: 'off', settleMs: 0, unref: true, ...options });
 }
 
 /**
