@@ -103,6 +103,14 @@ export function grantEffects(policy: Policy, grant: Grant): GrantEffects {
   return effects;
 }
 
+/**
+ * Forgets the effects worked out for a policy's statements: they are as large as the raw rules of the
+ * whole policy, and once it is compiled and linted nothing needs them (a large build halves its memory).
+ */
+export function releaseEffects(policy: Policy): void {
+  for (const g of [...policy.grants, ...policy.guardrails]) effectsCache.delete(g);
+}
+
 function computeEffects(policy: Policy, grant: Grant): GrantEffects {
   if (grant.expired) return { rules: [], trust: [] };
   const origins = [originOf(policy, grant)];

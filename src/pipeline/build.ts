@@ -6,6 +6,7 @@
 import type { Policy } from '../check/policy.js';
 import { check } from '../check/check.js';
 import { compile } from '../compile/compile.js';
+import { releaseEffects } from '../compile/grantRules.js';
 import type { CompiledPolicy } from '../compile/types.js';
 import { checkExpectations } from '../analysis/expect.js';
 import { checkDnsBlocked } from '../analysis/lints/dnsBlocked.js';
@@ -120,5 +121,7 @@ export function buildPolicies(files: readonly SourceFile[], options: BuildOption
     diagnostics.push(...checkShadowedGrants(policy));
     diagnostics.push(...checkDnsBlocked(policy, compiled.firewalls));
   }
+  for (const { policy } of policies) releaseEffects(policy);
+  for (const policy of unique) releaseEffects(policy);
   return { policies, diagnostics: sortDiagnostics(applyIgnores(diagnostics, asts)) };
 }
