@@ -556,9 +556,13 @@ export class Network {
   /** What deny rules take away from `src` → `dst`, on either side, whatever the allows say. */
   denied(src: Host, dst: Host): ServiceSet {
     if (!this.denies) return EMPTY;
-    const bits = new Uint32Array(this.atoms.words);
-    if (dst.kind !== 'database') rowInto(this.setOf(dst).side('inbound', 'deny'), src, this.blocks, bits, this.atoms.full);
-    rowInto(this.setOf(src).side('outbound', 'deny'), dst, this.blocks, bits, this.atoms.full);
+    const inbound = dst.kind === 'database' ? null : this.setOf(dst).side('inbound', 'deny');
+    const outbound = this.setOf(src).side('outbound', 'deny');
+    // Deny rules are few: most pairs have none on either side, and need no bitset at all.
+    if ((inbound === null || inbound.empty) && outbound.empty) return EMPTY;
+    const bits = this.result.fill(0);
+    if (inbound) rowInto(inbound, src, this.blocks, bits, this.atoms.full);
+    rowInto(outbound, dst, this.blocks, bits, this.atoms.full);
     return isZero(bits) ? EMPTY : this.atoms.toServiceSet(bits);
   }
 
