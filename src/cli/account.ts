@@ -2,6 +2,7 @@
  * What `plan` and `apply` share: connecting to the API (token, URL, a client that reports its retries),
  * reading the account, and turning policy files into a plan against it.
  */
+import { CODES } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { printable } from '../diagnostics/printable.js';
 import { DigitalOceanClient, type ClientEvent } from '../digitalocean/client.js';
@@ -87,7 +88,10 @@ export async function planPolicies(io: Io, connection: Connection, paths: readon
   const input = readPolicies(paths, io.cwd);
   const built = buildPolicies(input.files, { asOf });
   const report = (ds: readonly Diagnostic[]) => reportDiagnostics(io, ds, diagnosticsFormat, 'plan');
-  if (report([...input.diagnostics, ...built.diagnostics]) || input.files.length === 0) return null;
+  // DNS blocked by restricted egress (FW406) is judged again by the plan on the account, where another
+  // firewall may let DNS out: the plan's finding stands alone, not beside the policy-only one.
+  const policyOnly = built.diagnostics.filter((d) => d.code.code !== CODES.dnsBlocked.code);
+  if (report([...input.diagnostics, ...policyOnly]) || input.files.length === 0) return null;
   const account = await api(() => readAccount(connection.client));
   for (const fw of account.firewalls) {
     for (const p of fw.problems) io.stderr.write(`warning: firewall ${printable(fw.name)} (${printable(fw.id)}): ${printable(p)}; it is left out of the comparison\n`);

@@ -77,6 +77,18 @@ Facts('a removed tag deletes its firewall and says its droplets are left open', 
   assert.equal(doc.firewalls.filter((f) => f.action === 'delete').map((f) => f.name), ['fwc-shop-legacy']);
   assert.ok(doc.warnings.some((w) => w.message.includes('legacy') && /no firewall/.test(w.message)), JSON.stringify(doc.warnings));
 });
+Facts('restricted egress that blocks DNS is reported once, by the plan, judged on the account', async () => {
+  const repo = new URL('../../', import.meta.url).pathname;
+  const em = await startTestEmulator({ seed: join(repo, 'examples', 'demo-account.yaml') });
+  try {
+    const r = await runCli(['plan', 'policies/shop.fw', '--as-of', '2026-11-24'], { cwd: repo, env: { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: em.url, FWC_QUIET: '1' } });
+    assert.is(r.code, 0, r.stderr);
+    assert.not.match(r.stderr, 'FW406', 'the policy-only DNS warning is not printed beside the plan\'s');
+    assert.is(r.stdout.split('\n').filter((l) => l.includes('udp 53 out')).length, 1, r.stdout);
+  } finally {
+    await em.stop();
+  }
+});
 Facts.run();
 
 // ---
