@@ -24,7 +24,9 @@ export const CHANGE_SEED = {
 export const CHANGE_DATABASES = ['main-db'];
 
 const TAGS = ['web', 'app', 'db', 'search'];
-const SOURCES = ['anyone', 'office', 'vpn', 'wide', 'narrow', 'load-balancer "lb"', ...TAGS];
+/** Governed units: the tags, and a droplet set attached by id (its members change too). */
+const UNITS = [...TAGS, 'legacy'];
+const SOURCES = ['anyone', 'office', 'vpn', 'wide', 'narrow', 'load-balancer "lb"', 'tag "search"', ...UNITS];
 
 type Port = { proto: 'tcp' | 'udp'; from: number; to: number } | { proto: 'icmp' } | { proto: 'tcp' | 'udp'; all: true };
 
@@ -39,6 +41,8 @@ interface Version {
   statements: Statement[];
   restricted: Set<string>;
   database: string[];
+  /** Members of the droplet set `legacy`, by droplet name. */
+  legacy: string[];
 }
 
 const HEADER = [
@@ -57,7 +61,7 @@ function portText(p: Port): string {
 }
 
 function render(v: Version): string {
-  const lines = [...HEADER];
+  const lines = [...HEADER, `droplets legacy = ${v.legacy.map((m) => `"${m}"`).join(', ')}`];
   for (const s of v.statements) lines.push(`${s.sources.join(', ')} ${s.kind} reach ${s.dest} on ${s.ports.map(portText).join(', ')}`);
   for (const t of [...v.restricted].sort()) lines.push(`egress from ${t} is restricted`, `${t} may reach anyone on https, dns`);
   for (const t of v.database) lines.push(`${t} may reach database "main-db"`);
@@ -86,7 +90,7 @@ export function generateChange(seed: number): ChangePair {
   };
   const statement = (): Statement => {
     const guard = int(6) === 0;
-    const dest = pick(TAGS);
+    const dest = pick(UNITS);
     const sources = [...new Set([pick(SOURCES), ...(int(2) === 0 ? [pick(SOURCES)] : [])])].filter((s) => s !== dest);
     return { kind: guard ? 'must not' : 'may', sources: sources.length > 0 ? sources : ['anyone'], dest, ports: Array.from({ length: 1 + int(3) }, port) };
   };
@@ -94,8 +98,9 @@ export function generateChange(seed: number): ChangePair {
     statements: Array.from({ length: 2 + int(4) }, statement),
     restricted: new Set(int(3) === 0 ? [pick(TAGS)] : []),
     database: int(2) === 0 ? [pick(TAGS)] : [],
+    legacy: int(2) === 0 ? ['loose-1'] : ['loose-1', 'web-2'],
   };
-  const next: Version = { statements: structuredClone(old.statements), restricted: new Set(old.restricted), database: [...old.database] };
+  const next: Version = { statements: structuredClone(old.statements), restricted: new Set(old.restricted), database: [...old.database], legacy: [...old.legacy] };
   const mutations: string[] = [];
 
   const mutatePorts = (s: Statement): void => {
@@ -172,7 +177,13 @@ export function generateChange(seed: number): ChangePair {
         mutations.push('statement removed');
         break;
       case 7: {
-        const t = pick(TAGS);
+        if (int(3) === 0) {
+          // The droplet set gains or loses a member that is also tagged (two firewalls on one droplet).
+          next.legacy = next.legacy.includes('web-2') ? ['loose-1'] : ['loose-1', 'web-2'];
+          mutations.push(`droplet set members → ${next.legacy.join(', ')}`);
+          break;
+        }
+        const t = pick(UNITS);
         if (next.restricted.has(t)) next.restricted.delete(t);
         else next.restricted.add(t);
         mutations.push(`egress of ${t} toggled`);
