@@ -85,7 +85,10 @@ function desiredFromDocument(doc: PlanDocument, account: ReadAccount): ResolvedD
     origins: [],
   }));
   void account;
-  return { firewalls, databases };
+  // The live firewalls the plan counted as the policies' own include those they replace (by id): the
+  // saved plan deletes them as the plan that made it did.
+  const replaces = doc.live.filter((l) => l.managed).map((l) => l.id);
+  return { firewalls, databases, replaces };
 }
 
 async function targetFromPlanFile(io: Io, connection: Connection, path: string): Promise<Target | number> {
