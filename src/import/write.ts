@@ -104,7 +104,7 @@ export function writePolicy(input: WriteInput): Written {
 
   const out: string[] = [];
   const lines = new Map<number, number>();
-  out.push(comment(`Imported by \`fwc import\` from ${input.from}.`));
+  input.from.split('\n').forEach((line, i, all) => out.push(comment(`${i === 0 ? 'Imported by `fwc import` from ' : ''}${line}${i === all.length - 1 ? '.' : ''}`)));
   if (input.inexact && input.inexact.size > 0) {
     out.push(comment('NOT EXACT (written with --best-effort): the statements marked INEXACT below change who can reach'));
     out.push(comment('whom; `fwc plan` shows how. Fix them before `fwc apply`.'));

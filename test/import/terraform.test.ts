@@ -31,7 +31,7 @@ for (const file of ['terraform.tfstate', 'show.json']) {
     assert.not.match(importStderr, /matched firewall .* by name/, 'matched by id');
     assert.match(policy, /replaces firewall "tf-web"\nreplaces firewall "tf-db"|replaces firewall "tf-db"\nreplaces firewall "tf-web"/);
     assert.not.match(policy, /30000-32767/, 'the cluster’s firewall is not in the state, and not imported');
-    assertGolden(withoutPort(policy), join(DIR, 'expected-terraform.fw'));
+    assertGolden(withoutPort(policy), join(DIR, `expected-${file.replace(/\..*$/, '')}.fw`));
   });
 }
 

@@ -68,7 +68,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       return 1;
     }
     candidates = state.firewalls;
-    from = `the Terraform state ${basename(terraform)} (${state.firewalls.length} digitalocean_firewall resource${state.firewalls.length === 1 ? '' : 's'}), resolved against ${connection.apiUrl}`;
+    from = `the Terraform state ${basename(terraform)} (${state.firewalls.length} digitalocean_firewall resource${state.firewalls.length === 1 ? '' : 's'}),\nresolved against the account at ${connection.apiUrl}`;
     if (names.length === 0) chosen = [];
   }
   const result = importFirewalls({ account, names: chosen, all: all || (terraform !== undefined && names.length === 0), policy, from, bestEffort: args.values['best-effort'] === true, asOf, ...(candidates ? { candidates } : {}) });
