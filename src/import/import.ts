@@ -53,7 +53,7 @@ export function importFirewalls(input: ImportInput): ImportResult {
   const unreadable = selection.chosen.flatMap((f) => ((f as ReadFirewall).problems ?? []).map((p) => `firewall ${f.name} (${f.id}): ${p}`));
   if (unreadable.length > 0) return refuse(unreadable);
 
-  const draft = translate(selection.chosen);
+  const draft = translate(selection.chosen, input.account);
   const replaces = selection.chosen.filter((f) => !isKubernetesFirewall(f.name)).map((f) => f.name);
   const kept = selection.chosen.filter((f) => isKubernetesFirewall(f.name)).map((f) => f.name);
   const base = { policy: input.policy, draft, account: input.account, replaces, kept, from: input.from, skipped: selection.skipped };
@@ -68,8 +68,13 @@ export function importFirewalls(input: ImportInput): ImportResult {
     const i = line !== null ? statementAt(line) : undefined;
     if (i !== undefined && !acknowledge.has(i)) acknowledge.set(i, w.code.code);
   }
-  if (acknowledge.size > 0) {
-    written = writePolicy({ ...base, acknowledge });
+  const egressAck = new Map<string, string>();
+  for (const w of proof.warnings) {
+    const unit = w.code.code === 'FW406' ? /`([^`]+)`/.exec(w.message)?.[1] : undefined;
+    if (unit) egressAck.set(unit, w.code.code);
+  }
+  if (acknowledge.size > 0 || egressAck.size > 0) {
+    written = writePolicy({ ...base, acknowledge, egressAck });
     proof = proveExact(written.text, input.account, selection.chosen, input.asOf);
   }
   if (proof.diagnostics.length > 0) {
@@ -91,6 +96,6 @@ export function importFirewalls(input: ImportInput): ImportResult {
       if (i !== undefined && !inexact.has(i)) inexact.set(i, `${d.kind === 'gained' ? 'newly lets' : 'no longer lets'} ${d.from} reach ${d.to} on ${d.services}`);
     }
   }
-  const final = writePolicy({ ...base, acknowledge, inexact });
+  const final = writePolicy({ ...base, acknowledge, egressAck, inexact });
   return { text: final.text, problems, imported: selection.chosen.map((f) => f.name), skipped: selection.skipped, exact: false, pairs: proof.pairs };
 }

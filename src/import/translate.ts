@@ -10,9 +10,12 @@
  * restricted to exactly its outbound rules. Whether the result is exact is not assumed: prove.ts checks
  * it on the reachability engine before anything is written.
  */
+import { Network } from '../analysis/network.js';
+import { covers, intersect, isEmpty, single } from '../analysis/serviceSet.js';
 import type { Cidr } from '../compile/addresses.js';
 import type { Peer, Rule } from '../compile/types.js';
-import type { LiveFirewall } from '../plan/types.js';
+import type { Account, LiveFirewall } from '../plan/types.js';
+import { exactHosts } from './prove.js';
 
 export type Service = { readonly protocol: 'tcp' | 'udp'; readonly from: number; readonly to: number } | { readonly protocol: 'icmp' };
 
@@ -50,6 +53,8 @@ export interface Draft {
   /** Units (tag or set key) whose egress is restricted. */
   readonly restricted: readonly End[];
   readonly statements: readonly DraftStatement[];
+  /** One-sided rules that let nothing through today, left out (firewall: rule). */
+  readonly deadRules: readonly string[];
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -101,7 +106,7 @@ interface Atom {
   readonly origin: string;
 }
 
-export function translate(firewalls: readonly LiveFirewall[]): Draft {
+export function translate(firewalls: readonly LiveFirewall[], account?: Account): Draft {
   // Units: every tag an imported firewall applies to, and every distinct list of droplet ids.
   const tagSpelling = new Map<string, string>();
   const tagFirewalls = new Map<string, string[]>();
@@ -162,12 +167,20 @@ export function translate(firewalls: readonly LiveFirewall[]): Draft {
     }
   }
 
+  // A grant between two governed tags (or sets) compiles to both sides: the destination's inbound and,
+  // with restricted egress, the source's outbound. Where today only one side holds the rule, the other
+  // side's firewalls decide whether anything passes: when nothing does, the rule is dead today and is
+  // left out (writing it would open the other side); when everything does, the grant adds nothing.
+  const left: string[] = [];
+  const kept = account ? dropDead(atoms, open, account, tagSpelling, sets, left) : atoms;
+
   const units: End[] = [...[...tagSpelling.values()].map((tag) => ({ kind: 'unit-tag', tag }) as const), ...[...sets.keys()].map((set) => ({ kind: 'unit-set', set }) as const)];
   return {
     tags: [...tagSpelling.entries()].map(([k, tag]) => ({ tag, firewalls: tagFirewalls.get(k)! })),
     sets: [...sets.entries()].map(([key, s]) => ({ key, ids: s.ids, firewalls: s.firewalls })),
     restricted: units.filter((u) => !open.has(endKey(u))),
-    statements: group(atoms, sets),
+    statements: group(kept, sets),
+    deadRules: left,
   };
 }
 
@@ -243,4 +256,48 @@ function withAnyone(ends: readonly End[]): End[] {
 function withoutSetMembers(ends: readonly End[], sets: ReadonlyMap<string, { ids: number[] }>): End[] {
   const covered = new Set(ends.flatMap((e) => (e.kind === 'unit-set' ? (sets.get(e.set)?.ids ?? []) : [])));
   return ends.filter((e) => !(e.kind === 'droplet' && covered.has(e.id)));
+}
+
+/** The atoms, without the allows between governed units that pass nothing today. */
+function dropDead(
+  atoms: readonly Atom[],
+  open: ReadonlySet<string>,
+  account: Account,
+  tags: ReadonlyMap<string, string>,
+  sets: ReadonlyMap<string, { ids: number[] }>,
+  dead: string[],
+): Atom[] {
+  const isUnit = (e: End) => e.kind === 'unit-tag' || e.kind === 'unit-set';
+  void tags;
+  const live = account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }));
+  const net = new Network(live, []);
+  const hosts = exactHosts(account, []).filter((h) => h.kind === 'droplet');
+  const members = (e: End) =>
+    hosts.filter((h) => (e.kind === 'unit-tag' ? h.tags.some((t) => t.toLowerCase() === e.tag.toLowerCase()) : e.kind === 'unit-set' ? (sets.get(e.set)?.ids ?? []).includes(h.dropletId!) : false));
+  const out: Atom[] = [];
+  for (const a of atoms) {
+    // Two-sided: both ends governed, and the source's egress restricted (else its outbound adds nothing).
+    if (a.effect !== 'allow' || !isUnit(a.src) || !isUnit(a.dst) || open.has(endKey(a.src))) {
+      out.push(a);
+      continue;
+    }
+    const x = a.service.protocol === 'icmp' ? single('icmp') : single(a.service.protocol, a.service.from, a.service.to);
+    let none = true;
+    let all = true;
+    for (const s of members(a.src)) {
+      for (const d of members(a.dst)) {
+        if (s === d) continue;
+        const passes = intersect(net.allowed(s, d), x);
+        if (!isEmpty(passes)) none = false;
+        if (!covers(passes, x)) all = false;
+      }
+    }
+    if (none && !all) {
+      const svc = a.service.protocol === 'icmp' ? 'icmp' : `${a.service.protocol} ${a.service.from === a.service.to ? a.service.from : a.service.from === 1 && a.service.to === 65535 ? 'all' : `${a.service.from}-${a.service.to}`}`;
+      dead.push(`${a.origin}: ${svc} from ${a.src.kind === 'unit-tag' ? `tag ${a.src.tag}` : 'the droplets it applies to by id'} to ${a.dst.kind === 'unit-tag' ? `tag ${a.dst.tag}` : 'the droplets it applies to by id'}`);
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
 }

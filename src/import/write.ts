@@ -24,6 +24,8 @@ export interface WriteInput {
   readonly inexact?: ReadonlyMap<number, string>;
   /** Per statement index, a warning code to acknowledge (the import writes what is there today). */
   readonly acknowledge?: ReadonlyMap<number, string>;
+  /** Per restricted unit (its name in the policy), a warning code to acknowledge on its egress. */
+  readonly egressAck?: ReadonlyMap<string, string>;
   /** Lines for the header about firewalls left in place. */
   readonly skipped?: readonly { readonly name: string; readonly why: string }[];
 }
@@ -97,7 +99,7 @@ export function writePolicy(input: WriteInput): Written {
     if (count < 2) continue;
     const st = draft.statements[first]!;
     const dst = st.dests.length === 1 && (st.dests[0]!.kind === 'unit-tag' || st.dests[0]!.kind === 'unit-set') ? ends[first]![1]![0]!.replace(/"/g, '') : st.origins[0]!;
-    const name = book.fresh(`${dst}-ports`);
+    const name = book.fresh(wellKnown(list) ?? `${dst}-ports`);
     serviceName.set(list, name);
     serviceDecls.push({ name, list });
   }
@@ -120,6 +122,10 @@ export function writePolicy(input: WriteInput): Written {
     out.push(comment(`Imported, and left in place: ${k}`));
     out.push(comment('  (DigitalOcean Kubernetes makes it itself: it cannot be replaced; the policy holds the same rules).'));
   }
+  if (draft.deadRules.length > 0) {
+    out.push(comment('Left out, since other rules let nothing through them today (and a grant would open the other side):'));
+    for (const d of draft.deadRules) out.push(comment(`  ${d}`));
+  }
   out.push(`policy ${JSON.stringify(input.policy)}`);
   out.push('');
   if (draft.tags.length > 0) out.push(`tags ${draft.tags.map((t) => JSON.stringify(t.tag)).join(', ')}`);
@@ -133,10 +139,17 @@ export function writePolicy(input: WriteInput): Written {
   if (addressDecls.length + serviceDecls.length > 0) out.push('');
   for (const d of addressDecls) out.push(`addresses ${JSON.stringify(d.name)} = ${d.list}`);
   for (const d of serviceDecls) out.push(`service ${JSON.stringify(d.name)} = ${d.list}`);
-  const restricted = draft.restricted.map((u) => (u.kind === 'unit-tag' ? JSON.stringify(u.tag) : u.kind === 'unit-set' ? JSON.stringify(setNames.get(u.set)!) : ''));
+  const unitName = (u: (typeof draft.restricted)[number]) => (u.kind === 'unit-tag' ? u.tag : u.kind === 'unit-set' ? setNames.get(u.set)! : '');
+  const restricted = draft.restricted.map(unitName);
   if (restricted.length > 0) {
     out.push('');
-    out.push(`egress from ${restricted.join(', ')} is restricted`);
+    // A unit whose egress earns a warning gets a line of its own, where the warning is acknowledged.
+    const plain = restricted.filter((u) => !input.egressAck?.has(u));
+    if (plain.length > 0) out.push(`egress from ${plain.map((u) => JSON.stringify(u)).join(', ')} is restricted`);
+    for (const u of restricted.filter((x) => input.egressAck?.has(x))) {
+      const firewalls = [...draft.tags.filter((t) => t.tag === u).flatMap((t) => t.firewalls), ...draft.sets.filter((x) => setNames.get(x.key) === u).flatMap((x) => x.firewalls)];
+      out.push(`egress from ${JSON.stringify(u)} is restricted  # fwc-ignore ${input.egressAck!.get(u)}: as ${firewalls.join(', ')} ${firewalls.length === 1 ? 'has' : 'have'} it today`);
+    }
   }
 
   let previous = '';
@@ -175,4 +188,13 @@ export function writePolicy(input: WriteInput): Written {
   void lines;
   void endKey;
   return { text, lines: found, problems };
+}
+
+/** A name for a port list that says what it is, where its ports all say the same thing. */
+function wellKnown(list: string): string | null {
+  const ports = list.split(', ').map((p) => (/^\d+(-\d+)?$/.test(p) ? Number(p.split('-')[0]) : NaN));
+  if (ports.some(Number.isNaN)) return null;
+  // Prometheus exporters take 9100-9999 by convention (node 9100, process 9256, …).
+  if (ports.every((p) => p >= 9100 && p <= 9999)) return 'metrics';
+  return null;
 }

@@ -19,17 +19,21 @@ const OPEN_OUT = [
   { protocol: 'icmp', destinations: { addresses: ['0.0.0.0/0', '::/0'] } },
 ];
 
-// `jobs` may only send https; `queue` admits tcp 5672 from `jobs`, which today nothing lets out of a
-// jobs droplet. A grant `jobs may reach queue on 5672` would also open jobs' egress on 5672: not exact.
+// `jobs` may only send https; `queue` admits tcp 5672 from `jobs`. Today only jobs-1 can send it (its
+// other tag, ops, has open egress in a firewall that is not imported). A grant `jobs may reach queue on
+// 5672` would also open jobs-2's egress on 5672: not exact. (Were no jobs droplet able to send it, the
+// rule would pass nothing today and be left out, exactly.)
 const seed = {
   droplets: [
-    { id: 11, name: 'jobs-1', tags: ['jobs'], private_ipv4: '10.0.0.11' },
+    { id: 11, name: 'jobs-1', tags: ['jobs', 'ops'], private_ipv4: '10.0.0.11' },
+    { id: 14, name: 'jobs-2', tags: ['jobs'], private_ipv4: '10.0.0.14' },
     { id: 12, name: 'queue-1', tags: ['queue'], private_ipv4: '10.0.0.12' },
     { id: 13, name: 'k-node', private_ipv4: '10.0.0.13' },
   ],
   kubernetes_clusters: [{ id: 'bd5f5959-5e1e-4205-a714-a914373942af', name: 'k', node_droplet_ids: [13] }],
   firewalls: [
     { name: 'jobs-egress', tags: ['jobs'], inbound_rules: [], outbound_rules: [{ protocol: 'tcp', ports: '443', destinations: { addresses: ['0.0.0.0/0', '::/0'] } }] },
+    { name: 'ops-open', tags: ['ops'], inbound_rules: [], outbound_rules: OPEN_OUT },
     { name: 'queue-in', tags: ['queue'], inbound_rules: [{ protocol: 'tcp', ports: '5672', sources: { tags: ['jobs'] } }], outbound_rules: OPEN_OUT },
     {
       name: 'k8s-bd5f5959-5e1e-4205-a714-a914373942af-worker',
@@ -52,21 +56,21 @@ async function withAccount(work: (run: (args: string[]) => ReturnType<typeof run
 
 test('an inexact import is refused, naming the firewall and rule, and nothing is written', () =>
   withAccount(async (run, dir) => {
-    const r = await run(['--all', '--out', 'p.fw']);
+    const r = await run(['--firewall', 'jobs-egress', '--firewall', 'queue-in', '--out', 'p.fw']);
     assert.is(r.code, 1);
     assert.not.ok(existsSync(join(dir, 'p.fw')), 'nothing written');
     assert.match(r.stderr, /error: the import would not be exact; nothing was written/);
-    assert.match(r.stderr, /would newly let droplet jobs-1 \(11\) reach droplet queue-1 \(12\) on tcp 5672/);
+    assert.match(r.stderr, /would newly let droplet jobs-2 \(14\) reach droplet queue-1 \(12\) on tcp 5672/);
     assert.match(r.stderr, /today: firewall queue-in: allow inbound tcp 5672 from tag:jobs;/);
     assert.match(r.stderr, /in the policy: line \d+ \(fwc-p-jobs\): allow outbound tcp 5672 to tag:queue/);
   }));
 
 test('with --best-effort it is written, the inexact statement marked, exit 3', () =>
   withAccount(async (run, dir) => {
-    const r = await run(['--all', '--best-effort', '--out', 'p.fw', '--policy', 'p']);
+    const r = await run(['--firewall', 'jobs-egress', '--firewall', 'queue-in', '--best-effort', '--out', 'p.fw', '--policy', 'p']);
     assert.is(r.code, 3, r.stderr);
     const text = readFileSync(join(dir, 'p.fw'), 'utf8');
-    assert.match(text, /# INEXACT \(fwc import --best-effort\): newly lets droplet jobs-1 \(11\) reach droplet queue-1 \(12\) on tcp 5672\njobs may reach queue on 5672/);
+    assert.match(text, /# INEXACT \(fwc import --best-effort\): newly lets droplet jobs-2 \(14\) reach droplet queue-1 \(12\) on tcp 5672\njobs may reach queue on 5672/);
     assertGolden(text.replace(/http:\/\/127\.0\.0\.1:\d+/g, 'http://127.0.0.1:PORT'), new URL('../fixtures/import/best-effort.fw', import.meta.url).pathname);
   }));
 
