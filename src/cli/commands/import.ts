@@ -81,7 +81,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   if (out) writeFileAtomic(resolve(io.cwd, out), result.text);
   else io.stdout.write(result.text);
-  const what = `${result.imported.length} firewall${result.imported.length === 1 ? '' : 's'} (${result.imported.join(', ')})`;
+  const shown = result.imported.length > 8 ? `${result.imported.slice(0, 8).join(', ')}, …` : result.imported.join(', ');
+  const what = `${result.imported.length} firewall${result.imported.length === 1 ? '' : 's'} (${shown})`;
   if (!result.exact) {
     io.stderr.write(`warning: imported ${what}${out ? ` to ${out}` : ''}, NOT exact:\n${result.problems.map((p) => `  - ${p}\n`).join('')}`);
     return INEXACT_EXIT;
