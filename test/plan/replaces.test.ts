@@ -5,8 +5,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildPolicies } from '../../src/pipeline/build.js';
 import { SourceFile } from '../../src/source/sourceFile.js';
 import { parse } from '../../src/syntax/parse.js';
@@ -107,6 +105,22 @@ test('a replacement that changes reachability says so, and the replaced firewall
   }
 });
 
+test('a saved plan deletes the replaced firewall as the plan that made it does', async () => {
+  const em = await startTestEmulator({ seed: seed as never });
+  try {
+    const dir = workdir({ 'p.fw': policy });
+    const plan = await runCli(['plan', 'p.fw', '--as-of', AS_OF, '--out', 'plan.json'], { cwd: dir, env: envFor(em.url) });
+    assert.is(plan.code, 0, plan.stderr);
+    const applied = await runCli(['apply', 'plan.json', '--auto-approve', '--as-of', AS_OF], { cwd: dir, env: envFor(em.url) });
+    assert.is(applied.code, 0, applied.stdout + applied.stderr);
+    assert.match(applied.stdout, /delete firewall web-fw/);
+    const names = ((await call(em, 'GET', '/v2/firewalls')).body.firewalls as { name: string }[]).map((f) => f.name).sort();
+    assert.equal(names, ['db-fw', 'fwc-p-web']);
+  } finally {
+    await em.stop();
+  }
+});
+
 test('two firewalls with the replaced name: an error, and nothing is deleted', async () => {
   const em = await startTestEmulator({ seed: { ...seed, firewalls: [...seed.firewalls, { ...seed.firewalls[0]!, tags: ['db'] }] } as never });
   try {
@@ -119,6 +133,4 @@ test('two firewalls with the replaced name: an error, and nothing is deleted', a
   }
 });
 
-void readFileSync;
-void join;
 test.run();
