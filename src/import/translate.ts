@@ -179,7 +179,7 @@ export function translate(firewalls: readonly LiveFirewall[], account?: Account)
     tags: [...tagSpelling.entries()].map(([k, tag]) => ({ tag, firewalls: tagFirewalls.get(k)! })),
     sets: [...sets.entries()].map(([key, s]) => ({ key, ids: s.ids, firewalls: s.firewalls })),
     restricted: units.filter((u) => !open.has(endKey(u))),
-    statements: group(kept, sets),
+    statements: group(withAnyoneAtoms(kept), sets),
     deadRules: left,
   };
 }
@@ -300,4 +300,33 @@ function dropDead(
     out.push(a);
   }
   return out;
+}
+
+/**
+ * `0.0.0.0/0` and `::/0` on the same service with the same other end read `anyone`, service by service,
+ * so that `legacy may reach anyone on udp 53` is not split by family when only https is IPv4-only.
+ */
+function withAnyoneAtoms(atoms: readonly Atom[]): Atom[] {
+  const everyAddress = (e: End, family: 4 | 6) => e.kind === 'address' && e.cidr.prefix === 0 && e.cidr.family === family;
+  const key = (a: Atom, side: "src" | "dst") => `${a.origin}|${a.effect}|${side}|${endKey(side === "src" ? a.dst : a.src)}|${serviceKey(a.service)}`;
+  const v6 = new Map<string, Atom[]>();
+  for (const a of atoms) {
+    if (everyAddress(a.src, 6)) v6.set(key(a, 'src'), [...(v6.get(key(a, 'src')) ?? []), a]);
+    if (everyAddress(a.dst, 6)) v6.set(key(a, 'dst'), [...(v6.get(key(a, 'dst')) ?? []), a]);
+  }
+  const used = new Set<Atom>();
+  const out: Atom[] = [];
+  for (const a of atoms) {
+    const side = everyAddress(a.src, 4) ? 'src' : everyAddress(a.dst, 4) ? 'dst' : null;
+    if (side) {
+      const twin = v6.get(key(a, side))?.find((b) => !used.has(b));
+      if (twin) {
+        used.add(twin);
+        out.push(side === 'src' ? { ...a, src: { kind: 'anyone' } } : { ...a, dst: { kind: 'anyone' } });
+        continue;
+      }
+    }
+    out.push(a);
+  }
+  return out.filter((a) => !used.has(a));
 }

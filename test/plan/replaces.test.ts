@@ -73,7 +73,7 @@ test('plan shows the replaced firewall deleted and no reachability change; apply
   try {
     assert.is(run.result.code, 0, run.result.stdout + run.result.stderr);
     assert.match(run.result.stdout, /No reachability changes\./);
-    assert.match(run.result.stdout, /web-fw/);
+    assert.match(run.result.stdout, /# firewall web-fw will be destroyed \(replaced by the policy\)/);
     assert.equal(run.gaps, []);
     assert.ok(run.cleanAfter, 'a second plan shows no changes');
     // The policy's firewall came first, the replaced one went last.
