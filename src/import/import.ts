@@ -8,6 +8,7 @@
  */
 import type { ReadFirewall } from '../digitalocean/fromApi.js';
 import type { Account, LiveFirewall } from '../plan/types.js';
+import { policyPrefix } from '../check/firewallNames.js';
 import { isKubernetesFirewall } from '../check/replaces.js';
 import { proveExact, type Difference } from './prove.js';
 import { selectFirewalls } from './select.js';
@@ -52,6 +53,14 @@ export function importFirewalls(input: ImportInput): ImportResult {
   if (selection.chosen.length === 0) return refuse(['no firewall to import: name some with --firewall NAME, or take every one with --all']);
   const unreadable = selection.chosen.flatMap((f) => ((f as ReadFirewall).problems ?? []).map((p) => `firewall ${f.name} (${f.id}): ${p}`));
   if (unreadable.length > 0) return refuse(unreadable);
+
+  // The policy's name owns every firewall named fwc-<policy>-…: a policy of that name already applied
+  // would have its firewalls taken over (and those the import does not make, deleted).
+  const prefix = policyPrefix(input.policy).toLowerCase();
+  const owned = input.account.firewalls.filter((f) => f.name.toLowerCase().startsWith(prefix) && !selection.chosen.includes(f));
+  if (owned.length > 0) {
+    return refuse([`the account has firewalls of a policy named \`${input.policy}\` already (${owned.slice(0, 5).map((f) => f.name).join(', ')}${owned.length > 5 ? ', …' : ''}); the imported policy would take them over: choose another name with --policy`]);
+  }
 
   const draft = translate(selection.chosen, input.account);
   const replaces = selection.chosen.filter((f) => !isKubernetesFirewall(f.name)).map((f) => f.name);

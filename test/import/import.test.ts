@@ -104,4 +104,18 @@ test('what cannot be imported is a clear error: an unknown name, no selection, a
     assert.is(readFileSync(join(dir, 'taken.fw'), 'utf8'), 'policy mine\n');
   }));
 
+test('a policy name that already owns firewalls in the account is refused', async () => {
+  const em = await startTestEmulator({ seed: { ...seed, firewalls: [...seed.firewalls, { name: 'fwc-shop-queue', tags: ['queue'], inbound_rules: [], outbound_rules: OPEN_OUT }] } as never });
+  try {
+    const env = { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: em.url };
+    const r = await runCli(['import', '--firewall', 'jobs-egress', '--policy', 'shop'], { env });
+    assert.is(r.code, 1);
+    assert.match(r.stderr, /firewalls of a policy named `shop` already \(fwc-shop-queue\)/);
+    const other = await runCli(['import', '--firewall', 'jobs-egress', '--policy', 'jobs', '--as-of', AS_OF], { env });
+    assert.is(other.code, 0, other.stderr);
+  } finally {
+    await em.stop();
+  }
+});
+
 test.run();
