@@ -11,7 +11,7 @@
  * it on the reachability engine before anything is written.
  */
 import { Network } from '../analysis/network.js';
-import { covers, intersect, isEmpty, single } from '../analysis/serviceSet.js';
+import { covers, EMPTY, equals, intersect, single, union, type ServiceSet } from '../analysis/serviceSet.js';
 import type { Cidr } from '../compile/addresses.js';
 import type { Peer, Rule } from '../compile/types.js';
 import type { Account, LiveFirewall } from '../plan/types.js';
@@ -282,22 +282,27 @@ function dropDead(
       continue;
     }
     const x = a.service.protocol === 'icmp' ? single('icmp') : single(a.service.protocol, a.service.from, a.service.to);
-    let none = true;
-    let all = true;
+    // What passes for every pair, and for some: where they are the same, the grant says exactly that
+    // (nothing: the rule is dead today; part of its ports: the others are).
+    let every: ServiceSet | null = null;
+    let some: ServiceSet = EMPTY;
     for (const s of members(a.src)) {
       for (const d of members(a.dst)) {
         if (s === d) continue;
         const passes = intersect(net.allowed(s, d), x);
-        if (!isEmpty(passes)) none = false;
-        if (!covers(passes, x)) all = false;
+        every = every === null ? passes : intersect(every, passes);
+        some = union(some, passes);
       }
     }
-    if (none && !all) {
-      const svc = a.service.protocol === 'icmp' ? 'icmp' : `${a.service.protocol} ${a.service.from === a.service.to ? a.service.from : a.service.from === 1 && a.service.to === 65535 ? 'all' : `${a.service.from}-${a.service.to}`}`;
-      dead.push(`${a.origin}: ${svc} from ${a.src.kind === 'unit-tag' ? `tag ${a.src.tag}` : 'the droplets it applies to by id'} to ${a.dst.kind === 'unit-tag' ? `tag ${a.dst.tag}` : 'the droplets it applies to by id'}`);
+    if (every === null || covers(every, x) || !equals(every, some)) {
+      out.push(a);
       continue;
     }
-    out.push(a);
+    const svc = (v: Service) => (v.protocol === 'icmp' ? 'icmp' : `${v.protocol} ${v.from === v.to ? v.from : v.from === 1 && v.to === 65535 ? 'all' : `${v.from}-${v.to}`}`);
+    const ends = `from ${a.src.kind === 'unit-tag' ? `tag ${a.src.tag}` : 'the droplets it applies to by id'} to ${a.dst.kind === 'unit-tag' ? `tag ${a.dst.tag}` : 'the droplets it applies to by id'}`;
+    const kept: Service[] = a.service.protocol === 'icmp' ? [] : (a.service.protocol === 'tcp' ? every.tcp : every.udp).map((i) => ({ protocol: (a.service as { protocol: 'tcp' | 'udp' }).protocol, from: i.from, to: i.to }));
+    dead.push(`${a.origin}: ${svc(a.service)} ${ends}${kept.length > 0 ? ` (but ${kept.map(svc).join(', ')}, which passes)` : ''}`);
+    for (const k of kept) out.push({ ...a, service: k });
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { parseAddress } from '../../src/compile/addresses.js';
 import { proveExact } from '../../src/import/prove.js';
 import { serviceItems, setStem } from '../../src/import/names.js';
 import { translate } from '../../src/import/translate.js';
+import { importFirewalls } from '../../src/import/import.js';
 import type { Account } from '../../src/plan/types.js';
 
 const cidr = (t: string) => {
@@ -79,6 +80,26 @@ test('the proof sees a policy that does less, or more, than the firewall it repl
   assert.ok(more.differences.some((d) => d.kind === 'gained' && d.services === 'tcp 80' && d.lines.includes(4)), JSON.stringify(more.differences));
   const v6only = proveExact(exact.replace('anyone may', '0.0.0.0/0 may'), withWeb, [web], '2026-11-24');
   assert.ok(v6only.differences.some((d) => d.kind === 'lost' && /::|IPv6|2000|^[0-9a-f:]+$/.test(d.from)), JSON.stringify(v6only.differences.map((d) => d.from)));
+});
+
+test('an allow between two governed tags that only part of passes today is written as that part', () => {
+  const a = firewallFromApi({ id: 'fa', name: 'a-fw', tags: ['a'], inbound_rules: [], outbound_rules: [{ protocol: 'tcp', ports: 'all', destinations: { tags: ['b'] } }] });
+  const b = firewallFromApi({ id: 'fb', name: 'b-fw', tags: ['b'], inbound_rules: [{ protocol: 'tcp', ports: '22', sources: { tags: ['a'] } }], outbound_rules: open });
+  const two: Account = {
+    ...account,
+    firewalls: [a, b],
+    droplets: [
+      { id: 7, name: 'a-1', tags: ['a'], addresses: [cidr('10.0.0.7')] },
+      { id: 8, name: 'b-1', tags: ['b'], addresses: [cidr('10.0.0.8')] },
+    ],
+  };
+  const result = importFirewalls({ account: two, names: [], all: true, policy: 'p', from: 'a test', bestEffort: false, asOf: '2026-11-24' });
+  assert.ok(result.exact, result.problems.join('\n'));
+  assert.match(result.text!, /#   a-fw: tcp all from tag a to tag b \(but tcp 22, which passes\)/);
+  assert.match(result.text!, /^a may reach b on ssh {2}# from a-fw, b-fw$/m);
+  // Without the cut, `a may reach b on tcp` would open b's inbound to all of tcp from a: the proof says so.
+  const naive = 'policy p\ntags a, b\nreplaces firewall "a-fw"\nreplaces firewall "b-fw"\negress from a is restricted\na may reach b on tcp\n';
+  assert.ok(proveExact(naive, two, [a, b], '2026-11-24').differences.some((d) => d.kind === 'gained' && d.services === 'tcp 1-21, 23-65535'));
 });
 
 test.run();
