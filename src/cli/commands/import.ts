@@ -79,7 +79,13 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     io.stderr.write('  = help: rerun with --best-effort to write it anyway, each inexact statement marked for review\n');
     return 1;
   }
-  if (out) writeFileAtomic(resolve(io.cwd, out), result.text);
+  if (out) {
+    try {
+      writeFileAtomic(resolve(io.cwd, out), result.text);
+    } catch (error) {
+      throw new UserError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 1, 'choose a path you can write, with --out');
+    }
+  }
   else io.stdout.write(result.text);
   const shown = result.imported.length > 8 ? `${result.imported.slice(0, 8).join(', ')}, …` : result.imported.join(', ');
   const what = `${result.imported.length} firewall${result.imported.length === 1 ? '' : 's'} (${shown})`;
