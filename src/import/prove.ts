@@ -10,7 +10,7 @@ import { Network, type Host } from '../analysis/network.js';
 import { difference, isZero, sameBits } from '../analysis/portAtoms.js';
 import { describe, sample } from '../analysis/serviceSet.js';
 import { AddressSpace } from '../audit/internet.js';
-import type { Cidr } from '../compile/addresses.js';
+import { parseAddress, type Cidr } from '../compile/addresses.js';
 import { ruleText } from '../compile/rules.js';
 import type { Firewall } from '../compile/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -48,7 +48,10 @@ const asFirewall = (f: LiveFirewall): Firewall => ({ ...f.firewall, name: f.name
 /** The hosts of an exact comparison: every droplet alone, the resources, and every address piece. */
 export function exactHosts(account: Account, firewalls: readonly Firewall[]): Host[] {
   const droplets: Host[] = account.droplets.map((d) => ({ key: `droplet:${d.id}`, label: `droplet ${d.name} (${d.id})`, kind: 'droplet', tags: d.tags, addresses: d.addresses, dropletId: d.id, dropletName: d.name }));
-  const lbs: Host[] = account.loadBalancers.map((lb) => ({ key: `lb:${lb.id}`, label: `load balancer ${lb.name}`, kind: 'load-balancer', tags: [], addresses: [], loadBalancerId: lb.id, loadBalancerName: lb.name }));
+  const lbs: Host[] = account.loadBalancers.map((lb) => {
+    const ip = lb.ip ? parseAddress(lb.ip) : null;
+    return { key: `lb:${lb.id}`, label: `load balancer ${lb.name}`, kind: 'load-balancer', tags: [], addresses: ip?.ok ? [ip.cidr] : [], loadBalancerId: lb.id, loadBalancerName: lb.name };
+  });
   const clusters: Host[] = account.clusters.map((c) => ({
     key: `k8s:${c.id}`,
     label: `cluster ${c.name}`,
