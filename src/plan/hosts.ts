@@ -158,7 +158,12 @@ export function accountHosts(account: Account, firewalls: readonly Firewall[], p
   const taken = account.droplets.flatMap((d) => d.addresses);
   const vpcs = vpcHosts(account, firewalls);
   const blocks = blockHosts(policies, firewalls).filter((b) => !vpcs.some((v) => account.vpcs?.some((x) => x.name === v.vpcName && b.label === x.ipRange)));
-  return [...classes.map((c) => c.host), ...lbs, ...clusters, ...dbs, ...vpcs, ...blocks, ...anyoneHosts(policies, [...taken, ...blocks.flatMap((b) => b.addresses)])];
+  return [...classes.map((c) => c.host), ...lbs, ...clusters, ...dbs, ...vpcs, ...blocks, ...anyoneHosts(policies, [...taken, ...ruleBlocksOf(firewalls)])];
+}
+
+/** The address blocks firewalls' rules name (but every address): `anyone` is judged outside them all. */
+function ruleBlocksOf(firewalls: readonly Firewall[]): Cidr[] {
+  return firewalls.flatMap((f) => f.rules.flatMap((r) => (r.peer.kind === 'address' && r.peer.cidr.prefix > 0 ? [r.peer.cidr] : [])));
 }
 
 /** Hosts for `fwc diff`: every tag, address block and resource of either version, and `anyone`. */
