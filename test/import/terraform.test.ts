@@ -68,4 +68,24 @@ test('a state whose firewall is not in the account, or is not a state: refused, 
   }
 });
 
+test('with no token, the state alone: the same policy, which the account then plans with no reachability change', async () => {
+  const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'fwc-tf-'));
+  const offline = await runCli(['import', '--from-terraform', join(DIR, 'terraform.tfstate'), '--policy', 'shop', '--out', 'shop.fw', '--as-of', '2026-11-24'], { cwd: dir, env: {} });
+  assert.is(offline.code, 0, offline.stderr);
+  assert.match(offline.stderr, /no DigitalOcean token: the names and the proof come from .*terraform\.tfstate alone/);
+  const text = readFileSync(join(dir, 'shop.fw'), 'utf8');
+  assert.match(text, /resolved against the state alone \(no token was given\)/);
+  const body = (t: string) => t.slice(t.indexOf('\npolicy '));
+  assert.is(body(text), body(readFileSync(join(DIR, 'expected-terraform.fw'), 'utf8')), 'the same statements as with the account');
+  const em = await startTestEmulator({ seed: parseYaml(readFileSync(join(DIR, 'account.yaml'), 'utf8')) });
+  try {
+    const plan = await runCli(['plan', 'shop.fw', '--as-of', '2026-11-24'], { cwd: dir, env: { DIGITALOCEAN_TOKEN: 'read-only-token', DIGITALOCEAN_API_URL: em.url } });
+    assert.is(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /No reachability changes\./);
+    assert.match(plan.stdout, /Plan: 2 to add, 0 to change, 2 to destroy/);
+  } finally {
+    await em.stop();
+  }
+});
+
 test.run();

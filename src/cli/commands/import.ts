@@ -11,7 +11,8 @@ import type { Io } from '../io.js';
 import { readAccount } from '../../digitalocean/read.js';
 import { importFirewalls } from '../../import/import.js';
 import { asName } from '../../import/names.js';
-import { terraformFirewalls } from '../../import/terraform.js';
+import { accountFromState, readState, terraformFirewalls } from '../../import/terraform.js';
+import { apiToken } from '../../digitalocean/config.js';
 import { API_URL_OPTION, api, connect } from '../account.js';
 import { writeFileAtomic } from '../files.js';
 import { AS_OF_OPTION, asOfDate } from '../report.js';
@@ -55,20 +56,35 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     throw new UsageError(`--policy takes a name of letters, digits, \`-\`, \`_\` and \`:\` (got '${String(args.values.policy)}')`, `try --policy ${policy}`);
   }
 
-  const connection = connect(io, args.values['api-url']);
-  const account = await api(() => readAccount(connection.client));
-  let candidates = undefined;
-  let from = `the account at ${connection.apiUrl}`;
-  let chosen = names;
+  // With a Terraform state and no token, the state is the account: its droplets, load balancers,
+  // clusters, VPCs and firewalls (the proof is then against the state; `fwc plan` judges the account).
+  let offline = false;
+  try {
+    apiToken(io.env);
+  } catch {
+    offline = terraform !== undefined;
+  }
+  let stateDoc: unknown;
   if (terraform) {
-    const state = terraformFirewalls(resolve(io.cwd, terraform), account);
+    const read = readState(resolve(io.cwd, terraform));
+    if ('problem' in read) throw new UserError(`cannot import ${terraform}: ${read.problem}; nothing was written`);
+    stateDoc = read.doc;
+  }
+  const connection = offline ? null : connect(io, args.values['api-url']);
+  const account = connection ? await api(() => readAccount(connection.client)) : accountFromState(stateDoc);
+  let candidates = undefined;
+  let from = connection ? `the account at ${connection.apiUrl}` : '';
+  let chosen = names;
+  if (offline) io.stderr.write(`note: no DigitalOcean token: the names and the proof come from ${terraform} alone; \`fwc plan\` then judges the policy against the account\n`);
+  if (terraform) {
+    const state = terraformFirewalls(resolve(io.cwd, terraform), account, stateDoc);
     for (const note of state.notes) io.stderr.write(`note: ${note}\n`);
     if (state.problems.length > 0) {
       io.stderr.write(`error: cannot import ${terraform}; nothing was written\n${state.problems.map((p) => `  - ${p}\n`).join('')}`);
       return 1;
     }
     candidates = state.firewalls;
-    from = `the Terraform state ${basename(terraform)} (${state.firewalls.length} digitalocean_firewall resource${state.firewalls.length === 1 ? '' : 's'}),\nresolved against the account at ${connection.apiUrl}`;
+    from = `the Terraform state ${basename(terraform)} (${state.firewalls.length} digitalocean_firewall resource${state.firewalls.length === 1 ? '' : 's'}),\n${connection ? `resolved against the account at ${connection.apiUrl}` : 'resolved against the state alone (no token was given)'}`;
     if (names.length === 0) chosen = [];
   }
   const result = importFirewalls({ account, names: chosen, all: all || (terraform !== undefined && names.length === 0), policy, from, bestEffort: args.values['best-effort'] === true, asOf, ...(candidates ? { candidates } : {}) });
