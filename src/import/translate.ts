@@ -172,7 +172,7 @@ export function translate(firewalls: readonly LiveFirewall[], account?: Account)
   // side's firewalls decide whether anything passes: when nothing does, the rule is dead today and is
   // left out (writing it would open the other side); when everything does, the grant adds nothing.
   const left: string[] = [];
-  const kept = account ? dropDead(atoms, open, account, tagSpelling, sets, left) : atoms;
+  const kept = account ? dropDead(atoms, open, account, sets, left) : atoms;
 
   const units: End[] = [...[...tagSpelling.values()].map((tag) => ({ kind: 'unit-tag', tag }) as const), ...[...sets.keys()].map((set) => ({ kind: 'unit-set', set }) as const)];
   return {
@@ -263,12 +263,10 @@ function dropDead(
   atoms: readonly Atom[],
   open: ReadonlySet<string>,
   account: Account,
-  tags: ReadonlyMap<string, string>,
   sets: ReadonlyMap<string, { ids: number[] }>,
   dead: string[],
 ): Atom[] {
   const isUnit = (e: End) => e.kind === 'unit-tag' || e.kind === 'unit-set';
-  void tags;
   const live = account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }));
   const net = new Network(live, []);
   const hosts = exactHosts(account, []).filter((h) => h.kind === 'droplet');

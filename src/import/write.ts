@@ -8,7 +8,7 @@ import { format } from '../syntax/format.js';
 import { SourceFile } from '../source/sourceFile.js';
 import type { Account } from '../plan/types.js';
 import { NameBook, dropletRef, endText, serviceItems, setStem } from './names.js';
-import { endKey, type Draft, type DraftStatement } from './translate.js';
+import type { Draft, DraftStatement } from './translate.js';
 
 export interface WriteInput {
   readonly policy: string;
@@ -105,7 +105,6 @@ export function writePolicy(input: WriteInput): Written {
   }
 
   const out: string[] = [];
-  const lines = new Map<number, number>();
   input.from.split('\n').forEach((line, i, all) => out.push(comment(`${i === 0 ? 'Imported by `fwc import` from ' : ''}${line}${i === all.length - 1 ? '.' : ''}`)));
   if (input.inexact && input.inexact.size > 0) {
     out.push(comment('NOT EXACT (written with --best-effort): the statements marked INEXACT below change who can reach'));
@@ -173,20 +172,17 @@ export function writePolicy(input: WriteInput): Written {
     const ack = input.acknowledge?.get(i);
     const trailing = ack ? `# fwc-ignore ${ack}: as ${origin} has it today` : comment(`from ${origin}`);
     out.push(`${list(src!).join(', ')} ${st.effect === 'allow' ? 'may' : 'must not'} reach ${list(dst!).join(', ')} on ${on}  ${trailing}`);
-    lines.set(i, out.length);
   });
   const raw = out.join('\n') + '\n';
   const parsed = parse(new SourceFile('import.fw', raw));
   if (parsed.diagnostics.length > 0) throw new Error(`internal: the imported policy does not parse: ${parsed.diagnostics[0]!.message}\n${raw}`);
   const text = format(parsed.value);
-  // Formatting keeps one statement a line here (no list is long enough to wrap... it may be): find lines
-  // again by the statements' order.
+  // `fwc fmt` may wrap a long list over lines: the line of each statement is found again in the
+  // formatted text, by order (the rules are written in the draft's order).
   const formatted = parse(new SourceFile('import.fw', text)).value;
   const rules = formatted.statements.filter((s) => s.kind === 'Rule');
   const found = new Map<number, number>();
   rules.forEach((r, i) => found.set(i, formatted.source.position(r.span.start).line));
-  void lines;
-  void endKey;
   return { text, lines: found, problems };
 }
 
