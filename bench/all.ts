@@ -1,5 +1,5 @@
 // Every benchmark in sequence, each in its own process, output as it comes: the compiler (10k
-// statements; 1k with FWC_BENCH_QUICK=1), startup, the emulator, account reading, diff, plan, apply and audit.
+// statements; 1k with FWC_BENCH_QUICK=1), startup, the emulator, account reading, diff, plan, apply, audit and import.
 // FWC_BENCH_QUICK=1 shrinks every script for a run of a minute or two; the full run takes ~15 minutes
 // (plan and apply dominate). The built CLI must be current: run `npm run build` first.
 //
@@ -20,6 +20,7 @@ const SCRIPTS: [string, string[]][] = [
   ['plan.ts', []],
   ['apply.ts', []],
   ['audit.ts', []],
+  ['import.ts', []],
 ];
 
 const newest = (dir: string): number =>

@@ -17,6 +17,7 @@ import { expandGroups } from './groups.js';
 import { checkNoEffect } from './noEffect.js';
 import { controlFree, dropletMember } from './endpoints.js';
 import type { DropletSetDecl, Expectation, Grant, Policy, TagDecl } from './policy.js';
+import { checkReplaces } from './replaces.js';
 import { checkServiceDecls } from './services.js';
 import { checkExpect, checkRule } from './statements.js';
 import { checkTagNames } from './tagNames.js';
@@ -52,6 +53,7 @@ export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; 
   }
 
   const dropletSets = collectDropletSets(ctx);
+  const replaces = checkReplaces(ctx, ast.statements);
   expandGroups(ctx);
   checkAddressSets(ctx);
   checkServiceDecls(ctx);
@@ -91,6 +93,7 @@ export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; 
       nameSpan: policyName?.span ?? null,
       file: ast.source,
       tags,
+      replaces,
       dropletSets,
       restrictedEgress: egress.restricted,
       egressSpans: egress.spans,

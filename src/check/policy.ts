@@ -70,6 +70,13 @@ export interface Expectation {
   readonly line: number;
 }
 
+/** `replaces firewall "NAME"`: an existing firewall the policy takes over (and apply deletes). */
+export interface ReplacedFirewall {
+  readonly name: string;
+  /** The whole statement, where plan-time diagnostics about it point. */
+  readonly span: Span;
+}
+
 export interface TagDecl {
   readonly name: string;
   readonly span: Span;
@@ -82,6 +89,8 @@ export interface Policy {
   readonly file: SourceFile;
   /** Declared tags, in declaration order. */
   readonly tags: readonly TagDecl[];
+  /** Firewalls the policy replaces (`replaces firewall "NAME"`), in order. */
+  readonly replaces: readonly ReplacedFirewall[];
   /** Declared droplet sets, in declaration order. */
   readonly dropletSets: readonly DropletSetDecl[];
   /** Tags and droplet sets whose egress is restricted (declared spelling). Every other one's is open. */

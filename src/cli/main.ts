@@ -26,6 +26,7 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   explain: { summary: 'explain a diagnostic code (fwc explain FW201)', load: () => import('./commands/explain.js') },
   plan: { summary: 'show what applying the policies would change in the account', load: () => import('./commands/plan.js') },
   apply: { summary: 'make the account match the policies, safely', load: () => import('./commands/apply.js') },
+  import: { summary: 'write a policy that does exactly what existing firewalls do (adoption)', load: () => import('./commands/import.js') },
   diff: { summary: 'show what changes between two versions of policies (no API)', load: () => import('./commands/diff.js') },
   audit: { summary: "report the account's real exposure (SARIF, JSON, Markdown, text)", load: () => import('./commands/audit.js') },
   show: { summary: 'render a plan saved with `fwc plan --out`', load: () => import('./commands/show.js') },

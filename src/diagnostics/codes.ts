@@ -122,6 +122,15 @@ one holds.`),
 A policy's name owns the firewalls named \`fwc-<policy>-…\`; two files with the same policy name would
 fight over them. Give each file its own \`policy NAME\`.`),
 
+  replacesKubernetesFirewall: entry('FW210', 'replaces-kubernetes-firewall', 'error', 'a Kubernetes firewall cannot be replaced', `
+\`replaces firewall "NAME"\` hands an existing firewall over to the policy: \`fwc apply\` deletes it once the
+policy's own firewalls stand. The firewalls named \`k8s-…\` belong to DigitalOcean Kubernetes: the cluster
+makes them for its worker nodes, rewrites them whenever node pools or services change, and makes them again
+if they are deleted. A policy cannot take them over; refer to the cluster instead.
+
+    replaces firewall "k8s-3f2a…-worker"     # error
+    cluster "prod" may reach db on postgres  # fine: the nodes as an endpoint`),
+
   hostBits: entry('FW301', 'cidr-host-bits', 'error', 'a CIDR block has host bits set', `
 \`10.0.0.5/8\` is not a network: the bits below the prefix must be zero. fwc does not mask it silently,
 because the author may have meant \`10.0.0.5\` (one host) or \`10.0.0.0/8\` (the network).`),
@@ -226,6 +235,13 @@ warning went) is reported, so that stale ones do not hide the next real warning.
 allows of every firewall on a droplet, deny beats allow, a droplet with no firewall is open, no outbound
 rules means no egress). The error names a flow that breaks the expectation.`),
 
+  replacedFirewallMissing: entry('FW705', 'replaced-firewall-missing', 'warning', 'a replaced firewall does not exist', `
+\`replaces firewall "NAME"\` names a firewall the policy takes over. When the account has no firewall by
+that name (it was deleted already, by a previous \`fwc apply\` or by hand), there is nothing to replace:
+\`fwc plan\` says so at plan time. Remove the line.
+
+    replaces firewall "web-fw"   # warning when the account has no firewall named web-fw`),
+
   unresolvedResource: entry('FW701', 'unresolved-resource', 'error', 'a resource named in the policy is not in the account', `
 Load balancers, clusters, droplets and databases named in quotes are looked up by name when fwc reads
 the account (\`fwc plan\`, \`fwc apply\`). A name that matches nothing cannot be turned into an id.
@@ -235,6 +251,11 @@ the account (\`fwc plan\`, \`fwc apply\`). A name that matches nothing cannot be
   ambiguousResource: entry('FW702', 'ambiguous-resource', 'error', 'a resource name matches several resources', `
 Droplet names need not be unique in DigitalOcean. When a name matches several droplets, fwc cannot know
 which one is meant: name it by id (\`droplet 12345\`), or better, tag the droplets and use the tag.`),
+
+  replacedFirewallAmbiguous: entry('FW704', 'replaced-firewall-ambiguous', 'error', 'several firewalls have the replaced name', `
+DigitalOcean does not require firewall names to be unique. \`replaces firewall "NAME"\` must name exactly one
+firewall, since fwc will delete it: when several have the name, fwc cannot tell which one the policy takes
+over, and deletes none. Rename all but one in DigitalOcean (the plan lists their ids), then plan again.`),
 
   firewallNameTaken: entry('FW703', 'firewall-name-taken', 'error', 'a firewall fwc would create exists and is not fwc\'s', `
 Firewall names are unique in an account. A firewall with the name fwc would give a tag's firewall exists,

@@ -34,6 +34,9 @@ export function documentSymbols(doc: PolicyDocument): DocumentSymbol[] {
             stmt.names.map((n) => ({ name: n.text || '(empty)', detail: 'tag', kind: SymbolKind.Variable, range: toRange(doc.file, n.span), selectionRange: toRange(doc.file, n.span) }))),
         );
         break;
+      case 'ReplacesDecl':
+        out.push(sym(stmt.firewall.text, 'replaced firewall', SymbolKind.File, stmt, stmt.firewall.span));
+        break;
       case 'DropletsDecl':
         out.push(sym(stmt.name.text, 'droplet set', SymbolKind.Struct, stmt, stmt.name.span));
         break;

@@ -80,11 +80,16 @@ export function dropletClasses(account: Account, firewalls: readonly Firewall[])
     });
 }
 
-/** Address blocks named by policies, each as one host (its first address), labelled by the block. */
-function blockHosts(policies: readonly Pick<Policy, 'namedAddresses'>[]): Host[] {
+/**
+ * Address blocks named by policies, and by the rules of the firewalls given (the live ones among them:
+ * a firewall that is replaced or deleted takes its addresses' access with it, and the plan must see
+ * that), each as one host (its first address), labelled by the block.
+ */
+function blockHosts(policies: readonly Pick<Policy, 'namedAddresses'>[], firewalls: readonly Firewall[] = []): Host[] {
   const seen = new Map<string, Host>();
-  for (const p of policies) {
-    for (const cidr of p.namedAddresses) {
+  const ruleBlocks = firewalls.flatMap((f) => f.rules.flatMap((r) => (r.peer.kind === 'address' ? [r.peer.cidr] : [])));
+  for (const p of [...policies.map((x) => x.namedAddresses), ruleBlocks]) {
+    for (const cidr of p) {
       if (cidr.prefix === 0 || seen.has(cidr.text)) continue;
       seen.set(cidr.text, { key: `block:${cidr.text}`, label: cidr.text, kind: 'external', tags: [], addresses: [hostCidr(cidr.network, cidr.family)] });
     }
@@ -152,8 +157,13 @@ export function accountHosts(account: Account, firewalls: readonly Firewall[], p
   const dbs: Host[] = databases.map((name) => ({ key: `database:${name}`, label: `database ${name}`, kind: 'database', tags: [], addresses: [], databaseName: name }));
   const taken = account.droplets.flatMap((d) => d.addresses);
   const vpcs = vpcHosts(account, firewalls);
-  const blocks = blockHosts(policies).filter((b) => !vpcs.some((v) => account.vpcs?.some((x) => x.name === v.vpcName && b.label === x.ipRange)));
-  return [...classes.map((c) => c.host), ...lbs, ...clusters, ...dbs, ...vpcs, ...blocks, ...anyoneHosts(policies, taken)];
+  const blocks = blockHosts(policies, firewalls).filter((b) => !vpcs.some((v) => account.vpcs?.some((x) => x.name === v.vpcName && b.label === x.ipRange)));
+  return [...classes.map((c) => c.host), ...lbs, ...clusters, ...dbs, ...vpcs, ...blocks, ...anyoneHosts(policies, [...taken, ...ruleBlocksOf(firewalls)])];
+}
+
+/** The address blocks firewalls' rules name (but every address): `anyone` is judged outside them all. */
+function ruleBlocksOf(firewalls: readonly Firewall[]): Cidr[] {
+  return firewalls.flatMap((f) => f.rules.flatMap((r) => (r.peer.kind === 'address' && r.peer.cidr.prefix > 0 ? [r.peer.cidr] : [])));
 }
 
 /** Hosts for `fwc diff`: every tag, address block and resource of either version, and `anyone`. */

@@ -106,7 +106,11 @@ export interface Changes {
 
 export function planChanges(desired: ResolvedDesired, account: Account, policyNames: readonly string[]): Changes {
   const setNames = desired.firewalls.filter((f) => f.tags.length === 0 && policyNames.some((p) => f.name.startsWith(policyPrefix(p)))).map((f) => f.name);
-  const isManaged = (fw: LiveFirewall) => policyNames.some((p) => ownsFirewall(p, fw.name, fw.tags)) || ownsSetFirewall(fw.name, fw.tags, setNames);
+  // A policy owns its own firewalls, and the ones it names in `replaces` (by id, resolved at plan time):
+  // those it no longer wants, so they are planned as deletions and deleted only as proven steps.
+  const replaced = new Set(desired.replaces ?? []);
+  const isManaged = (fw: LiveFirewall) =>
+    replaced.has(fw.id) || policyNames.some((p) => ownsFirewall(p, fw.name, fw.tags)) || ownsSetFirewall(fw.name, fw.tags, setNames);
   const managed = account.firewalls.filter(isManaged);
   const unmanaged = account.firewalls.filter((fw) => !isManaged(fw));
   const managedByName = new Map(managed.map((fw) => [lower(fw.name), fw]));

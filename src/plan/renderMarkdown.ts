@@ -4,6 +4,7 @@
  * warnings. It stays under GitHub's comment limit by giving up detail in steps — rule lines, then long
  * flow lists, then the diagram — and says what it left out.
  */
+import { MANAGED_PREFIX } from '../check/firewallNames.js';
 import type { FlowChange } from './types.js';
 import { mapStrings, markdownSafe } from '../diagnostics/printable.js';
 import { names } from './renderText.js';
@@ -86,7 +87,8 @@ function firewallSection(f: FirewallChangeDoc, detail: Detail): string[] {
     f.tags.add.length + f.tags.remove.length > 0 ? 'tags changed' : '',
     f.droplets.add.length + f.droplets.remove.length > 0 ? 'droplets changed' : '',
   ].filter(Boolean);
-  const verb = f.action === 'create' ? 'create' : f.action === 'delete' ? 'destroy' : 'update';
+  // Deleted and not named fwc-…: a firewall a `replaces firewall` line hands over (see renderText.ts).
+  const verb = f.action === 'create' ? 'create' : f.action === 'delete' ? (f.name.toLowerCase().startsWith(MANAGED_PREFIX) ? 'destroy' : 'destroy (replaced by the policy)') : 'update';
   const detailText = [counts.length > 0 ? `rules ${counts.join(', ')}` : '', ...extra].filter(Boolean).join('; ');
   const summary = `<code>${sign} ${f.name}</code> — ${verb}${detailText ? ` (${detailText})` : ''}`;
   if (detail.maxRuleLines === 0) return [`- ${summary}`];

@@ -4,6 +4,7 @@
  * rules counted not listed, the statement that produced each added rule, reachability changes, warnings
  * and a `Plan:` summary. Colour comes only from the Style argument.
  */
+import { MANAGED_PREFIX } from '../check/firewallNames.js';
 import { PLAIN, type Style } from '../diagnostics/style.js';
 import { mapStrings, printable } from '../diagnostics/printable.js';
 import { compareRuleDocs, type FirewallChangeDoc, type PlanDocument, type RuleDoc } from './document.js';
@@ -40,7 +41,10 @@ function firewallBlock(f: FirewallChangeDoc, style: Style): string[] {
   const paint = f.action === 'create' ? style.added : f.action === 'delete' ? style.removed : style.changed;
   const sign = f.action === 'create' ? '+' : f.action === 'delete' ? '-' : '~';
   const what = f.action === 'create' ? 'created' : f.action === 'delete' ? 'destroyed' : 'updated in place';
-  const lines = [style.bold(`  # firewall ${f.name} will be ${what}`), `  ${paint(sign)} firewall "${f.name}" {`];
+  // A policy deletes only firewalls named fwc-… (its own) and those it replaces: any other name is one
+  // that a `replaces firewall` line hands over.
+  const replaced = f.action === 'delete' && !f.name.toLowerCase().startsWith(MANAGED_PREFIX);
+  const lines = [style.bold(`  # firewall ${f.name} will be ${what}${replaced ? ' (replaced by the policy)' : ''}`), `  ${paint(sign)} firewall "${f.name}" {`];
   if (f.action === 'delete') {
     lines.push(style.dim(`        # (${plural(f.rules.remove.length, 'rule')} removed with it)`), '    }');
     return lines;

@@ -22,6 +22,11 @@ export interface ResolvedDatabase {
 export interface ResolvedDesired {
   readonly firewalls: readonly Firewall[];
   readonly databases: readonly ResolvedDatabase[];
+  /**
+   * The ids of the live firewalls the policies replace (`replaces firewall "NAME"`): planned as firewalls
+   * of the policy that it no longer wants, so deleted once the proof allows. Absent: none.
+   */
+  readonly replaces?: readonly string[];
 }
 
 type Lookup = { ok: true; id: string | number } | { ok: false; diagnostic: (file: SourceFile, origin: Origin) => Diagnostic };
@@ -190,7 +195,38 @@ export function resolveDesired(built: readonly BuiltPolicy[], account: Account):
       databases.push({ id: db.id, name: db.name, sources, origins: trust.origins });
     }
   }
-  return { value: { firewalls, databases }, diagnostics };
+  // Replaced firewalls, by name: one each. None is a warning (there is nothing left to replace); several
+  // an error, since fwc would have to guess which one to delete.
+  const replaces: string[] = [];
+  for (const { policy } of built) {
+    for (const r of policy.replaces) {
+      const found = account.firewalls.filter((f) => f.name.toLowerCase() === r.name.toLowerCase());
+      if (found.length === 1) {
+        if (!replaces.includes(found[0]!.id)) replaces.push(found[0]!.id);
+      } else if (found.length === 0) {
+        diagnostics.push(
+          diagnostic('replacedFirewallMissing', {
+            message: `the account has no firewall named \`${r.name}\`: there is nothing to replace`,
+            file: policy.file,
+            span: r.span,
+            label: 'no such firewall',
+            help: ['remove this line (a previous `fwc apply` may have deleted it already)', didYouMean(r.name, account.firewalls.map((f) => f.name))],
+          }),
+        );
+      } else {
+        diagnostics.push(
+          diagnostic('replacedFirewallAmbiguous', {
+            message: `${found.length} firewalls are named \`${r.name}\` (${found.map((f) => f.id).join(', ')})`,
+            file: policy.file,
+            span: r.span,
+            label: 'which one?',
+            help: ['rename all but one of them in DigitalOcean, then plan again'],
+          }),
+        );
+      }
+    }
+  }
+  return { value: { firewalls, databases, ...(replaces.length > 0 ? { replaces } : {}) }, diagnostics };
 }
 
 /** DigitalOcean applies one firewall to at most this many droplets by id (DO-API-FACTS.md 3). */

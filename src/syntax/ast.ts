@@ -73,6 +73,16 @@ export interface TagsDecl {
   readonly span: Span;
 }
 
+/**
+ * `replaces firewall "NAME"`: the policy takes over an existing firewall it does not own by name; plan
+ * shows it deleted, apply deletes it once the policy's firewalls stand and the proof shows no change.
+ */
+export interface ReplacesDecl {
+  readonly kind: 'ReplacesDecl';
+  readonly firewall: StringLit;
+  readonly span: Span;
+}
+
 /** `droplets NAME = "web-1", 12345, …`: a set of droplets the policy governs, by name or id. */
 export interface DropletsDecl {
   readonly kind: 'DropletsDecl';
@@ -133,7 +143,7 @@ export interface RuleStmt {
   readonly span: Span;
 }
 
-export type Statement = PolicyDecl | TagsDecl | DropletsDecl | GroupDecl | AddressesDecl | ServiceDecl | EgressStmt | ExpectStmt | RuleStmt;
+export type Statement = PolicyDecl | TagsDecl | ReplacesDecl | DropletsDecl | GroupDecl | AddressesDecl | ServiceDecl | EgressStmt | ExpectStmt | RuleStmt;
 
 /** A `#` comment, kept for `fwc fmt`. */
 export interface Comment {

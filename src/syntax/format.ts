@@ -122,6 +122,8 @@ function printStatement(stmt: Statement, text: string, inner: readonly Comment[]
       return p.word('policy').word(nameText(stmt.name)).toString();
     case 'TagsDecl':
       return p.word('tags').list(names(stmt.names)).toString();
+    case 'ReplacesDecl':
+      return p.word(`replaces firewall "${stmt.firewall.text}"`).toString();
     case 'DropletsDecl':
       return p
         .word('droplets')

@@ -15,7 +15,7 @@
 export const KEYWORDS: ReadonlySet<string> = new Set(
   (
     'policy tags droplets group addresses service may must not reach on egress from is restricted open expect can ' +
-    'cannot until anyone load-balancer cluster droplet database tag vpc tcp udp icmp all'
+    'cannot until anyone load-balancer cluster droplet database tag vpc replaces firewall tcp udp icmp all'
   ).split(' '),
 );
 

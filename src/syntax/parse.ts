@@ -55,6 +55,9 @@ const semantics = grammar.createSemantics().addOperation<Ast>('toAst(base)', {
   TagsDecl(_kw, names, _end) {
     return { kind: 'TagsDecl', names: names.toAst(this.args.base) as Name[], span: spanOf(this, this.args.base) };
   },
+  ReplacesDecl(_kw, _firewall, name, _end) {
+    return { kind: 'ReplacesDecl', firewall: name.toAst(this.args.base) as StringLit, span: spanOf(this, this.args.base) };
+  },
   DropletsDecl(_kw, name, _eq, members) {
     return {
       kind: 'DropletsDecl',

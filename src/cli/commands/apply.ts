@@ -109,7 +109,10 @@ function desiredFromDocument(path: string, doc: PlanDocument): ResolvedDesired {
     sources: d.sources.map((r) => ({ type: r.type, value: r.value }) as TrustedSource),
     origins: [],
   }));
-  return { firewalls, databases };
+  // The live firewalls the plan counted as the policies' own include those they replace (by id): the
+  // saved plan deletes them as the plan that made it did.
+  const replaces = doc.live.filter((l) => l.managed).map((l) => l.id);
+  return { firewalls, databases, replaces };
 }
 
 /** What the file shows, in the form compared with what apply recomputes (rule origins are not recomputable). */

@@ -1,0 +1,335 @@
+/**
+ * The meaning of the imported firewalls, as the statements of a policy: which tags and droplet sets it
+ * governs, whose egress is restricted, and the grants and guardrails, grouped as a person would write
+ * them. Names are given later (names.ts); here endpoints are what DigitalOcean's rules name.
+ *
+ * The translation keeps DigitalOcean's arithmetic: the allows of every firewall on a droplet add up, and
+ * a deny in any of them wins. So each imported firewall's rules go to the firewall of every tag and
+ * droplet set it applies to, and a droplet under several gets the sum, as before. A tag or set whose
+ * outbound rules let everything out keeps open egress (fwc's default, the same six rules); any other is
+ * restricted to exactly its outbound rules. Whether the result is exact is not assumed: prove.ts checks
+ * it on the reachability engine before anything is written.
+ */
+import { Network } from '../analysis/network.js';
+import { covers, EMPTY, equals, intersect, single, union, type ServiceSet } from '../analysis/serviceSet.js';
+import type { Cidr } from '../compile/addresses.js';
+import type { Peer, Rule } from '../compile/types.js';
+import type { Account, LiveFirewall } from '../plan/types.js';
+import { exactHosts } from './prove.js';
+
+export type Service = { readonly protocol: 'tcp' | 'udp'; readonly from: number; readonly to: number } | { readonly protocol: 'icmp' };
+
+/** An endpoint of a statement, as DigitalOcean names it. */
+export type End =
+  | { readonly kind: 'unit-tag'; readonly tag: string }
+  | { readonly kind: 'unit-set'; readonly set: string }
+  | { readonly kind: 'tag-ref'; readonly tag: string }
+  | { readonly kind: 'address'; readonly cidr: Cidr }
+  | { readonly kind: 'anyone' }
+  | { readonly kind: 'droplet'; readonly id: number }
+  | { readonly kind: 'load-balancer'; readonly id: string }
+  | { readonly kind: 'cluster'; readonly id: string };
+
+/** A droplet set: the droplets some imported firewalls apply to by id (one set per distinct list). */
+export interface DraftSet {
+  readonly key: string;
+  readonly ids: readonly number[];
+  readonly firewalls: readonly string[];
+}
+
+export interface DraftStatement {
+  readonly effect: 'allow' | 'deny';
+  readonly sources: readonly End[];
+  readonly dests: readonly End[];
+  readonly services: readonly Service[];
+  /** The imported firewalls the statement comes from. */
+  readonly origins: readonly string[];
+}
+
+export interface Draft {
+  /** Governed tags, in DigitalOcean's spelling, with the firewalls that apply to each. */
+  readonly tags: readonly { readonly tag: string; readonly firewalls: readonly string[] }[];
+  readonly sets: readonly DraftSet[];
+  /** Units (tag or set key) whose egress is restricted. */
+  readonly restricted: readonly End[];
+  readonly statements: readonly DraftStatement[];
+  /** One-sided rules that let nothing through today, left out (firewall: rule). */
+  readonly deadRules: readonly string[];
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+export function endKey(e: End): string {
+  switch (e.kind) {
+    case 'unit-tag':
+      return `0:${lower(e.tag)}`;
+    case 'unit-set':
+      return `1:${e.set}`;
+    case 'tag-ref':
+      return `2:${lower(e.tag)}`;
+    case 'droplet':
+      return `3:${String(e.id).padStart(12, '0')}`;
+    case 'load-balancer':
+      return `4:${e.id}`;
+    case 'cluster':
+      return `5:${e.id}`;
+    case 'address':
+      return `6:${e.cidr.family}:${e.cidr.network.toString(16).padStart(32, '0')}/${String(e.cidr.prefix).padStart(3, '0')}`;
+    case 'anyone':
+      return '7:anyone';
+  }
+}
+
+export function serviceKey(s: Service): string {
+  return s.protocol === 'icmp' ? 'icmp' : `${s.protocol}:${String(s.from).padStart(5, '0')}-${String(s.to).padStart(5, '0')}`;
+}
+
+function serviceOf(rule: Rule): Service {
+  if (rule.protocol === 'icmp') return { protocol: 'icmp' };
+  return rule.ports.kind === 'all' ? { protocol: rule.protocol, from: 1, to: 65535 } : { protocol: rule.protocol, from: rule.ports.from, to: rule.ports.to };
+}
+
+/** Whether outbound allow rules let everything out: all tcp, all udp and icmp to 0.0.0.0/0 and ::/0. */
+function opensEverything(rules: readonly Rule[]): boolean {
+  return (['tcp', 'udp', 'icmp'] as const).every((protocol) =>
+    [4, 6].every((family) =>
+      rules.some((r) => r.direction === 'outbound' && r.action === 'allow' && r.protocol === protocol && r.ports.kind === 'all' && r.peer.kind === 'address' && r.peer.cidr.family === family && r.peer.cidr.prefix === 0),
+    ),
+  );
+}
+
+interface Atom {
+  readonly effect: 'allow' | 'deny';
+  readonly src: End;
+  readonly dst: End;
+  readonly service: Service;
+  readonly origin: string;
+}
+
+export function translate(firewalls: readonly LiveFirewall[], account?: Account): Draft {
+  // Units: every tag an imported firewall applies to, and every distinct list of droplet ids.
+  const tagSpelling = new Map<string, string>();
+  const tagFirewalls = new Map<string, string[]>();
+  const sets = new Map<string, { ids: number[]; firewalls: string[] }>();
+  const unitsOf = new Map<LiveFirewall, End[]>();
+  for (const fw of firewalls) {
+    const units: End[] = [];
+    for (const t of fw.tags) {
+      if (!tagSpelling.has(lower(t))) tagSpelling.set(lower(t), t);
+      const list = tagFirewalls.get(lower(t)) ?? [];
+      if (!list.includes(fw.name)) list.push(fw.name);
+      tagFirewalls.set(lower(t), list);
+      units.push({ kind: 'unit-tag', tag: tagSpelling.get(lower(t))! });
+    }
+    if (fw.dropletIds.length > 0) {
+      const ids = [...new Set(fw.dropletIds)].sort((a, b) => a - b);
+      const key = ids.join(',');
+      const set = sets.get(key) ?? { ids, firewalls: [] };
+      set.firewalls.push(fw.name);
+      sets.set(key, set);
+      units.push({ kind: 'unit-set', set: key });
+    }
+    unitsOf.set(fw, units);
+  }
+
+  // Egress: open where the outbound allows of every firewall on the unit together let everything out.
+  const rulesOfUnit = new Map<string, Rule[]>();
+  for (const fw of firewalls) for (const u of unitsOf.get(fw)!) rulesOfUnit.set(endKey(u), [...(rulesOfUnit.get(endKey(u)) ?? []), ...fw.firewall.rules]);
+  const open = new Set([...rulesOfUnit].filter(([, rules]) => opensEverything(rules)).map(([k]) => k));
+
+  const endOf = (peer: Peer): End | null => {
+    switch (peer.kind) {
+      case 'tag':
+        return tagSpelling.has(lower(peer.name)) ? { kind: 'unit-tag', tag: tagSpelling.get(lower(peer.name))! } : { kind: 'tag-ref', tag: peer.name };
+      case 'address':
+        return { kind: 'address', cidr: peer.cidr };
+      case 'droplet':
+        return { kind: 'droplet', id: peer.id };
+      case 'load-balancer':
+        return { kind: 'load-balancer', id: peer.id };
+      case 'kubernetes':
+        return { kind: 'cluster', id: peer.id };
+      case 'unresolved':
+        return null;
+    }
+  };
+
+  const atoms: Atom[] = [];
+  for (const fw of firewalls) {
+    for (const rule of fw.firewall.rules) {
+      const peer = endOf(rule.peer);
+      if (!peer) continue;
+      const service = serviceOf(rule);
+      for (const unit of unitsOf.get(fw)!) {
+        if (rule.direction === 'inbound') atoms.push({ effect: rule.action, src: peer, dst: unit, service, origin: fw.name });
+        else if (rule.action === 'deny' || !open.has(endKey(unit))) atoms.push({ effect: rule.action, src: unit, dst: peer, service, origin: fw.name });
+      }
+    }
+  }
+
+  // A grant between two governed tags (or sets) compiles to both sides: the destination's inbound and,
+  // with restricted egress, the source's outbound. Where today only one side holds the rule, the other
+  // side's firewalls decide whether anything passes: when nothing does, the rule is dead today and is
+  // left out (writing it would open the other side); when everything does, the grant adds nothing.
+  const left: string[] = [];
+  const kept = account ? dropDead(atoms, open, account, sets, left) : atoms;
+
+  const units: End[] = [...[...tagSpelling.values()].map((tag) => ({ kind: 'unit-tag', tag }) as const), ...[...sets.keys()].map((set) => ({ kind: 'unit-set', set }) as const)];
+  return {
+    tags: [...tagSpelling.entries()].map(([k, tag]) => ({ tag, firewalls: tagFirewalls.get(k)! })),
+    sets: [...sets.entries()].map(([key, s]) => ({ key, ids: s.ids, firewalls: s.firewalls })),
+    restricted: units.filter((u) => !open.has(endKey(u))),
+    statements: group(withAnyoneAtoms(kept), sets),
+    deadRules: left,
+  };
+}
+
+/**
+ * Grants grouped as a person writes them: the services one source has to one destination; then the
+ * sources that have the same services to a destination; then the destinations that the same sources
+ * reach on the same services. `0.0.0.0/0` with `::/0` reads `anyone`.
+ */
+function group(atoms: readonly Atom[], sets: ReadonlyMap<string, { ids: number[] }>): DraftStatement[] {
+  type Pair = { effect: 'allow' | 'deny'; src: End; dst: End; services: Map<string, Service>; origins: Set<string> };
+  const pairs = new Map<string, Pair>();
+  for (const a of atoms) {
+    const key = `${a.effect}|${endKey(a.src)}|${endKey(a.dst)}`;
+    const p = pairs.get(key) ?? { effect: a.effect, src: a.src, dst: a.dst, services: new Map(), origins: new Set() };
+    p.services.set(serviceKey(a.service), a.service);
+    p.origins.add(a.origin);
+    pairs.set(key, p);
+  }
+  const servicesKey = (m: Map<string, Service>) => [...m.keys()].sort().join(',');
+  type ByDest = { effect: 'allow' | 'deny'; dst: End; services: Map<string, Service>; sources: End[]; origins: Set<string> };
+  const byDest = new Map<string, ByDest>();
+  for (const p of pairs.values()) {
+    const key = `${p.effect}|${endKey(p.dst)}|${servicesKey(p.services)}`;
+    const g = byDest.get(key) ?? { effect: p.effect, dst: p.dst, services: p.services, sources: [], origins: new Set() };
+    g.sources.push(p.src);
+    for (const o of p.origins) g.origins.add(o);
+    byDest.set(key, g);
+  }
+  type BySource = { effect: 'allow' | 'deny'; sources: End[]; services: Map<string, Service>; dests: End[]; origins: Set<string> };
+  const bySource = new Map<string, BySource>();
+  for (const g of byDest.values()) {
+    const sources = withAnyone(g.sources);
+    const key = `${g.effect}|${sources.map(endKey).join(',')}|${servicesKey(g.services)}`;
+    const h = bySource.get(key) ?? { effect: g.effect, sources, services: g.services, dests: [], origins: new Set() };
+    h.dests.push(g.dst);
+    for (const o of g.origins) h.origins.add(o);
+    bySource.set(key, h);
+  }
+  const out: DraftStatement[] = [...bySource.values()].map((h) => ({
+    effect: h.effect,
+    sources: withoutSetMembers(h.sources, sets),
+    dests: withoutSetMembers(withAnyone(h.dests), sets),
+    services: [...h.services.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, s]) => s),
+    origins: [...h.origins].sort(),
+  }));
+  // Allows before denies; then by the first firewall, then by destination and source.
+  return out.sort(
+    (a, b) =>
+      (a.effect === b.effect ? 0 : a.effect === 'allow' ? -1 : 1) ||
+      cmp(a.origins.join(','), b.origins.join(',')) ||
+      cmp(a.dests.map(endKey).join(','), b.dests.map(endKey).join(',')) ||
+      cmp(a.sources.map(endKey).join(','), b.sources.map(endKey).join(',')),
+  );
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Endpoints sorted, with `0.0.0.0/0` and `::/0` together as `anyone`. */
+function withAnyone(ends: readonly End[]): End[] {
+  const all4 = ends.some((e) => e.kind === 'address' && e.cidr.family === 4 && e.cidr.prefix === 0);
+  const all6 = ends.some((e) => e.kind === 'address' && e.cidr.family === 6 && e.cidr.prefix === 0);
+  // With `anyone`, every address is covered: the compiler would drop the others from the rule anyway.
+  const kept = all4 && all6 ? ends.filter((e) => e.kind !== 'address') : [...ends];
+  if (all4 && all6) kept.push({ kind: 'anyone' });
+  return kept.sort((a, b) => cmp(endKey(a), endKey(b)));
+}
+
+/**
+ * A droplet set in a list already stands for its droplets (it compiles to their ids): the same droplets
+ * named one by one beside it say nothing more. (Not the other way round: a set is governed, and putting
+ * one where droplets were would add rules on its own firewall.)
+ */
+function withoutSetMembers(ends: readonly End[], sets: ReadonlyMap<string, { ids: number[] }>): End[] {
+  const covered = new Set(ends.flatMap((e) => (e.kind === 'unit-set' ? (sets.get(e.set)?.ids ?? []) : [])));
+  return ends.filter((e) => !(e.kind === 'droplet' && covered.has(e.id)));
+}
+
+/** The atoms, without the allows between governed units that pass nothing today. */
+function dropDead(
+  atoms: readonly Atom[],
+  open: ReadonlySet<string>,
+  account: Account,
+  sets: ReadonlyMap<string, { ids: number[] }>,
+  dead: string[],
+): Atom[] {
+  const isUnit = (e: End) => e.kind === 'unit-tag' || e.kind === 'unit-set';
+  const live = account.firewalls.map((f) => ({ ...f.firewall, name: f.name, tags: f.tags, dropletIds: f.dropletIds }));
+  const net = new Network(live, []);
+  const hosts = exactHosts(account, []).filter((h) => h.kind === 'droplet');
+  const members = (e: End) =>
+    hosts.filter((h) => (e.kind === 'unit-tag' ? h.tags.some((t) => t.toLowerCase() === e.tag.toLowerCase()) : e.kind === 'unit-set' ? (sets.get(e.set)?.ids ?? []).includes(h.dropletId!) : false));
+  const out: Atom[] = [];
+  for (const a of atoms) {
+    // Two-sided: both ends governed, and the source's egress restricted (else its outbound adds nothing).
+    if (a.effect !== 'allow' || !isUnit(a.src) || !isUnit(a.dst) || open.has(endKey(a.src))) {
+      out.push(a);
+      continue;
+    }
+    const x = a.service.protocol === 'icmp' ? single('icmp') : single(a.service.protocol, a.service.from, a.service.to);
+    // What passes for every pair, and for some: where they are the same, the grant says exactly that
+    // (nothing: the rule is dead today; part of its ports: the others are).
+    let every: ServiceSet | null = null;
+    let some: ServiceSet = EMPTY;
+    for (const s of members(a.src)) {
+      for (const d of members(a.dst)) {
+        if (s === d) continue;
+        const passes = intersect(net.allowed(s, d), x);
+        every = every === null ? passes : intersect(every, passes);
+        some = union(some, passes);
+      }
+    }
+    if (every === null || covers(every, x) || !equals(every, some)) {
+      out.push(a);
+      continue;
+    }
+    const svc = (v: Service) => (v.protocol === 'icmp' ? 'icmp' : `${v.protocol} ${v.from === v.to ? v.from : v.from === 1 && v.to === 65535 ? 'all' : `${v.from}-${v.to}`}`);
+    const ends = `from ${a.src.kind === 'unit-tag' ? `tag ${a.src.tag}` : 'the droplets it applies to by id'} to ${a.dst.kind === 'unit-tag' ? `tag ${a.dst.tag}` : 'the droplets it applies to by id'}`;
+    const kept: Service[] = a.service.protocol === 'icmp' ? [] : (a.service.protocol === 'tcp' ? every.tcp : every.udp).map((i) => ({ protocol: (a.service as { protocol: 'tcp' | 'udp' }).protocol, from: i.from, to: i.to }));
+    dead.push(`${a.origin}: ${svc(a.service)} ${ends}${kept.length > 0 ? ` (but ${kept.map(svc).join(', ')}, which passes)` : ''}`);
+    for (const k of kept) out.push({ ...a, service: k });
+  }
+  return out;
+}
+
+/**
+ * `0.0.0.0/0` and `::/0` on the same service with the same other end read `anyone`, service by service,
+ * so that `legacy may reach anyone on udp 53` is not split by family when only https is IPv4-only.
+ */
+function withAnyoneAtoms(atoms: readonly Atom[]): Atom[] {
+  const everyAddress = (e: End, family: 4 | 6) => e.kind === 'address' && e.cidr.prefix === 0 && e.cidr.family === family;
+  const key = (a: Atom, side: "src" | "dst") => `${a.origin}|${a.effect}|${side}|${endKey(side === "src" ? a.dst : a.src)}|${serviceKey(a.service)}`;
+  const v6 = new Map<string, Atom[]>();
+  for (const a of atoms) {
+    if (everyAddress(a.src, 6)) v6.set(key(a, 'src'), [...(v6.get(key(a, 'src')) ?? []), a]);
+    if (everyAddress(a.dst, 6)) v6.set(key(a, 'dst'), [...(v6.get(key(a, 'dst')) ?? []), a]);
+  }
+  const used = new Set<Atom>();
+  const out: Atom[] = [];
+  for (const a of atoms) {
+    const side = everyAddress(a.src, 4) ? 'src' : everyAddress(a.dst, 4) ? 'dst' : null;
+    if (side) {
+      const twin = v6.get(key(a, side))?.find((b) => !used.has(b));
+      if (twin) {
+        used.add(twin);
+        out.push(side === 'src' ? { ...a, src: { kind: 'anyone' } } : { ...a, dst: { kind: 'anyone' } });
+        continue;
+      }
+    }
+    out.push(a);
+  }
+  return out.filter((a) => !used.has(a));
+}
