@@ -3,59 +3,13 @@
  * pair computed from the matching rules as interval lists, with a memo of every pair. Kept, test-only,
  * as the reference the new engine is proven equal to (test/analysis/engine.test.ts) until it is deleted.
  */
+import type { DatabaseAccess, FlowExplanation, Host, RuleAt, SideExplanation } from '../../src/analysis/network.js';
 import { cidrContains, networkOf, type Cidr } from '../../src/compile/addresses.js';
 import type { Firewall, Peer, Rule, TrustedSource } from '../../src/compile/types.js';
 import { EMPTY, FULL, fromParts, intersect, isEmpty, subtract, union, type ServiceSet } from '../../src/analysis/serviceSet.js';
 
-/** A party of a flow: a droplet, an outside address, a load balancer, a cluster or a database. */
-export interface Host {
-  /** Stable identity, e.g. `tag:web`, `addr:203.0.113.0`. */
-  readonly key: string;
-  /** How the host reads in messages: "a droplet tagged `web`", "`office` (203.0.113.0)". */
-  readonly label: string;
-  readonly kind: 'droplet' | 'external' | 'load-balancer' | 'cluster' | 'database';
-  /** Tags of a droplet (DigitalOcean spelling; matched case-insensitively). */
-  readonly tags: readonly string[];
-  /** Single-host addresses the host sends from and is reached at. */
-  readonly addresses: readonly Cidr[];
-  readonly dropletId?: number;
-  readonly dropletName?: string;
-  readonly loadBalancerId?: string;
-  readonly loadBalancerName?: string;
-  readonly clusterId?: string;
-  readonly clusterName?: string;
-  readonly databaseName?: string;
-  /** An outside host that stands for a VPC named in a policy, before its range is known. */
-  readonly vpcName?: string;
-}
-
-export interface DatabaseAccess {
-  /** The database's name (as policies write it). */
-  readonly name: string;
-  readonly sources: readonly TrustedSource[];
-}
-
-/** A rule with the firewall that holds it, for explanations. */
-export interface RuleAt {
-  readonly firewall: string;
-  readonly rule: Rule;
-}
-
-/** Why a flow is or is not allowed, side by side. */
-export interface FlowExplanation {
-  readonly allowed: boolean;
-  /** Null when the side has no firewall (open). */
-  readonly inbound: SideExplanation | null;
-  readonly outbound: SideExplanation | null;
-  /** For databases: whether the trusted sources admit the source (null when not a database). */
-  readonly trusted: boolean | null;
-}
-
-export interface SideExplanation {
-  readonly firewalls: readonly string[];
-  readonly allowedBy: readonly RuleAt[];
-  readonly deniedBy: readonly RuleAt[];
-}
+// The vocabulary is the engine's own; only the way flows are worked out is the old one.
+export type { DatabaseAccess, FlowExplanation, Host, RuleAt, SideExplanation };
 
 /** A cluster's worker droplets carry the tag `k8s:<cluster id>` (DO-API-FACTS.md 4): they are the cluster. */
 function isNodeOf(host: Host, clusterId: string): boolean {
