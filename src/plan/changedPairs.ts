@@ -40,7 +40,7 @@ function ruleDelta(before: readonly Firewall[], after: readonly Firewall[], dire
 }
 
 /** Hosts by what rules name, to find the hosts a peer applies to without asking every host. */
-class HostIndex {
+export class HostIndex {
   private readonly byTag = new Map<string, Host[]>();
   private readonly byBlock = new Map<string, Host[]>();
   private readonly byPeer = new Map<string, Host[]>();

@@ -15,11 +15,11 @@ import { judge } from '../analysis/expect.js';
 import { Representatives } from '../analysis/representatives.js';
 import { isBridgeName, ownsFirewall, ownsSetFirewall, policyPrefix } from '../check/firewallNames.js';
 import { canonicalAddress, type Cidr } from '../compile/addresses.js';
-import { ruleKey } from '../compile/rules.js';
+import { ruleHolds, ruleKey } from '../compile/rules.js';
 import type { Firewall, TrustedSource } from '../compile/types.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BuiltPolicy } from '../pipeline/build.js';
-import { forChangedPairs } from './changedPairs.js';
+import { forChangedPairs, HostIndex } from './changedPairs.js';
 import { accountHosts, dropletClasses } from './hosts.js';
 import { names } from './renderText.js';
 import type { ResolvedDesired } from './resolve.js';
@@ -579,13 +579,42 @@ function planWarnings(w: WarningInput): PlanWarning[] {
   const judged = w.hosts.filter((h) => h.kind !== 'database');
   const isGoverned = judged.map(governed);
   const unmanagedOf = judged.map((h) => unmanagedOn.get(h.key)!);
-  // A side no unmanaged firewall can change: none there, or the policy opens it to every address.
-  const inboundFixed = judged.map((h, i) => unmanagedOf[i]!.length === 0 || opensAll(h, 'inbound'));
-  const outboundFixed = judged.map((h, i) => unmanagedOf[i]!.length === 0 || opensAll(h, 'outbound'));
+  // A side no unmanaged firewall can change: none there, the policy opens it to every address, or the
+  // unmanaged firewalls deny nothing there and every rule they allow is held whole by one of the
+  // policy's (an unmanaged `tcp 443 to anyone` beside a policy that grants the same).
+  const heldByPolicy = (h: Host, i: number, direction: 'inbound' | 'outbound') => {
+    if (w.newNet.deniesOn(unmanagedOf[i]!, direction)) return false;
+    const mine = desiredOnly.firewallsOf(h).flatMap((f) => f.rules.filter((r) => r.direction === direction && r.action === 'allow'));
+    return unmanagedOf[i]!.every((fw) => fw.rules.every((r) => r.direction !== direction || mine.some((d) => ruleHolds(d, r))));
+  };
+  const fixedSide = (h: Host, i: number, direction: 'inbound' | 'outbound') =>
+    unmanagedOf[i]!.length === 0 || opensAll(h, direction) || (desiredOnly.firewallsOf(h).length > 0 && heldByPolicy(h, i, direction));
+  const inboundFixed = judged.map((h, i) => fixedSide(h, i, 'inbound'));
+  const outboundFixed = judged.map((h, i) => fixedSide(h, i, 'outbound'));
+  // The pairs an unmanaged rule can touch, found from the peers the rules name (most pairs are touched
+  // by none): src → dst for a rule on dst's inbound side naming src, or on src's outbound naming dst.
+  const index = new HostIndex(judged);
+  const position = new Map(judged.map((h, k) => [h, k]));
+  const candidates = judged.map(() => new Set<number>());
+  judged.forEach((h, k) => {
+    for (const fw of unmanagedOf[k]!) {
+      for (const r of fw.rules) {
+        const fixed = r.direction === 'inbound' ? inboundFixed[k]! : outboundFixed[k]!;
+        for (const other of index.matching(r.peer)) {
+          // On a side the policy opens to every address, only a peer with no address can be touched.
+          if (fixed && other.addresses.length > 0) continue;
+          const o = position.get(other)!;
+          if (r.direction === 'inbound') candidates[o]!.add(k);
+          else candidates[k]!.add(o);
+        }
+      }
+    }
+  });
   judged.forEach((src, i) => {
     const srcUnmanaged = unmanagedOf[i]!;
     const srcOpenAll = srcUnmanaged.length === 0 || outboundFixed[i]!;
-    judged.forEach((dst, j) => {
+    [...candidates[i]!].sort((a, b) => a - b).forEach((j) => {
+      const dst = judged[j]!;
       if (!isGoverned[j] && !isGoverned[i]) return;
       // Only a rule of an unmanaged firewall that names the other end can widen or narrow the policy (an
       // unmanaged firewall that merely exists on a droplet the policy does not govern is not its business);
