@@ -4,7 +4,7 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { Span } from '../source/span.js';
-import { matchStatements } from './parse.js';
+import { matchStatements } from './grammarMatch.js';
 
 const { text, spans, port, state } = workerData as { text: string; spans: Span[]; port: MessagePort; state: Int32Array };
 Atomics.store(state, 0, 3);
