@@ -5,7 +5,7 @@
  */
 import { stringify as toYaml } from 'yaml';
 import type { BuiltPolicy } from '../pipeline/build.js';
-import { databaseTrustToApi, firewallToApi } from '../digitalocean/toApi.js';
+import { databaseTrustToApi, firewallToApi } from '../compile/toApi.js';
 
 /** The version of the compiled document's shape; bumped on any incompatible change. */
 export const COMPILED_FORMAT_VERSION = 1;

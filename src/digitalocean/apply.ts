@@ -16,7 +16,7 @@
 import { ruleKey } from '../compile/rules.js';
 import type { Firewall, Rule } from '../compile/types.js';
 import { describeStep, type Step } from '../plan/steps.js';
-import { firewallToApi, type ApiFirewallBody } from './toApi.js';
+import { firewallToApi, type ApiFirewallBody } from '../compile/toApi.js';
 
 /** An API error as the executor needs to see it. */
 export interface ApplyError extends Error {

@@ -10,7 +10,7 @@ import type { Peer, Rule } from '../compile/types.js';
 import type { ApplyApi } from './apply.js';
 import type { DigitalOceanClient } from './client.js';
 import { firewallFromApi, portsFromApi, readableRule, type ApiFirewallLike, type ApiRuleLike, type ApiTargetLike } from './fromApi.js';
-import { rulesToApi, type ApiFirewallBody, type ApiRuleBody } from './toApi.js';
+import { rulesToApi, type ApiFirewallBody, type ApiRuleBody } from '../compile/toApi.js';
 
 type Field = keyof ApiTargetLike;
 type Stored = { readonly inbound: readonly ApiRuleLike[]; readonly outbound: readonly ApiRuleLike[] };

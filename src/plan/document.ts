@@ -6,7 +6,7 @@
  */
 import { peerText, portsText, ruleKey } from '../compile/rules.js';
 import type { Rule, TrustedSource } from '../compile/types.js';
-import { firewallToApi, type ApiFirewallBody } from '../digitalocean/toApi.js';
+import { firewallToApi, type ApiFirewallBody } from '../compile/toApi.js';
 import { PLAN_FORMAT_VERSION, hasChanges, type FlowChange, type Plan, type PlanWarning } from './types.js';
 
 export interface RuleDoc {

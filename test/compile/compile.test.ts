@@ -6,7 +6,7 @@ import { validateRequest } from '../../src/api/schema.js';
 import { resolveDesired } from '../../src/plan/resolve.js';
 import { ruleKey } from '../../src/compile/rules.js';
 import type { CompiledPolicy } from '../../src/compile/types.js';
-import { firewallToApi } from '../../src/digitalocean/toApi.js';
+import { firewallToApi } from '../../src/compile/toApi.js';
 import { buildPolicies } from '../../src/pipeline/build.js';
 import { SourceFile } from '../../src/source/sourceFile.js';
 import { compiledDocument, serialize } from '../../src/cli/compiledOutput.js';

@@ -12,7 +12,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Policy, ResolvedEndpoint, ServiceAtom } from '../../src/check/policy.js';
 import { buildPolicies, networkOf } from '../../src/pipeline/build.js';
-import { firewallToApi, type ApiFirewallBody, type ApiTargetBody } from '../../src/digitalocean/toApi.js';
+import { firewallToApi, type ApiFirewallBody, type ApiTargetBody } from '../../src/compile/toApi.js';
 import { SourceFile } from '../../src/source/sourceFile.js';
 import { parseAddress } from '../../src/compile/addresses.js';
 import { contains } from '../../src/analysis/serviceSet.js';

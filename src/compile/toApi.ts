@@ -1,10 +1,11 @@
 /**
- * fwc's canonical firewalls in DigitalOcean's request shape (snake_case lives only here and in
- * fromApi.ts). Every body this module makes validates against the OpenAPI request schema, with the one
- * documented exception that ICMP rules carry no `ports` (see src/api/schema.ts).
+ * fwc's canonical firewalls in DigitalOcean's request shape: what `fwc compile` prints, saved plans keep
+ * and apply sends (snake_case lives only here and in digitalocean/fromApi.ts). Every body this module
+ * makes validates against the OpenAPI request schema, with the one documented exception that ICMP rules
+ * carry no `ports` (see src/api/schema.ts).
  */
-import { groupRules, portsText } from '../compile/rules.js';
-import type { DatabaseTrust, Firewall, GroupedRule, Peer, Ports, Protocol, TrustedSource } from '../compile/types.js';
+import { groupRules, portsText } from './rules.js';
+import type { DatabaseTrust, Firewall, GroupedRule, Peer, Ports, Protocol, TrustedSource } from './types.js';
 
 /** Where the names of resources that only the API can resolve are kept in a compiled body. */
 export const UNRESOLVED_KEY = 'x-fwc-unresolved';
