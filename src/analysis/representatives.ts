@@ -4,7 +4,7 @@
  * first and last address; `anyone` for addresses outside every address the policy names; load
  * balancers, clusters and droplets named in quotes for a host of that kind.
  */
-import { cidrBounds, cidrContains, hostCidr, type Cidr } from '../compile/addresses.js';
+import { cidrBounds, cidrContains, hostCidr, type Cidr } from '../model/addresses.js';
 import type { DropletMember, ResolvedEndpoint } from '../check/policy.js';
 import type { Host } from './network.js';
 

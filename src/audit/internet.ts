@@ -10,7 +10,7 @@
  * (192.0.2.0/24, …) count as public: examples and tests use them as someone's office.
  */
 import type { Host } from '../analysis/network.js';
-import { cidrBounds, cidrContains, hostCidr, parseAddress, type Cidr } from '../compile/addresses.js';
+import { cidrBounds, cidrContains, hostCidr, parseAddress, type Cidr } from '../model/addresses.js';
 
 const parse = (text: string): Cidr => {
   const r = parseAddress(text);

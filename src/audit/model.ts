@@ -4,7 +4,7 @@
  * can tell apart (src/plan/hosts.ts), and what each class and firewall is called in findings.
  */
 import { Network, type Host } from '../analysis/network.js';
-import type { Cidr } from '../compile/addresses.js';
+import type { Cidr } from '../model/addresses.js';
 import type { Firewall, Rule } from '../compile/types.js';
 import { ruleText } from '../compile/rules.js';
 import type { ReadAccount } from '../digitalocean/read.js';

@@ -3,7 +3,7 @@
  *
  *     addresses lan = 10.0.0.5/8      # FW301: did you mean 10.0.0.0/8 or 10.0.0.5?
  */
-import { parseAddress, type Cidr } from '../compile/addresses.js';
+import { parseAddress, type Cidr } from '../model/addresses.js';
 import type { AddressLit } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 

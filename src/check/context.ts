@@ -1,7 +1,7 @@
 /**
  * What every check rule shares: the file, the declarations found so far, and where diagnostics go.
  */
-import type { Cidr } from '../compile/addresses.js';
+import type { Cidr } from '../model/addresses.js';
 import { diagnostic, type Diagnostic, type DiagnosticInit } from '../diagnostics/diagnostic.js';
 import type { CodeName } from '../diagnostics/codes.js';
 import type { SourceFile } from '../source/sourceFile.js';

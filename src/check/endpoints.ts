@@ -5,7 +5,7 @@
  *
  *     web may reach dbb on postgres    # FW201: unknown name `dbb`; did you mean `db`?
  */
-import { ANY_IPV4, ANY_IPV6 } from '../compile/addresses.js';
+import { ANY_IPV4, ANY_IPV6 } from '../model/addresses.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Endpoint, NumberLit, StringLit } from '../syntax/ast.js';
 import { hasControl, printable } from '../diagnostics/printable.js';

@@ -3,7 +3,7 @@
  * intervals, addresses parsed. This is what compile/ and analysis/ work from; it no longer refers to
  * names that might be undefined.
  */
-import type { Cidr } from '../compile/addresses.js';
+import type { Cidr } from '../model/addresses.js';
 import type { SourceFile } from '../source/sourceFile.js';
 import type { Span } from '../source/span.js';
 import type { ExpectStmt, RuleStmt } from '../syntax/ast.js';

@@ -5,7 +5,7 @@
 import { firewallName } from '../check/firewallNames.js';
 import type { Policy } from '../check/policy.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { ANY_IPV4, ANY_IPV6 } from './addresses.js';
+import { ANY_IPV4, ANY_IPV6 } from '../model/addresses.js';
 import { grantEffects, type TaggedRule } from './grantRules.js';
 import { ALL_PORTS, canonicalRules, groupRules, ruleKey } from './rules.js';
 import type { CompiledPolicy, DatabaseTrust, DropletSetTarget, Firewall, Origin, Rule, TrustedSource } from './types.js';

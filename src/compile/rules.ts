@@ -2,7 +2,7 @@
  * The canonical form of rules: keys, order, merging, and DigitalOcean's grouping. Used on desired and
  * live firewalls alike, so that two firewalls that allow the same traffic have the same rules.
  */
-import { cidrContains, compareCidr } from './addresses.js';
+import { cidrContains, compareCidr } from '../model/addresses.js';
 import type { Action, Direction, GroupedRule, Origin, Peer, Ports, Protocol, Rule } from './types.js';
 
 /** DigitalOcean's limit on entries in one rule's sources or destinations (DO-API-FACTS.md 3). */

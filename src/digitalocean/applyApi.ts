@@ -4,7 +4,7 @@
  * `ports: "all"` does not match a rule stored as `"0"`: DO-API-FACTS.md 2.2, github.com/mondoohq/cnspec/pull/3839),
  * and it may keep the entries of several canonical rules in one stored rule, or one rule's in several.
  */
-import { parseAddress } from '../compile/addresses.js';
+import { parseAddress } from '../model/addresses.js';
 import { canonicalRules, groupRules, peerHolds, portsFrom, portsTo, ruleHolds, ruleKey } from '../compile/rules.js';
 import type { Peer, Rule } from '../compile/types.js';
 import type { ApplyApi } from './apply.js';

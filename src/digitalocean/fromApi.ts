@@ -5,7 +5,7 @@
  * `action` (allow), tag case. NOTE: DO-API-FACTS.md 2.2 and 2.3, pain points 1, 3, 5, 11, 12, 30.
  */
 import { createHash } from 'node:crypto';
-import { canonicalAddress, parseAddress } from '../compile/addresses.js';
+import { canonicalAddress, parseAddress } from '../model/addresses.js';
 import { ALL_PORTS, canonicalRules, portRange, ruleKey } from '../compile/rules.js';
 import type { Firewall, Peer, Ports, Rule } from '../compile/types.js';
 import type { LiveFirewall } from '../plan/types.js';

@@ -3,7 +3,7 @@
  * VPC and database with its trusted sources — every page, concurrently, in as few requests as pagination
  * allows — in the shapes the plan works with.
  */
-import { parseAddress, type Cidr } from '../compile/addresses.js';
+import { parseAddress, type Cidr } from '../model/addresses.js';
 import type { Account, LiveDatabase, LiveDroplet } from '../plan/types.js';
 import type { DigitalOceanClient } from './client.js';
 import { ApiError } from './errors.js';

@@ -5,7 +5,7 @@
  */
 import { BUILTIN_SERVICES } from '../check/builtins.js';
 import { firewallName } from '../check/firewallNames.js';
-import { canonicalAddress } from '../compile/addresses.js';
+import { canonicalAddress } from '../model/addresses.js';
 import type { Account } from '../plan/types.js';
 import type { DraftSet, End, Service } from './translate.js';
 

@@ -10,7 +10,7 @@ import { Network, type Host } from '../analysis/network.js';
 import { difference, isZero, sameBits } from '../analysis/portAtoms.js';
 import { describe, sample } from '../analysis/serviceSet.js';
 import { AddressSpace } from '../audit/internet.js';
-import { parseAddress, type Cidr } from '../compile/addresses.js';
+import { parseAddress, type Cidr } from '../model/addresses.js';
 import { ruleText } from '../compile/rules.js';
 import type { Firewall } from '../compile/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';

@@ -10,7 +10,7 @@
  * rules); the proof then compares with the account as it is, so drift between state and account shows.
  */
 import { readFileSync } from 'node:fs';
-import { parseAddress } from '../compile/addresses.js';
+import { parseAddress } from '../model/addresses.js';
 import { firewallFromApi, type ApiRuleLike, type ApiTargetLike } from '../digitalocean/fromApi.js';
 import type { Account, LiveFirewall } from '../plan/types.js';
 

@@ -12,7 +12,7 @@
  */
 import { Network } from '../analysis/network.js';
 import { covers, EMPTY, equals, intersect, single, union, type ServiceSet } from '../analysis/serviceSet.js';
-import type { Cidr } from '../compile/addresses.js';
+import type { Cidr } from '../model/addresses.js';
 import type { Peer, Rule } from '../compile/types.js';
 import type { Account, LiveFirewall } from '../plan/types.js';
 import { exactHosts } from './prove.js';

@@ -5,7 +5,7 @@
  * (or back) changes for every peer; so does a database whose trusted sources change.
  */
 import { peerMatches, type Host, type Network } from '../analysis/network.js';
-import { cidrContains } from '../compile/addresses.js';
+import { cidrContains } from '../model/addresses.js';
 import { ruleKey } from '../compile/rules.js';
 import type { Firewall, Peer, Rule } from '../compile/types.js';
 

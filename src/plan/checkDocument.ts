@@ -4,7 +4,7 @@
  * path at fault), never a crash, and the desired firewalls are bodies the API itself would accept.
  */
 import { validateRequest } from '../api/schema.js';
-import { parseAddress } from '../compile/addresses.js';
+import { parseAddress } from '../model/addresses.js';
 import { hasControl } from '../diagnostics/printable.js';
 import type { PlanDocument } from './document.js';
 import { PLAN_FORMAT_VERSION } from './types.js';

@@ -6,7 +6,7 @@
  */
 import type { Host } from '../analysis/network.js';
 import { OutsideAddresses, Representatives } from '../analysis/representatives.js';
-import { cidrBounds, hostCidr, parseAddress, type Cidr } from '../compile/addresses.js';
+import { cidrBounds, hostCidr, parseAddress, type Cidr } from '../model/addresses.js';
 import type { Firewall } from '../compile/types.js';
 import type { Policy } from '../check/policy.js';
 import type { Account } from './types.js';

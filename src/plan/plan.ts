@@ -14,7 +14,7 @@ import { describe, isEmpty, sample, subtract, contains, type ServiceSet } from '
 import { judge } from '../analysis/expect.js';
 import { Representatives } from '../analysis/representatives.js';
 import { isBridgeName, ownsFirewall, ownsSetFirewall, policyPrefix } from '../check/firewallNames.js';
-import { canonicalAddress, type Cidr } from '../compile/addresses.js';
+import { canonicalAddress, type Cidr } from '../model/addresses.js';
 import { ruleHolds, ruleKey } from '../compile/rules.js';
 import type { Firewall, TrustedSource } from '../compile/types.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';

@@ -5,7 +5,7 @@
  */
 import type { BuiltPolicy } from '../pipeline/build.js';
 import { firewallName } from '../check/firewallNames.js';
-import { parseAddress, type Cidr } from '../compile/addresses.js';
+import { parseAddress, type Cidr } from '../model/addresses.js';
 import type { DropletSetTarget, Firewall, Origin, Peer, Rule, TrustedSource } from '../compile/types.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';

@@ -27,7 +27,7 @@ import { Network, type DatabaseAccess, type Host } from '../analysis/network.js'
 import { covers, intersect, union } from '../analysis/serviceSet.js';
 import { bridgeName } from '../check/firewallNames.js';
 import { openEgressRules, MAX_RULES_PER_FIREWALL } from '../compile/compile.js';
-import { ANY_IPV4, ANY_IPV6 } from '../compile/addresses.js';
+import { ANY_IPV4, ANY_IPV6 } from '../model/addresses.js';
 import { ALL_PORTS, groupRules, peerHolds, portRange, portsFrom, portsTo, ruleHolds, ruleKey } from '../compile/rules.js';
 import type { Firewall, Rule } from '../compile/types.js';
 import type { DropletClass } from './hosts.js';

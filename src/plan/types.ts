@@ -3,7 +3,7 @@
  * computed by plan.ts, rendered by render*.ts, saved as versioned JSON (`fwc plan --out`), and executed
  * by `fwc apply`, which refuses a saved plan whose live firewalls changed since (fingerprints).
  */
-import type { Cidr } from '../compile/addresses.js';
+import type { Cidr } from '../model/addresses.js';
 import type { Firewall, Rule, TrustedSource } from '../compile/types.js';
 
 /**

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { Network, type DatabaseAccess, type Host } from '../../src/analysis/network.js';
 import { difference } from '../../src/analysis/portAtoms.js';
 import { equals, isEmpty, subtract } from '../../src/analysis/serviceSet.js';
-import { parseAddress, type Cidr } from '../../src/compile/addresses.js';
+import { parseAddress, type Cidr } from '../../src/model/addresses.js';
 import { portRange } from '../../src/compile/rules.js';
 import type { Firewall, Peer, Rule } from '../../src/compile/types.js';
 import { buildPolicies } from '../../src/pipeline/build.js';

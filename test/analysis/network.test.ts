@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Network, type Host } from '../../src/analysis/network.js';
 import { describe } from '../../src/analysis/serviceSet.js';
-import { parseAddress, type Cidr } from '../../src/compile/addresses.js';
+import { parseAddress, type Cidr } from '../../src/model/addresses.js';
 import { ALL_PORTS, portRange } from '../../src/compile/rules.js';
 import type { Firewall, Peer, Rule } from '../../src/compile/types.js';
 

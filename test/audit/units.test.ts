@@ -2,7 +2,7 @@
 // block, IPv6 in 2000::/3), the sensitive-port list's shape, rule ids, and GitHub's escaping.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseAddress, type Cidr } from '../../src/compile/addresses.js';
+import { parseAddress, type Cidr } from '../../src/model/addresses.js';
 import { renderGithub } from '../../src/audit/format/github.js';
 import { makeFinding } from '../../src/audit/finding.js';
 import { AddressSpace, isPublic } from '../../src/audit/internet.js';

@@ -14,7 +14,7 @@ import type { Policy, ResolvedEndpoint, ServiceAtom } from '../../src/check/poli
 import { buildPolicies, networkOf } from '../../src/pipeline/build.js';
 import { firewallToApi, type ApiFirewallBody, type ApiTargetBody } from '../../src/compile/toApi.js';
 import { SourceFile } from '../../src/source/sourceFile.js';
-import { parseAddress } from '../../src/compile/addresses.js';
+import { parseAddress } from '../../src/model/addresses.js';
 import { contains } from '../../src/analysis/serviceSet.js';
 import type { Host } from '../../src/analysis/network.js';
 import { generatePolicy } from '../helpers/generatePolicy.js';

@@ -4,7 +4,7 @@
 // keeps. Examples, then a randomized check over generated stored forms and changes.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseAddress } from '../../src/compile/addresses.js';
+import { parseAddress } from '../../src/model/addresses.js';
 import { canonicalRules, ruleKey } from '../../src/compile/rules.js';
 import type { Rule } from '../../src/compile/types.js';
 import { missingRules, removalBody } from '../../src/digitalocean/applyApi.js';
@@ -35,7 +35,7 @@ function remove(stored: Stored, body: ReturnType<typeof removalBody>): Stored {
 }
 
 const ADDRESSES = ['0.0.0.0/0', '10.0.0.0/8', '10.1.0.0/16', '10.1.2.0/24'];
-const SAMPLES = ['10.1.2.3', '10.1.9.9', '10.9.9.9', '11.1.1.1'].map((t) => (parseAddress(t) as { ok: true; cidr: import('../../src/compile/addresses.js').Cidr }).cidr);
+const SAMPLES = ['10.1.2.3', '10.1.9.9', '10.9.9.9', '11.1.1.1'].map((t) => (parseAddress(t) as { ok: true; cidr: import('../../src/model/addresses.js').Cidr }).cidr);
 
 /** What a set of rules allows, sampled: direction × protocol × action × sample address or tag × port. */
 function traffic(rules: readonly Rule[]): Set<string> {

@@ -4,7 +4,7 @@
  * as the reference the new engine is proven equal to (test/analysis/engine.test.ts) until it is deleted.
  */
 import type { DatabaseAccess, FlowExplanation, Host, RuleAt, SideExplanation } from '../../src/analysis/network.js';
-import { cidrContains, networkOf, type Cidr } from '../../src/compile/addresses.js';
+import { cidrContains, networkOf, type Cidr } from '../../src/model/addresses.js';
 import type { Firewall, Peer, Rule, TrustedSource } from '../../src/compile/types.js';
 import { EMPTY, FULL, fromParts, intersect, isEmpty, subtract, union, type ServiceSet } from '../../src/analysis/serviceSet.js';
 

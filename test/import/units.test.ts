@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { firewallFromApi } from '../../src/digitalocean/fromApi.js';
-import { parseAddress } from '../../src/compile/addresses.js';
+import { parseAddress } from '../../src/model/addresses.js';
 import { proveExact } from '../../src/import/prove.js';
 import { serviceItems, setStem } from '../../src/import/names.js';
 import { translate } from '../../src/import/translate.js';

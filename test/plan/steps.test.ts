@@ -2,7 +2,7 @@
 // both versions allow and nothing neither allows — including the cases that need a bridge firewall.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseAddress, type Cidr } from '../../src/compile/addresses.js';
+import { parseAddress, type Cidr } from '../../src/model/addresses.js';
 import { buildPolicies } from '../../src/pipeline/build.js';
 import { accountHosts, dropletClasses } from '../../src/plan/hosts.js';
 import { computePlan } from '../../src/plan/plan.js';

@@ -7,7 +7,7 @@
  *     web may reach db on postgres     # FW405 when app = web, api
  */
 import type { Grant, Policy } from '../../check/policy.js';
-import { networkOf } from '../../compile/addresses.js';
+import { networkOf } from '../../model/addresses.js';
 import { grantEffects, type TaggedRule } from '../../compile/grantRules.js';
 import { peerKey, portsFrom, portsTo } from '../../compile/rules.js';
 import type { Peer } from '../../compile/types.js';

@@ -5,7 +5,7 @@
  */
 import type { Host } from '../../analysis/network.js';
 import { isEmpty } from '../../analysis/serviceSet.js';
-import { parseAddress, type Cidr } from '../../compile/addresses.js';
+import { parseAddress, type Cidr } from '../../model/addresses.js';
 import { makeFinding, type Finding } from '../finding.js';
 import type { AuditModel } from '../model.js';
 

@@ -5,7 +5,7 @@
  * the account lets through (FW822), with the firewalls that open them. Findings carry the statement's
  * file, line and column, so code scanning annotates the policy.
  */
-import { parseAddress } from '../../compile/addresses.js';
+import { parseAddress } from '../../model/addresses.js';
 import type { Host } from '../../analysis/network.js';
 import { Network } from '../../analysis/network.js';
 import { Representatives } from '../../analysis/representatives.js';

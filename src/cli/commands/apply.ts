@@ -22,7 +22,7 @@ import { planDocument, type PlanDocument, type RuleDoc } from '../../plan/docume
 import { accountHosts, dropletClasses } from '../../plan/hosts.js';
 import { GUARD_WARNINGS, databaseAccess, databaseFingerprint, planChanges, replanSaved } from '../../plan/plan.js';
 import { isBridgeName, ownsFirewall, policyPrefix } from '../../check/firewallNames.js';
-import { parseAddress } from '../../compile/addresses.js';
+import { parseAddress } from '../../model/addresses.js';
 import { printable } from '../../diagnostics/printable.js';
 import { renderText } from '../../plan/renderText.js';
 import type { ResolvedDesired } from '../../plan/resolve.js';
