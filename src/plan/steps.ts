@@ -23,6 +23,7 @@
  * Every step is simulated and checked with analysis/ on the flows it can change before anything is sent;
  * if no order is proven, the problem is reported and nothing is applied.
  */
+import { match, P } from 'ts-pattern';
 import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
 import { covers, intersect, union } from '../analysis/serviceSet.js';
 import { bridgeName } from '../check/firewallNames.js';
@@ -62,31 +63,23 @@ export interface OrderedSteps {
 
 /** A short description of a step, for progress lines. */
 export function describeStep(step: Step): string {
-  switch (step.kind) {
-    case 'create-tag':
-      return `create tag ${step.tag}`;
-    case 'create-firewall':
-      return `create ${step.bridge ? 'bridge ' : ''}firewall ${step.firewall.name} (${groupRules(step.firewall.rules).length} rules)`;
-    case 'replace-firewall':
-      return `replace firewall ${step.firewall.name} (${groupRules(step.firewall.rules).length} rules)`;
-    case 'add-rules':
-    case 'remove-rules': {
+  // Exhaustive: a new kind of step does not compile until it is described.
+  return match(step)
+    .with({ kind: 'create-tag' }, (s) => `create tag ${s.tag}`)
+    .with({ kind: 'create-firewall' }, (s) => `create ${s.bridge ? 'bridge ' : ''}firewall ${s.firewall.name} (${groupRules(s.firewall.rules).length} rules)`)
+    .with({ kind: 'replace-firewall' }, (s) => `replace firewall ${s.firewall.name} (${groupRules(s.firewall.rules).length} rules)`)
+    .with({ kind: P.union('add-rules', 'remove-rules') }, (s) => {
       // A removal of nothing fwc can read takes out the rules it cannot (applyApi.ts, removalBody).
-      if (step.rules.length === 0) return `remove the rules fwc cannot read from ${step.name}`;
-      const deny = step.rules.every((r) => r.action === 'deny');
-      return `${step.kind === 'add-rules' ? 'add' : 'remove'} ${step.rules.length} ${deny ? 'deny' : 'allow'} rule${step.rules.length === 1 ? '' : 's'} ${step.kind === 'add-rules' ? 'to' : 'from'} ${step.name}`;
-    }
-    case 'add-tags':
-    case 'remove-tags':
-      return `${step.kind === 'add-tags' ? 'add' : 'remove'} tags ${step.tags.join(', ')} ${step.kind === 'add-tags' ? 'to' : 'from'} ${step.name}`;
-    case 'add-droplets':
-    case 'remove-droplets':
-      return `${step.kind === 'add-droplets' ? 'add' : 'remove'} droplets ${step.dropletIds.join(', ')} ${step.kind === 'add-droplets' ? 'to' : 'from'} ${step.name}`;
-    case 'replace-database':
-      return `replace the trusted sources of database ${step.name} (${step.rules.length})`;
-    case 'delete-firewall':
-      return `delete ${step.bridge ? 'bridge ' : ''}firewall ${step.name}`;
-  }
+      if (s.rules.length === 0) return `remove the rules fwc cannot read from ${s.name}`;
+      const deny = s.rules.every((r) => r.action === 'deny');
+      const add = s.kind === 'add-rules';
+      return `${add ? 'add' : 'remove'} ${s.rules.length} ${deny ? 'deny' : 'allow'} rule${s.rules.length === 1 ? '' : 's'} ${add ? 'to' : 'from'} ${s.name}`;
+    })
+    .with({ kind: P.union('add-tags', 'remove-tags') }, (s) => `${s.kind === 'add-tags' ? 'add' : 'remove'} tags ${s.tags.join(', ')} ${s.kind === 'add-tags' ? 'to' : 'from'} ${s.name}`)
+    .with({ kind: P.union('add-droplets', 'remove-droplets') }, (s) => `${s.kind === 'add-droplets' ? 'add' : 'remove'} droplets ${s.dropletIds.join(', ')} ${s.kind === 'add-droplets' ? 'to' : 'from'} ${s.name}`)
+    .with({ kind: 'replace-database' }, (s) => `replace the trusted sources of database ${s.name} (${s.rules.length})`)
+    .with({ kind: 'delete-firewall' }, (s) => `delete ${s.bridge ? 'bridge ' : ''}firewall ${s.name}`)
+    .exhaustive();
 }
 
 function bridgeRules(): Rule[] {
