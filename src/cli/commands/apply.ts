@@ -1,32 +1,30 @@
 /**
- * `fwc apply [PATH… | PLANFILE]`: makes the account match the policies. It plans, shows the plan, asks
- * (or takes --auto-approve), checks the token's write scopes before changing anything, proves every
- * intermediate state safe (plan/steps.ts), applies step by step, waits for DigitalOcean to report the
- * firewalls applied, and ends with a fresh plan that must show no changes.
+ * `fwc apply [PATH… | PLANFILE]`: makes the account match the policies. It plans (or recomputes a saved
+ * plan from what it will execute), shows the plan, refuses a lockout without --allow-lockout, asks (or
+ * takes --auto-approve), and hands the rest to digitalocean/applyPlan.ts — scopes, the proven steps,
+ * waiting, correcting rounds — then prints what happened and exits with its code.
  */
 import { createInterface } from 'node:readline';
+import { match } from 'ts-pattern';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { useColor } from '../io.js';
 import { ANSI, PLAIN } from '../../diagnostics/style.js';
-import { executeSteps, type ApplyProgress } from '../../digitalocean/apply.js';
-import { applyApi } from '../../digitalocean/applyApi.js';
+import type { ApplyProgress } from '../../digitalocean/apply.js';
+import { applyPlan } from '../../digitalocean/applyPlan.js';
 import { ApiError } from '../../digitalocean/errors.js';
 import { firewallFromApi } from '../../digitalocean/fromApi.js';
 import { readAccount, type ReadAccount } from '../../digitalocean/read.js';
-import { OPERATIONS } from '../../api/schema.js';
-import { ruleText } from '../../compile/rules.js';
 import type { Firewall, TrustedSource } from '../../compile/types.js';
 import { planDocument, type PlanDocument, type RuleDoc } from '../../plan/document.js';
-import { accountHosts, dropletClasses } from '../../plan/hosts.js';
-import { GUARD_WARNINGS, databaseAccess, databaseFingerprint, planChanges, replanSaved } from '../../plan/plan.js';
+import type { accountHosts } from '../../plan/hosts.js';
+import { GUARD_WARNINGS, databaseFingerprint, replanSaved } from '../../plan/plan.js';
 import { isBridgeName, ownsFirewall, policyPrefix } from '../../check/firewallNames.js';
 import { parseAddress } from '../../model/addresses.js';
 import { printable } from '../../diagnostics/printable.js';
 import { renderText } from '../../plan/renderText.js';
 import type { ResolvedDesired } from '../../plan/resolve.js';
-import { orderSteps, type Step } from '../../plan/steps.js';
 import { hasChanges, type Plan } from '../../plan/types.js';
 import { API_URL_OPTION, api, connect, planPolicies, type Connection } from '../account.js';
 import { readPlanFile } from './show.js';
@@ -208,77 +206,6 @@ async function confirm(io: Io): Promise<boolean> {
   return answer.trim() === 'yes';
 }
 
-/** Probes that need a scope and change nothing: invalid requests answered 4xx, or 403 without the scope. */
-const PROBES: Record<string, { operation: Parameters<Connection['client']['request']>[0]; init: Parameters<Connection['client']['request']>[1] }> = {
-  'tag:create': { operation: 'tags_create', init: { body: { name: '' } } },
-  'firewall:create': { operation: 'firewalls_create', init: { body: {} } },
-  'firewall:update': { operation: 'firewalls_update', init: { params: { firewall_id: '00000000-0000-4000-8000-000000000000' }, body: {} } },
-  'firewall:delete': { operation: 'firewalls_delete', init: { params: { firewall_id: '00000000-0000-4000-8000-000000000000' } } },
-  'database:update': { operation: 'databases_update_firewall_rules', init: { params: { database_cluster_uuid: '00000000-0000-4000-8000-000000000000' }, body: { rules: 'probe' } } },
-};
-
-function scopesNeeded(steps: readonly Step[]): string[] {
-  const needed = new Set<string>();
-  for (const s of steps) {
-    if (s.kind === 'create-tag') needed.add('tag:create');
-    else if (s.kind === 'create-firewall') needed.add('firewall:create');
-    else if (s.kind === 'delete-firewall') needed.add('firewall:delete');
-    else if (s.kind === 'replace-database') needed.add('database:update');
-    else needed.add('firewall:update');
-  }
-  return [...needed].sort();
-}
-
-/** Fails, before anything changes, when the token lacks a scope the steps need. */
-async function checkScopes(connection: Connection, steps: readonly Step[]): Promise<void> {
-  const missing: string[] = [];
-  for (const scope of scopesNeeded(steps)) {
-    const probe = PROBES[scope]!;
-    try {
-      await connection.client.request(probe.operation, probe.init);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 403) missing.push(scope);
-      else if (error instanceof ApiError && (error.status === 401 || error.status >= 500 || error.status === 0)) throw new UserError(error.message);
-    }
-  }
-  if (missing.length > 0) {
-    throw new UserError(
-      `the token lacks the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that this apply needs; nothing was changed`,
-      1,
-      'use a token with write scopes for firewalls (and tags, databases where the plan changes them)',
-    );
-  }
-}
-
-/** Waits until every changed firewall reports `succeeded` with no pending changes. */
-async function waitApplied(io: Io, connection: Connection, ids: readonly string[]): Promise<boolean> {
-  if (ids.length === 0) return true;
-  const deadline = Date.now() + 300_000;
-  let delay = 250;
-  const pending = new Set(ids);
-  io.stdout.write(`waiting for DigitalOcean to apply ${ids.length} firewall${ids.length === 1 ? '' : 's'}…\n`);
-  while (pending.size > 0 && Date.now() < deadline && !io.signal.aborted) {
-    const raws =
-      pending.size > 10
-        ? await connection.client.listAll<{ id: string; status?: string; pending_changes?: unknown[] }>('firewalls_list', 'firewalls')
-        : await Promise.all(
-            [...pending].map(async (id) => {
-              try {
-                return (await connection.client.request<{ firewall: { id: string; status?: string; pending_changes?: unknown[] } }>('firewalls_get', { params: { firewall_id: id } })).body.firewall;
-              } catch (error) {
-                if (error instanceof ApiError && error.status === 404) return { id, status: 'succeeded', pending_changes: [] };
-                throw error;
-              }
-            }),
-          );
-    for (const fw of raws) if (pending.has(fw.id) && fw.status === 'succeeded' && (fw.pending_changes ?? []).length === 0) pending.delete(fw.id);
-    if (pending.size === 0) break;
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(5000, delay * 2);
-  }
-  return pending.size === 0;
-}
-
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const asOf = asOfDate(args.values['as-of'], spec.name);
   const connection = connect(io, args.values['api-url']);
@@ -326,113 +253,51 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
   }
 
-  // The steps, then as many correcting rounds as it takes (at most MAX_CORRECTIONS) for a fresh read to
-  // plan no change. A correction is planned, ordered and proven as the first round was: from the state
-  // the account is in now, which was itself proven safe, to the policy.
-  let ordered = orderFor(target.plan, target.account, target);
-  let steps = 0;
-  let firstRequest = 0;
-  for (let round = 0; ; round++) {
-    if (ordered.problems.length > 0) {
-      throw new UserError(`refusing to apply: no safe order was found; ${ordered.problems[0]}`, 1, `${round === 0 ? 'nothing was changed' : 'what was done so far is safe'}; please report this plan`);
-    }
-    if (round === 0) {
-      await checkScopes(connection, ordered.steps);
-      firstRequest = connection.client.history.length;
-    }
-    const result = await executeSteps(ordered.steps, applyApi(connection.client), progressFor(io), io.signal);
-    steps += result.done;
-    if (result.stopped === 'interrupted') {
-      io.stderr.write(`interrupted after ${result.done} of ${result.total} steps; every step done is safe on its own. Run \`fwc apply\` again to finish.\n`);
+  const events = { ...progressFor(io),
+    waiting: (n: number) => io.stdout.write(`waiting for DigitalOcean to apply ${n} firewall${n === 1 ? '' : 's'}…\n`),
+    stillApplying: () => io.stdout.write('note: some firewalls are still being applied by DigitalOcean; they will finish on their own.\n'),
+    correcting: (left: readonly string[]) => io.stdout.write(`note: the account differs from the plan after the steps (${left.join('; ')}); correcting it with proven steps\n`),
+  };
+  const outcome = await api(() =>
+    applyPlan(
+      { client: connection.client, plan: target.plan, account: target.account, desired: target.desired, policies: target.policies, namedAddresses: target.namedAddresses, wait: args.values['no-wait'] !== true, signal: io.signal },
+      events,
+    ),
+  );
+  return match(outcome)
+    .with({ kind: 'no-safe-order' }, (o) => {
+      throw new UserError(`refusing to apply: no safe order was found; ${o.problem}`, 1, `${o.round === 0 ? 'nothing was changed' : 'what was done so far is safe'}; please report this plan`);
+    })
+    .with({ kind: 'missing-scopes' }, (o) => {
+      throw new UserError(
+        `the token lacks the scope${o.scopes.length > 1 ? 's' : ''} ${o.scopes.join(', ')} that this apply needs; nothing was changed`,
+        1,
+        'use a token with write scopes for firewalls (and tags, databases where the plan changes them)',
+      );
+    })
+    .with({ kind: 'interrupted' }, (o) => {
+      io.stderr.write(`interrupted after ${o.done} of ${o.total} steps; every step done is safe on its own. Run \`fwc apply\` again to finish.\n`);
       return INTERRUPTED_EXIT;
-    }
-    if (result.stopped === 'failed') {
-      const message = result.error instanceof ApiError ? result.error.message : String(result.error?.message ?? result.error);
-      io.stderr.write(`error: step ${result.done + 1} of ${result.total} failed: ${message}\n  = help: ${result.done === 0 ? 'nothing was changed' : result.done === 1 ? 'the step before it is done and safe' : `the ${result.done} steps before it are done and safe`}; run \`fwc apply\` again to finish\n`);
+    })
+    .with({ kind: 'failed' }, (o) => {
+      const message = o.error instanceof ApiError ? o.error.message : String(o.error.message ?? o.error);
+      io.stderr.write(`error: step ${o.done + 1} of ${o.total} failed: ${message}\n  = help: ${o.done === 0 ? 'nothing was changed' : o.done === 1 ? 'the step before it is done and safe' : `the ${o.done} steps before it are done and safe`}; run \`fwc apply\` again to finish\n`);
       return 1;
-    }
-    if (args.values['no-wait'] !== true) {
-      const applied = await api(() => waitApplied(io, connection, result.changed));
-      if (!applied) io.stdout.write('note: some firewalls are still being applied by DigitalOcean; they will finish on their own.\n');
-    }
-    const account = await api(() => readAccount(connection.client));
-    const again = planChanges(target.desired, account, target.policies);
-    const left = differences(again);
-    if (left.length === 0) break;
-    if (round === MAX_CORRECTIONS) {
-      summary(io, style, target, steps, mutationsSince(connection, firstRequest), connection);
+    })
+    .with({ kind: 'diverged' }, (o) => {
+      summary(io, style, target, o.steps, o.requests, connection);
       io.stderr.write(
-        `error: after the apply the account still differs from the plan:\n${left.map((d) => `  - ${d}\n`).join('')}` +
+        `error: after the apply the account still differs from the plan:\n${o.differences.map((d) => `  - ${d}\n`).join('')}` +
           '  = help: every step made was proven safe; run `fwc apply` again to finish, and please report this if it persists\n',
       );
       return 1;
-    }
-    io.stdout.write(`note: the account differs from the plan after the steps (${left.join('; ')}); correcting it with proven steps\n`);
-    ordered = orderFor(asPlan(target.plan, again, target.desired), account, target);
-  }
-  summary(io, style, target, steps, mutationsSince(connection, firstRequest), connection);
-  io.stdout.write('A fresh plan shows no changes.\n');
-  return 0;
-}
-
-/** How many correcting rounds follow the planned steps before apply gives up (exit 1). */
-const MAX_CORRECTIONS = 2;
-
-const MUTATING = new Set<string>(OPERATIONS.filter((o) => o.method !== 'GET').map((o) => o.operationId));
-
-/** The changing requests sent since `from` in the client's history (retries count: each was sent). */
-function mutationsSince(connection: Connection, from: number): number {
-  return connection.client.history.slice(from).filter((h) => MUTATING.has(h.operation)).length;
-}
-
-/** What a fresh plan still shows, one line each. */
-function differences(changes: ReturnType<typeof planChanges>): string[] {
-  const out: string[] = [];
-  for (const t of changes.tagsToCreate) out.push(`tag ${t} is missing`);
-  for (const c of changes.firewalls) {
-    if (c.action !== 'update') {
-      out.push(`firewall ${c.name} is to ${c.action}`);
-      continue;
-    }
-    const parts = [
-      ...c.addRules.map((r) => `lacks ${ruleText(r)}`),
-      ...c.removeRules.map((r) => `still has ${ruleText(r)}`),
-      ...c.addTags.map((t) => `lacks tag ${t}`),
-      ...c.removeTags.map((t) => `still has tag ${t}`),
-      ...c.addDroplets.map((d) => `lacks droplet ${d}`),
-      ...c.removeDroplets.map((d) => `still has droplet ${d}`),
-    ];
-    out.push(`firewall ${c.name} ${parts.join(', ')}`);
-  }
-  for (const d of changes.databases) out.push(`database ${d.name}'s trusted sources differ`);
-  return out;
-}
-
-/** A plan of the changes a fresh read shows, for a correcting round (what it shows was already shown). */
-function asPlan(base: Plan, changes: ReturnType<typeof planChanges>, desired: ResolvedDesired): Plan {
-  return {
-    ...base,
-    tagsToCreate: changes.tagsToCreate,
-    firewalls: changes.firewalls,
-    databases: changes.databases,
-    unchangedManaged: changes.unchangedManaged,
-    unmanaged: changes.unmanaged.map((f) => f.name).sort(),
-    desired: desired.firewalls,
-  };
-}
-
-/** The steps of a plan against an account, ordered and proven. */
-function orderFor(plan: Plan, account: ReadAccount, target: Target) {
-  const allFirewalls = [...account.firewalls.map((f) => f.firewall), ...target.desired.firewalls];
-  const hosts = accountHosts(account, allFirewalls, target.namedAddresses, target.desired.databases.map((d) => d.name));
-  return orderSteps({
-    plan,
-    account,
-    hosts,
-    classes: dropletClasses(account, allFirewalls),
-    policy: target.policies[0] ?? 'fwc',
-    databases: databaseAccess(account, target.desired),
-  });
+    })
+    .with({ kind: 'applied' }, (o) => {
+      summary(io, style, target, o.steps, o.requests, connection);
+      io.stdout.write('A fresh plan shows no changes.\n');
+      return 0;
+    })
+    .exhaustive();
 }
 
 function summary(io: Io, style: typeof PLAIN, target: Target, steps: number, requests: number, connection: Connection): void {
