@@ -1,6 +1,7 @@
 /**
  * The fwc command line: finds the command, loads only its module, runs it, and turns what escapes it
- * into an exit code. This file and the command modules are the only code that prints or exits.
+ * into an exit code. Only this folder prints or exits (the commands, and the helpers they share in
+ * account.ts and report.ts); the language server writes through its own connection.
  */
 import { printable } from '../diagnostics/printable.js';
 import { parseCommand, renderHelp, type CommandSpec, type ParsedArgs } from './args.js';
