@@ -74,9 +74,10 @@ export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): Resolved
     case 'TagRef': {
       const tag = endpoint.name.text;
       if (!checkTagRefName(ctx, endpoint.name)) return [];
-      // A tag this policy governs is the same tag, whichever way it is written.
-      const decl = ctx.declarations.get(tag);
-      if (decl?.kind === 'tag') return [{ kind: 'tag', tag, span: endpoint.span }];
+      // A tag this policy governs is the same tag, whichever way it is written (DigitalOcean compares
+      // tags without case): it is governed, in the spelling it was declared with.
+      const decl = ctx.declarations.get(tag) ?? [...ctx.declarations.values()].find((d) => d.kind === 'tag' && d.name.text.toLowerCase() === tag.toLowerCase());
+      if (decl?.kind === 'tag') return [{ kind: 'tag', tag: decl.name.text, span: endpoint.span }];
       return [{ kind: 'tag-ref', tag, span: endpoint.span }];
     }
     case 'Vpc':

@@ -68,6 +68,11 @@ Names('egress from a group restricts every tag in it', () => {
   const p = policy('tags a, b, c\ngroup g = a, b\negress from g is restricted\n');
   assert.equal([...p.restrictedEgress].sort(), ['a', 'b']);
 });
+Names('tag "NAME" of a tag the policy governs is that tag, in any case: the pair has a governed side', () => {
+  const p = policy('tags Web, db\ntag "WEB" may reach anyone on https\ntag "web" may reach db on postgres\n');
+  assert.equal(p.grants[0]!.sources.map((e) => [e.kind, 'tag' in e ? e.tag : '']), [['tag', 'Web']]);
+  assert.equal(p.grants[1]!.sources.map((e) => [e.kind, 'tag' in e ? e.tag : '']), [['tag', 'Web']]);
+});
 Names.run();
 
 // ---
