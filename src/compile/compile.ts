@@ -10,8 +10,9 @@ import { grantEffects, type TaggedRule } from './grantRules.js';
 import { ALL_PORTS, canonicalRules, groupRules, ruleKey } from './rules.js';
 import type { CompiledPolicy, DatabaseTrust, DropletSetTarget, Firewall, Origin, Rule, TrustedSource } from './types.js';
 
-/** DigitalOcean's limit of rules per firewall, inbound and outbound together (DO-API-FACTS.md 3). */
-export const MAX_RULES_PER_FIREWALL = 50;
+import { MAX_RULES_PER_FIREWALL } from '../model/limits.js';
+
+export { MAX_RULES_PER_FIREWALL };
 /** DigitalOcean's limit of trusted sources per managed database (DO-API-FACTS.md 3). */
 export const MAX_DATABASE_SOURCES = 100;
 

@@ -5,8 +5,9 @@
 import { cidrContains, compareCidr } from '../model/addresses.js';
 import type { Action, Direction, GroupedRule, Origin, Peer, Ports, Protocol, Rule } from './types.js';
 
-/** DigitalOcean's limit on entries in one rule's sources or destinations (DO-API-FACTS.md 3). */
-export const MAX_ENTRIES_PER_RULE = 1000;
+import { MAX_ENTRIES_PER_RULE } from '../model/limits.js';
+
+export { MAX_ENTRIES_PER_RULE };
 
 export const ALL_PORTS: Ports = { kind: 'all' };
 

@@ -3,6 +3,7 @@
  * databases — become the ids DigitalOcean needs, from what was read of the account. A name that matches
  * nothing, or several droplets, is an error at the statement that names it.
  */
+import { MAX_DROPLETS_PER_FIREWALL } from '../model/limits.js';
 import type { BuiltPolicy } from '../pipeline/build.js';
 import { firewallName } from '../check/firewallNames.js';
 import { parseAddress, type Cidr } from '../model/addresses.js';
@@ -229,8 +230,7 @@ export function resolveDesired(built: readonly BuiltPolicy[], account: Account):
   return { value: { firewalls, databases, ...(replaces.length > 0 ? { replaces } : {}) }, diagnostics };
 }
 
-/** DigitalOcean applies one firewall to at most this many droplets by id (DO-API-FACTS.md 3). */
-export const MAX_DROPLETS_PER_FIREWALL = 10;
+export { MAX_DROPLETS_PER_FIREWALL };
 
 /**
  * A droplet set's firewalls once its droplets are known: every rule shard once for every ten droplets,

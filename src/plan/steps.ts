@@ -27,7 +27,8 @@ import { match, P } from 'ts-pattern';
 import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
 import { covers, intersect, union } from '../analysis/serviceSet.js';
 import { bridgeName } from '../check/firewallNames.js';
-import { openEgressRules, MAX_RULES_PER_FIREWALL } from '../compile/compile.js';
+import { openEgressRules } from '../compile/compile.js';
+import { MAX_DROPLETS_PER_FIREWALL, MAX_RULES_PER_FIREWALL, MAX_TAGS_PER_FIREWALL } from '../model/limits.js';
 import { ANY_IPV4, ANY_IPV6 } from '../model/addresses.js';
 import { ALL_PORTS, groupRules, peerHolds, portRange, portsFrom, portsTo, ruleHolds, ruleKey } from '../compile/rules.js';
 import type { Firewall, Rule } from '../compile/types.js';
@@ -172,8 +173,8 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
 
   // Bridges: droplets that go from no firewall to several (opening), or from several to none (closing),
   // get an allow-everything firewall while theirs change, so no moment sees only some of them. A tag whose
-  // droplets are all at risk is bridged by tag (5 per bridge); otherwise the droplets themselves (10 per
-  // bridge), so that no droplet that has a firewall now is opened. NOTE: limits from DO-API-FACTS.md 3.
+  // droplets are all at risk is bridged by tag (MAX_TAGS_PER_FIREWALL per bridge); otherwise the droplets
+  // themselves (MAX_DROPLETS_PER_FIREWALL per bridge), so that no droplet that has a firewall now is opened.
   const opening = new Set<number>();
   const closing = new Set<number>();
   for (const c of classes) {
@@ -195,8 +196,8 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
     const ids = [...atRisk].filter((id) => !byTag(id)).sort((a, b) => a - b);
     const made: Firewall[] = [];
     const next = () => bridgeName(policy, bridges.length + made.length + 1);
-    for (let i = 0; i < bridgeTags.length; i += 5) made.push({ name: next(), tags: bridgeTags.slice(i, i + 5), dropletIds: [], rules: bridgeRules() });
-    for (let i = 0; i < ids.length; i += 10) made.push({ name: next(), tags: [], dropletIds: ids.slice(i, i + 10), rules: bridgeRules() });
+    for (let i = 0; i < bridgeTags.length; i += MAX_TAGS_PER_FIREWALL) made.push({ name: next(), tags: bridgeTags.slice(i, i + MAX_TAGS_PER_FIREWALL), dropletIds: [], rules: bridgeRules() });
+    for (let i = 0; i < ids.length; i += MAX_DROPLETS_PER_FIREWALL) made.push({ name: next(), tags: [], dropletIds: ids.slice(i, i + MAX_DROPLETS_PER_FIREWALL), rules: bridgeRules() });
     bridges.push(...made);
     return made;
   };
