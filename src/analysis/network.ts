@@ -354,7 +354,7 @@ export class Network {
   private readonly sets = new Map<string, FirewallSet>();
   private readonly hostSets = new Map<string, FirewallSet>();
   private readonly hostFirewalls = new Map<string, Firewall[]>();
-  /** The same array of firewalls asked about again (touches) finds its set at once. */
+  /** The same array of firewalls asked about again (deniesOn, a host's own list) finds its set at once. */
   private readonly listSets = new WeakMap<readonly Firewall[], FirewallSet>();
   private readonly indexes = new Map<Firewall, Record<'inbound' | 'outbound', Record<Rule['action'], SideIndex>>>();
   private readonly denies: boolean;
@@ -440,7 +440,7 @@ export class Network {
 
   private idOf(fw: Firewall): number {
     let id = this.ids.get(fw);
-    // A firewall that is not part of this network (asked about by `touches`): numbered after them.
+    // A firewall that is not part of this network (a list given to deniesOn): numbered after them.
     if (id === undefined) this.ids.set(fw, (id = this.ids.size));
     return id;
   }
@@ -467,28 +467,12 @@ export class Network {
    */
   allowsEverything(host: Host, direction: 'inbound' | 'outbound'): boolean {
     const set = this.setOf(host);
-    if (set.firewalls.length === 0 || !set.side(direction, 'deny').empty) return false;
-    const side = set.side(direction, 'allow');
-    return [ANY_IPV4, ANY_IPV6].every((block) => {
-      const id = this.blocks.find(block);
-      const bits = id === undefined ? undefined : side.byBlock.get(id);
-      return bits !== undefined && sameBits(bits, this.atoms.full);
-    });
+    return set.firewalls.length > 0 && set.side(direction, 'deny').empty && set.side(direction, 'allow').open;
   }
 
   /** Whether `firewalls` hold a deny rule on one side. */
   deniesOn(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound'): boolean {
     return firewalls.length > 0 && !this.setFor(firewalls).side(direction, 'deny').empty;
-  }
-
-  /** Whether any rule (allow or deny) of `firewalls` on one side names `peer`. */
-  touches(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', peer: Host): boolean {
-    if (firewalls.length === 0) return false;
-    const set = this.setFor(firewalls);
-    const bits = this.scratch.fill(0);
-    rowInto(set.side(direction, 'allow'), peer, this.blocks, bits, this.atoms.full);
-    rowInto(set.side(direction, 'deny'), peer, this.blocks, bits, this.atoms.full);
-    return !isZero(bits);
   }
 
   /** The rules of `firewalls` of one direction and action whose peer is `peer` (for explanations). */

@@ -65,12 +65,6 @@ export class PortAtoms {
     this.setRange(bits, offset + from, offset + to);
   }
 
-  bitsOf(rules: Iterable<Pick<Rule, 'protocol' | 'ports'>>): Bits {
-    const bits = new Uint32Array(this.words);
-    for (const r of rules) this.add(bits, r.protocol, r.ports);
-    return bits;
-  }
-
   /** The exact set of traffic kinds a bitset stands for. */
   toServiceSet(bits: Bits): ServiceSet {
     const udpStart = this.tcpStarts.length;

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
 import { difference, sameBits, within } from '../analysis/portAtoms.js';
-import { describe, isEmpty, sample, subtract, contains, type ServiceSet } from '../analysis/serviceSet.js';
+import { describe, isEmpty, sample, contains, type ServiceSet } from '../analysis/serviceSet.js';
 import { judge } from '../analysis/expect.js';
 import { Representatives } from '../analysis/representatives.js';
 import { isBridgeName, ownsFirewall, ownsSetFirewall, policyPrefix } from '../check/firewallNames.js';
@@ -393,9 +393,10 @@ class SideChanges {
 export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: readonly Host[]): Plan['reachability'] {
   const allowed: RawFlow[] = [];
   const blocked: RawFlow[] = [];
-  // Networks made with the same port atoms are compared as bitsets, with two buffers for every pair.
+  // The networks share their port atoms (judgeChanges makes them so): flows compare as bitsets, with two
+  // buffers for every pair.
   const atoms = oldNet.atoms;
-  const shared = atoms === newNet.atoms;
+  if (atoms !== newNet.atoms) throw new Error('reachabilityChanges needs two networks made with the same port atoms');
   const before = new Uint32Array(atoms.words);
   const after = new Uint32Array(atoms.words);
   // Flows between droplets and everything else (load balancers and clusters as destinations too: a
@@ -403,20 +404,11 @@ export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: rea
   const wanted = (src: Host, dst: Host) => src.kind !== 'database' && (src.kind === 'droplet' || dst.kind === 'droplet' || dst.kind === 'database');
   forChangedPairs(oldNet, newNet, hosts, wanted, (src, dst) => {
     const services = (set: ServiceSet) => (dst.kind === 'database' ? 'connections' : describe(set));
-    if (shared) {
-      oldNet.allowedBits(src, dst, before);
-      newNet.allowedBits(src, dst, after);
-      if (sameBits(before, after)) return;
-      if (!within(after, before)) allowed.push({ from: src, to: dst, services: services(atoms.toServiceSet(difference(after, before))) });
-      if (!within(before, after)) blocked.push({ from: src, to: dst, services: services(atoms.toServiceSet(difference(before, after))) });
-      return;
-    }
-    const was = oldNet.allowed(src, dst);
-    const now = newNet.allowed(src, dst);
-    const gained = subtract(now, was);
-    const lost = subtract(was, now);
-    if (!isEmpty(gained)) allowed.push({ from: src, to: dst, services: services(gained) });
-    if (!isEmpty(lost)) blocked.push({ from: src, to: dst, services: services(lost) });
+    oldNet.allowedBits(src, dst, before);
+    newNet.allowedBits(src, dst, after);
+    if (sameBits(before, after)) return;
+    if (!within(after, before)) allowed.push({ from: src, to: dst, services: services(atoms.toServiceSet(difference(after, before))) });
+    if (!within(before, after)) blocked.push({ from: src, to: dst, services: services(atoms.toServiceSet(difference(before, after))) });
   });
   return { allowed: group(allowed), blocked: group(blocked) };
 }
@@ -565,34 +557,30 @@ function planWarnings(w: WarningInput): PlanWarning[] {
   const found = new Map<string, { widens: boolean; names: string[]; dst: Host; services: string; sources: string[] }>();
   const unmanagedNames = new Set(w.unmanaged.map((u) => u.name));
   const unmanagedOn = new Map(w.hosts.map((h) => [h.key, w.newNet.firewallsOf(h).filter((f) => unmanagedNames.has(f.name))]));
-  // Per host and side: the policy lets everything through there and no unmanaged firewall denies.
-  const opened = new Map<string, boolean>();
-  const opensAll = (h: Host, direction: 'inbound' | 'outbound'): boolean => {
-    const key = `${direction} ${h.key}`;
-    let hit = opened.get(key);
-    if (hit === undefined) opened.set(key, (hit = desiredOnly.allowsEverything(h, direction) && !w.newNet.deniesOn(unmanagedOn.get(h.key)!, direction)));
-    return hit;
-  };
   const policyBits = new Uint32Array(w.newNet.atoms.words);
   const reallyBits = new Uint32Array(w.newNet.atoms.words);
   // What the pair loop asks of every host, worked out once per host (the loop sees every pair).
   const judged = w.hosts.filter((h) => h.kind !== 'database');
   const isGoverned = judged.map(governed);
   const unmanagedOf = judged.map((h) => unmanagedOn.get(h.key)!);
-  // A side no unmanaged firewall can change: none there, the policy opens it to every address, or the
-  // unmanaged firewalls deny nothing there and every rule they allow is held whole by one of the
-  // policy's (an unmanaged `tcp 443 to anyone` beside a policy that grants the same).
-  const heldByPolicy = (h: Host, i: number, direction: 'inbound' | 'outbound') => {
-    if (w.newNet.deniesOn(unmanagedOf[i]!, direction)) return false;
+  // A side no unmanaged firewall can change for a peer with an address: none there; or they deny nothing
+  // there and the policy's own firewalls either open it to every address (open egress) or hold whole
+  // every rule they allow (an unmanaged `tcp 443 to anyone` beside a policy that grants the same).
+  const fixedSide = (h: Host, i: number, direction: 'inbound' | 'outbound') => {
+    const unmanaged = unmanagedOf[i]!;
+    if (unmanaged.length === 0) return true;
+    if (w.newNet.deniesOn(unmanaged, direction) || desiredOnly.firewallsOf(h).length === 0) return false;
+    if (desiredOnly.allowsEverything(h, direction)) return true;
     const mine = desiredOnly.firewallsOf(h).flatMap((f) => f.rules.filter((r) => r.direction === direction && r.action === 'allow'));
-    return unmanagedOf[i]!.every((fw) => fw.rules.every((r) => r.direction !== direction || mine.some((d) => ruleHolds(d, r))));
+    return unmanaged.every((fw) => fw.rules.every((r) => r.direction !== direction || mine.some((d) => ruleHolds(d, r))));
   };
-  const fixedSide = (h: Host, i: number, direction: 'inbound' | 'outbound') =>
-    unmanagedOf[i]!.length === 0 || opensAll(h, direction) || (desiredOnly.firewallsOf(h).length > 0 && heldByPolicy(h, i, direction));
   const inboundFixed = judged.map((h, i) => fixedSide(h, i, 'inbound'));
   const outboundFixed = judged.map((h, i) => fixedSide(h, i, 'outbound'));
-  // The pairs an unmanaged rule can touch, found from the peers the rules name (most pairs are touched
-  // by none): src → dst for a rule on dst's inbound side naming src, or on src's outbound naming dst.
+  // Only a rule of an unmanaged firewall that names the other end can widen or narrow the policy (an
+  // unmanaged firewall that merely exists on a droplet the policy does not govern is not its business),
+  // and none can on a fixed side: the pairs to judge are found from the peers those rules name (most
+  // pairs are named by none): src → dst for a rule on dst's inbound side naming src, or on src's
+  // outbound side naming dst.
   const index = new HostIndex(judged);
   const position = new Map(judged.map((h, k) => [h, k]));
   const candidates = judged.map(() => new Set<number>());
@@ -611,20 +599,9 @@ function planWarnings(w: WarningInput): PlanWarning[] {
     }
   });
   judged.forEach((src, i) => {
-    const srcUnmanaged = unmanagedOf[i]!;
-    const srcOpenAll = srcUnmanaged.length === 0 || outboundFixed[i]!;
     [...candidates[i]!].sort((a, b) => a - b).forEach((j) => {
       const dst = judged[j]!;
       if (!isGoverned[j] && !isGoverned[i]) return;
-      // Only a rule of an unmanaged firewall that names the other end can widen or narrow the policy (an
-      // unmanaged firewall that merely exists on a droplet the policy does not govern is not its business);
-      // and none can on a side the policy already opens to every address (open egress, say).
-      const dstUnmanaged = unmanagedOf[j]!;
-      const inboundMay = dstUnmanaged.length > 0 && !(src.addresses.length > 0 && inboundFixed[j]);
-      const outboundMay = srcUnmanaged.length > 0 && !(dst.addresses.length > 0 && srcOpenAll);
-      if (!inboundMay && !outboundMay) return;
-      const touched = (inboundMay && w.newNet.touches(dstUnmanaged, 'inbound', src)) || (outboundMay && w.newNet.touches(srcUnmanaged, 'outbound', dst));
-      if (!touched) return;
       desiredOnly.allowedBits(src, dst, policyBits);
       w.newNet.allowedBits(src, dst, reallyBits);
       if (sameBits(policyBits, reallyBits)) return;

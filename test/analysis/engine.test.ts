@@ -81,10 +81,6 @@ Differential(`${RUNS} generated accounts: every pair allowed, denied, explained 
         assert.ok(equals(a, b), `seed ${seed}: ${src.label} → ${dst.label}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}\n${text}`);
         assert.ok(equals(neu.denied(src, dst), ref.denied(src, dst)), `seed ${seed}: denied ${src.label} → ${dst.label}`);
         if (!isEmpty(a)) flows++;
-        for (const direction of ['inbound', 'outbound'] as const) {
-          const on = neu.firewallsOf(direction === 'inbound' ? dst : src);
-          assert.is(neu.touches(on, direction, direction === 'inbound' ? src : dst), ref.touches(on, direction, direction === 'inbound' ? src : dst), `seed ${seed}: touches`);
-        }
         const port = 1 + ((seed * 7919 + pairs) % 6000);
         const plain = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
         assert.is(plain(neu.explain(src, dst, 'tcp', port)), plain(ref.explain(src, dst, 'tcp', port)), `seed ${seed}: explain`);

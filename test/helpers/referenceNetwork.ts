@@ -164,11 +164,6 @@ export class ReferenceNetwork {
     return index;
   }
 
-  /** Whether any rule (allow or deny) of `firewalls` on one side names `peer`. */
-  touches(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', peer: Host): boolean {
-    return this.matching(firewalls, direction, 'allow', peer).length > 0 || this.matching(firewalls, direction, 'deny', peer).length > 0;
-  }
-
   /** The rules of `firewalls` of one direction and action whose peer is `peer`. */
   private matching(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', action: Rule['action'], peer: Host): Rule[] {
     const out: Rule[] = [];
