@@ -1,14 +1,14 @@
-// The shape of the code (docs/architecture.md): folders import strictly one way, down the pipeline, and
-// no file imports itself back through others. Read from the sources' own import lines, so a backward
+// The shape of the code (docs/architecture.md): folders import strictly one way, down the pipeline, only
+// through each other's index.ts, and no file imports itself back through others. Read from the sources' own import lines, so a backward
 // edge added anywhere fails here, with the files that make it.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './helpers/cli.js';
 
 /** The folders of src/, lowest first: each may import only folders before it. */
-const LAYERS = ['source', 'model', 'diagnostics', 'syntax', 'check', 'compile', 'analysis', 'api', 'pipeline', 'plan', 'digitalocean', 'audit', 'import', 'emulator', 'cli', 'lsp'];
+const LAYERS = ['source', 'model', 'api', 'diagnostics', 'syntax', 'check', 'compile', 'analysis', 'pipeline', 'plan', 'digitalocean', 'audit', 'import', 'emulator', 'cli', 'lsp'];
 /** Folders that may import only these (the emulator shares nothing with the client but the contract). */
 const ONLY: Record<string, readonly string[]> = { emulator: ['api'] };
 
@@ -49,6 +49,14 @@ export function backwardEdges(edges: readonly Edge[]): string[] {
   return out.sort();
 }
 
+/** Imports that reach into another folder past its public face (its index.ts), as `from → to`. */
+export function deepImports(edges: readonly Edge[]): string[] {
+  return edges
+    .filter(({ from, to }) => folderOf(from) !== folderOf(to) && folderOf(to) !== '..' && to !== `${folderOf(to)}/index.ts`)
+    .map(({ from, to }) => `${from} → ${to}`)
+    .sort();
+}
+
 /** One cycle of files importing each other, if there is one. */
 export function fileCycle(edges: readonly Edge[]): string[] | null {
   const next = new Map<string, string[]>();
@@ -85,12 +93,21 @@ Shape('every folder of src/ has its place in the layers', () => {
 Shape('folders import strictly down the layers (no folder cycle, no backward edge)', () => {
   assert.equal(backwardEdges(EDGES), []);
 });
+Shape('other folders are reached through their index.ts only (no deep imports)', () => {
+  assert.equal(deepImports(EDGES), []);
+});
+Shape('every folder has a README and a public face', () => {
+  for (const folder of LAYERS) {
+    for (const file of ['README.md', 'index.ts']) assert.ok(existsSync(join(ROOT, 'src', folder, file)), `src/${folder}/${file} is missing`);
+  }
+});
 Shape('no file imports itself back through others', () => {
   assert.is(fileCycle(EDGES)?.join(' → ') ?? null, null);
 });
 Shape('the checks can fail', () => {
   assert.equal(backwardEdges([{ from: 'compile/compile.ts', to: 'plan/plan.ts' }]), ['compile/compile.ts → plan/plan.ts']);
   assert.equal(backwardEdges([{ from: 'emulator/index.ts', to: 'compile/rules.ts' }]), ['emulator/index.ts → compile/rules.ts']);
+  assert.equal(deepImports([{ from: 'plan/plan.ts', to: 'compile/rules.ts' }, { from: 'plan/plan.ts', to: 'compile/index.ts' }]), ['plan/plan.ts → compile/rules.ts']);
   assert.equal(fileCycle([{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'a.ts' }]), ['a.ts', 'b.ts', 'a.ts']);
 });
 Shape.run();

@@ -3,9 +3,9 @@
  * `can` holds when every source representative reaches every destination representative on every
  * listed service; `cannot` when none does. A failure names one flow that breaks it, and why.
  */
-import type { Expectation, Policy, ServiceAtom } from '../check/policy.js';
-import { portsText, ruleText } from '../compile/rules.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Expectation, Policy, ServiceAtom } from '../check/index.js';
+import { portsText, ruleText } from '../compile/index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { FlowExplanation, Host, Network, RuleAt } from './network.js';
 import type { Representatives } from './representatives.js';
 import { EMPTY, fromParts, intersect, isEmpty, sample, single, subtract, type ServiceSet } from './serviceSet.js';

@@ -4,8 +4,8 @@
  * first and last address; `anyone` for addresses outside every address the policy names; load
  * balancers, clusters and droplets named in quotes for a host of that kind.
  */
-import { cidrBounds, cidrContains, hostCidr, type Cidr } from '../model/addresses.js';
-import type { DropletMember, ResolvedEndpoint } from '../check/policy.js';
+import { cidrBounds, cidrContains, hostCidr, type Cidr } from '../model/index.js';
+import type { DropletMember, ResolvedEndpoint } from '../check/index.js';
 import type { Host } from './network.js';
 
 // Candidates tried first are the documentation blocks (RFC 5737, RFC 3849), so messages show addresses

@@ -2,9 +2,9 @@
  * The audit: every judge over the account model (and the policy, when given), findings sorted, the
  * suppression file applied, and the report every output format renders.
  */
-import type { ReadAccount } from '../digitalocean/read.js';
-import type { BuiltPolicy } from '../pipeline/build.js';
-import type { ResolvedDesired } from '../plan/resolve.js';
+import type { ReadAccount } from '../digitalocean/index.js';
+import type { BuiltPolicy } from '../pipeline/index.js';
+import type { ResolvedDesired } from '../plan/index.js';
 import { sortFindings, type Finding } from './finding.js';
 import { judgeDatabases } from './judge/databases.js';
 import { judgeEgress } from './judge/egress.js';

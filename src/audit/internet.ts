@@ -9,8 +9,8 @@
  * shared, multicast, reserved); IPv6 inside 2000::/3, the global unicast space. The documentation blocks
  * (192.0.2.0/24, …) count as public: examples and tests use them as someone's office.
  */
-import type { Host } from '../analysis/network.js';
-import { cidrBounds, cidrContains, hostCidr, parseAddress, type Cidr } from '../model/addresses.js';
+import type { Host } from '../analysis/index.js';
+import { cidrBounds, cidrContains, hostCidr, parseAddress, type Cidr } from '../model/index.js';
 
 const parse = (text: string): Cidr => {
   const r = parseAddress(text);

@@ -3,14 +3,14 @@
  * semantics engine (src/analysis/network.ts), the droplets grouped into the classes that no firewall
  * can tell apart (src/plan/hosts.ts), and what each class and firewall is called in findings.
  */
-import { Network, type Host } from '../analysis/network.js';
-import type { Cidr } from '../model/addresses.js';
-import type { Firewall, Rule } from '../compile/types.js';
-import { ruleText } from '../compile/rules.js';
-import type { ReadAccount } from '../digitalocean/read.js';
-import type { ReadFirewall } from '../digitalocean/fromApi.js';
-import { dropletClasses, type DropletClass } from '../plan/hosts.js';
-import { databaseAccess } from '../plan/plan.js';
+import { Network, type Host } from '../analysis/index.js';
+import type { Cidr } from '../model/index.js';
+import type { Firewall, Rule } from '../compile/index.js';
+import { ruleText } from '../compile/index.js';
+import type { ReadAccount } from '../digitalocean/index.js';
+import type { ReadFirewall } from '../digitalocean/index.js';
+import { dropletClasses, type DropletClass } from '../plan/index.js';
+import { databaseAccess } from '../plan/index.js';
 import type { Cause, ResourceRef } from './finding.js';
 import { AddressSpace } from './internet.js';
 

@@ -3,8 +3,8 @@
  *
  *     addresses lan = 10.0.0.5/8      # FW301: did you mean 10.0.0.0/8 or 10.0.0.5?
  */
-import { parseAddress, type Cidr } from '../model/addresses.js';
-import type { AddressLit } from '../syntax/ast.js';
+import { parseAddress, type Cidr } from '../model/index.js';
+import type { AddressLit } from '../syntax/index.js';
 import type { CheckContext } from './context.js';
 
 /** Parses one address literal, reporting what is wrong with it; null when it is not usable. */

@@ -3,7 +3,7 @@
  * (LANGUAGE.md, "Lexical rules" and "Services").
  */
 
-export { KEYWORDS, RESERVED, isReserved } from '../syntax/keywords.js';
+export { KEYWORDS, RESERVED, isReserved } from '../syntax/index.js';
 
 export interface BuiltinService {
   readonly items: readonly { readonly protocol: 'tcp' | 'udp'; readonly port: number }[];

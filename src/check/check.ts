@@ -3,9 +3,9 @@
  * Policy that compile/ can trust, and diagnostics for everything wrong or suspicious. One file per rule
  * under this folder; this file only runs them in order.
  */
-import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Span } from '../source/span.js';
-import type { EgressStmt, ExpectStmt, PolicyFile, RuleStmt } from '../syntax/ast.js';
+import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics/index.js';
+import type { Span } from '../source/index.js';
+import type { EgressStmt, ExpectStmt, PolicyFile, RuleStmt } from '../syntax/index.js';
 import { checkAddressSets } from './addresses.js';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from './builtins.js';
 import { CheckContext } from './context.js';

@@ -5,7 +5,7 @@
  *     tags web, on        # FW101: `on` is a keyword
  *     group web = api     # FW202: `web` is already a tag
  */
-import type { Name, Statement } from '../syntax/ast.js';
+import type { Name, Statement } from '../syntax/index.js';
 import { BUILTIN_SERVICES, MAX_NAME_LENGTH, NAME_PATTERN, isReserved } from './builtins.js';
 import { KIND_WORDS, type CheckContext, type Declaration } from './context.js';
 

@@ -4,9 +4,9 @@
  *     egress from db is restricted
  *     egress from db is open          # FW208
  */
-import { didYouMean } from '../diagnostics/suggest.js';
-import type { Span } from '../source/span.js';
-import type { EgressStmt } from '../syntax/ast.js';
+import { didYouMean } from '../diagnostics/index.js';
+import type { Span } from '../source/index.js';
+import type { EgressStmt } from '../syntax/index.js';
 import { KIND_WORDS, type CheckContext } from './context.js';
 import { checkReference } from './declarations.js';
 

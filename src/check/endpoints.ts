@@ -5,10 +5,10 @@
  *
  *     web may reach dbb on postgres    # FW201: unknown name `dbb`; did you mean `db`?
  */
-import { ANY_IPV4, ANY_IPV6 } from '../model/addresses.js';
-import { didYouMean } from '../diagnostics/suggest.js';
-import type { Endpoint, NumberLit, StringLit } from '../syntax/ast.js';
-import { hasControl, printable } from '../diagnostics/printable.js';
+import { ANY_IPV4, ANY_IPV6 } from '../model/index.js';
+import { didYouMean } from '../diagnostics/index.js';
+import type { Endpoint, NumberLit, StringLit } from '../syntax/index.js';
+import { hasControl, printable } from '../diagnostics/index.js';
 import { BUILTIN_SERVICES, MAX_NAME_LENGTH, NAME_PATTERN, isReserved } from './builtins.js';
 import { checkAddress } from './addresses.js';
 import { checkReference } from './declarations.js';

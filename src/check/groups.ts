@@ -5,7 +5,7 @@
  *     group a = b
  *     group b = a         # FW203: `a` → `b` → `a`
  */
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMean } from '../diagnostics/index.js';
 import { KIND_WORDS, type CheckContext } from './context.js';
 import { checkReference } from './declarations.js';
 

@@ -3,10 +3,10 @@
  * intervals, addresses parsed. This is what compile/ and analysis/ work from; it no longer refers to
  * names that might be undefined.
  */
-import type { Cidr } from '../model/addresses.js';
-import type { SourceFile } from '../source/sourceFile.js';
-import type { Span } from '../source/span.js';
-import type { ExpectStmt, RuleStmt } from '../syntax/ast.js';
+import type { Cidr } from '../model/index.js';
+import type { SourceFile } from '../source/index.js';
+import type { Span } from '../source/index.js';
+import type { ExpectStmt, RuleStmt } from '../syntax/index.js';
 
 /** One protocol with a port interval (tcp/udp) or icmp. */
 export type ServiceAtom =

@@ -3,8 +3,8 @@
  * at plan time (plan/resolve.ts); here, what the text alone says: a Kubernetes firewall (`k8s-…`) is the
  * cluster's and cannot be taken over, and a firewall named twice is one line too many.
  */
-import type { Span } from '../source/span.js';
-import type { ReplacesDecl, Statement } from '../syntax/ast.js';
+import type { Span } from '../source/index.js';
+import type { ReplacesDecl, Statement } from '../syntax/index.js';
 import type { CheckContext } from './context.js';
 import type { ReplacedFirewall } from './policy.js';
 

@@ -5,8 +5,8 @@
  *
  *     web may reach db on 9000-8000    # FW303
  */
-import { didYouMean } from '../diagnostics/suggest.js';
-import type { PortSpec, ServiceItem } from '../syntax/ast.js';
+import { didYouMean } from '../diagnostics/index.js';
+import type { PortSpec, ServiceItem } from '../syntax/index.js';
 import { BUILTIN_SERVICES } from './builtins.js';
 import { KIND_WORDS, type CheckContext } from './context.js';
 import { checkReference } from './declarations.js';

@@ -6,7 +6,7 @@
  *
  *     office may reach vpn on ssh      # FW311: neither side is governed
  */
-import type { Endpoint, ExpectStmt, RuleStmt } from '../syntax/ast.js';
+import type { Endpoint, ExpectStmt, RuleStmt } from '../syntax/index.js';
 import type { CheckContext } from './context.js';
 import { checkUntil } from './dates.js';
 import { isTagSide, resolveEndpoint } from './endpoints.js';

@@ -2,17 +2,17 @@
  * What `plan` and `apply` share: connecting to the API (token, URL, a client that reports its retries),
  * reading the account, and turning policy files into a plan against it.
  */
-import { CODES } from '../diagnostics/codes.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { printable } from '../diagnostics/printable.js';
-import { DigitalOceanClient, type ClientEvent } from '../digitalocean/client.js';
-import { apiBaseUrl, apiToken, ConfigError, retrySettings } from '../digitalocean/config.js';
-import { ApiError } from '../digitalocean/errors.js';
-import { readAccount, type ReadAccount } from '../digitalocean/read.js';
-import { buildPolicies, type BuiltPolicy } from '../pipeline/build.js';
-import { computePlan } from '../plan/plan.js';
-import { resolveDesired, type ResolvedDesired } from '../plan/resolve.js';
-import type { Plan } from '../plan/types.js';
+import { CODES } from '../diagnostics/index.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { printable } from '../diagnostics/index.js';
+import { DigitalOceanClient, type ClientEvent } from '../digitalocean/index.js';
+import { apiBaseUrl, apiToken, ConfigError, retrySettings } from '../digitalocean/index.js';
+import { ApiError } from '../digitalocean/index.js';
+import { readAccount, type ReadAccount } from '../digitalocean/index.js';
+import { buildPolicies, type BuiltPolicy } from '../pipeline/index.js';
+import { computePlan } from '../plan/index.js';
+import { resolveDesired, type ResolvedDesired } from '../plan/index.js';
+import type { Plan } from '../plan/index.js';
 import type { OptionSpec } from './args.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';

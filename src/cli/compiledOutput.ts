@@ -4,8 +4,8 @@
  * Keys and lists are in a fixed order, so the same policies always give the same bytes.
  */
 import { stringify as toYaml } from 'yaml';
-import type { BuiltPolicy } from '../pipeline/build.js';
-import { databaseTrustToApi, firewallToApi } from '../compile/toApi.js';
+import type { BuiltPolicy } from '../pipeline/index.js';
+import { databaseTrustToApi, firewallToApi } from '../compile/index.js';
 
 /** The version of the compiled document's shape; bumped on any incompatible change. */
 export const COMPILED_FORMAT_VERSION = 1;

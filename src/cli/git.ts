@@ -3,7 +3,7 @@
  * with `git ls-tree` and read with `git show`, so nothing in the working tree is touched.
  */
 import { execFileSync } from 'node:child_process';
-import { SourceFile } from '../source/sourceFile.js';
+import { SourceFile } from '../source/index.js';
 import { UserError } from './errors.js';
 
 function git(args: readonly string[], cwd: string): string {

@@ -3,7 +3,7 @@
  * into an exit code. Only this folder prints or exits (the commands, and the helpers they share in
  * account.ts and report.ts); the language server writes through its own connection.
  */
-import { printable } from '../diagnostics/printable.js';
+import { printable } from '../diagnostics/index.js';
 import { parseCommand, renderHelp, type CommandSpec, type ParsedArgs } from './args.js';
 import { UsageError, UserError } from './errors.js';
 import type { Io } from './io.js';

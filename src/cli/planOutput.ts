@@ -2,10 +2,10 @@
  * Printing a plan (for `plan`, `diff` and `show`) in the chosen format, and the exit code that goes with
  * it: with --detailed-exitcode, 0 for no changes and 2 for changes (Terraform's convention).
  */
-import { ANSI, PLAIN } from '../diagnostics/style.js';
-import type { PlanDocument } from '../plan/document.js';
-import { renderMarkdown } from '../plan/renderMarkdown.js';
-import { renderText } from '../plan/renderText.js';
+import { ANSI, PLAIN } from '../diagnostics/index.js';
+import type { PlanDocument } from '../plan/index.js';
+import { renderMarkdown } from '../plan/index.js';
+import { renderText } from '../plan/index.js';
 import type { OptionSpec } from './args.js';
 import { useColor, type Io } from './io.js';
 

@@ -4,11 +4,11 @@
  * them, so messages and outputs show the same paths on every machine.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { printable } from '../diagnostics/printable.js';
+import { printable } from '../diagnostics/index.js';
 import { FileReadError, MAX_POLICY_BYTES, readRegularFile } from './files.js';
 import { join, relative, resolve } from 'node:path';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { SourceFile } from '../source/sourceFile.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { SourceFile } from '../source/index.js';
 
 export interface PolicyInput {
   readonly files: SourceFile[];

@@ -2,15 +2,15 @@
  * The compiler: a checked Policy to DigitalOcean firewalls (one per declared tag, sharded when
  * DigitalOcean's limits demand) and database trusted-source lists, in canonical, byte-stable order.
  */
-import { firewallName } from '../check/firewallNames.js';
-import type { Policy } from '../check/policy.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { ANY_IPV4, ANY_IPV6 } from '../model/addresses.js';
+import { firewallName } from '../check/index.js';
+import type { Policy } from '../check/index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { ANY_IPV4, ANY_IPV6 } from '../model/index.js';
 import { grantEffects, type TaggedRule } from './grantRules.js';
 import { ALL_PORTS, canonicalRules, groupRules, ruleKey } from './rules.js';
 import type { CompiledPolicy, DatabaseTrust, DropletSetTarget, Firewall, Origin, Rule, TrustedSource } from './types.js';
 
-import { MAX_RULES_PER_FIREWALL } from '../model/limits.js';
+import { MAX_RULES_PER_FIREWALL } from '../model/index.js';
 
 export { MAX_RULES_PER_FIREWALL };
 /** DigitalOcean's limit of trusted sources per managed database (DO-API-FACTS.md 3). */

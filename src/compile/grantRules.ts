@@ -8,8 +8,8 @@
  *   for destinations that are not tags (addresses, `anyone`) an outbound deny on every tag source's.
  * - A grant to `database "NAME"` adds every source to that database's trusted sources.
  */
-import { unitOf } from '../check/endpoints.js';
-import type { Grant, Policy, ResolvedEndpoint, ServiceAtom } from '../check/policy.js';
+import { unitOf } from '../check/index.js';
+import type { Grant, Policy, ResolvedEndpoint, ServiceAtom } from '../check/index.js';
 import type { Origin, Peer, Rule, TrustedSource } from './types.js';
 import { ALL_PORTS, portRange } from './rules.js';
 

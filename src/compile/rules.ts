@@ -2,10 +2,10 @@
  * The canonical form of rules: keys, order, merging, and DigitalOcean's grouping. Used on desired and
  * live firewalls alike, so that two firewalls that allow the same traffic have the same rules.
  */
-import { cidrContains, compareCidr } from '../model/addresses.js';
+import { cidrContains, compareCidr } from '../model/index.js';
 import type { Action, Direction, GroupedRule, Origin, Peer, Ports, Protocol, Rule } from './types.js';
 
-import { MAX_ENTRIES_PER_RULE } from '../model/limits.js';
+import { MAX_ENTRIES_PER_RULE } from '../model/index.js';
 
 export { MAX_ENTRIES_PER_RULE };
 

@@ -11,7 +11,7 @@
  *
  * and as JSON for tools. Columns are 1-based; tabs are shown as four spaces and carets follow them.
  */
-import type { SourceFile } from '../source/sourceFile.js';
+import type { SourceFile } from '../source/index.js';
 import type { Diagnostic, Label } from './diagnostic.js';
 import { PLAIN, type Style } from './style.js';
 import { printable } from './printable.js';

@@ -13,10 +13,10 @@
  *   again and retried once, then replaced by one PUT of the firewall as the proof has it after that step
  *   — never by its final state, which the proof did not check at that point.
  */
-import { ruleKey } from '../compile/rules.js';
-import type { Firewall, Rule } from '../compile/types.js';
-import { describeStep, type Step } from '../plan/steps.js';
-import { firewallToApi, type ApiFirewallBody } from '../compile/toApi.js';
+import { ruleKey } from '../compile/index.js';
+import type { Firewall, Rule } from '../compile/index.js';
+import { describeStep, type Step } from '../plan/index.js';
+import { firewallToApi, type ApiFirewallBody } from '../compile/index.js';
 
 /** An API error as the executor needs to see it. */
 export interface ApplyError extends Error {

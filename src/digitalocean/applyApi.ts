@@ -4,13 +4,13 @@
  * `ports: "all"` does not match a rule stored as `"0"`: DO-API-FACTS.md 2.2, github.com/mondoohq/cnspec/pull/3839),
  * and it may keep the entries of several canonical rules in one stored rule, or one rule's in several.
  */
-import { parseAddress } from '../model/addresses.js';
-import { canonicalRules, groupRules, peerHolds, portsFrom, portsTo, ruleHolds, ruleKey } from '../compile/rules.js';
-import type { Peer, Rule } from '../compile/types.js';
+import { parseAddress } from '../model/index.js';
+import { canonicalRules, groupRules, peerHolds, portsFrom, portsTo, ruleHolds, ruleKey } from '../compile/index.js';
+import type { Peer, Rule } from '../compile/index.js';
 import type { ApplyApi } from './apply.js';
 import type { DigitalOceanClient } from './client.js';
 import { firewallFromApi, portsFromApi, readableRule, type ApiFirewallLike, type ApiRuleLike, type ApiTargetLike } from './fromApi.js';
-import { rulesToApi, type ApiFirewallBody, type ApiRuleBody } from '../compile/toApi.js';
+import { rulesToApi, type ApiFirewallBody, type ApiRuleBody } from '../compile/index.js';
 
 type Field = keyof ApiTargetLike;
 type Stored = { readonly inbound: readonly ApiRuleLike[]; readonly outbound: readonly ApiRuleLike[] };

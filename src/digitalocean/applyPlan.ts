@@ -5,14 +5,14 @@
  * is planned, ordered and proven as the first round was, from the state the account is in (itself
  * proven safe), at most MAX_CORRECTIONS times. What happened comes back as a value; the CLI prints it.
  */
-import { OPERATIONS, type OperationId } from '../api/schema.js';
-import { ruleText } from '../compile/rules.js';
-import type { Policy } from '../check/policy.js';
-import { accountHosts, dropletClasses } from '../plan/hosts.js';
-import { databaseAccess, planChanges } from '../plan/plan.js';
-import type { ResolvedDesired } from '../plan/resolve.js';
-import { orderSteps, type OrderedSteps, type Step } from '../plan/steps.js';
-import type { Plan } from '../plan/types.js';
+import { OPERATIONS, type OperationId } from '../api/index.js';
+import { ruleText } from '../compile/index.js';
+import type { Policy } from '../check/index.js';
+import { accountHosts, dropletClasses } from '../plan/index.js';
+import { databaseAccess, planChanges } from '../plan/index.js';
+import type { ResolvedDesired } from '../plan/index.js';
+import { orderSteps, type OrderedSteps, type Step } from '../plan/index.js';
+import type { Plan } from '../plan/index.js';
 import { executeSteps, type ApplyProgress } from './apply.js';
 import { applyApi } from './applyApi.js';
 import type { DigitalOceanClient, RequestInit } from './client.js';

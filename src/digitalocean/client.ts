@@ -9,9 +9,9 @@
  * The token lives in a private field and appears in no message, log, error or inspection of the client.
  */
 import { inspect } from 'node:util';
-import { OPERATIONS, operationById, validateResponse, type OperationId, type SchemaError } from '../api/schema.js';
+import { OPERATIONS, operationById, validateResponse, type OperationId, type SchemaError } from '../api/index.js';
 import { ApiError } from './errors.js';
-import { printable } from '../diagnostics/printable.js';
+import { printable } from '../diagnostics/index.js';
 
 export interface ClientEvent {
   readonly kind: 'retry' | 'rate-limited' | 'paced';

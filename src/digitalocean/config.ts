@@ -5,7 +5,7 @@
  * host is loopback, so a token never crosses a network in the clear.
  */
 
-import { printable } from '../diagnostics/printable.js';
+import { printable } from '../diagnostics/index.js';
 
 export const DEFAULT_API_URL = 'https://api.digitalocean.com';
 export const TOKEN_VARIABLES = ['DIGITALOCEAN_TOKEN', 'DIGITALOCEAN_ACCESS_TOKEN'] as const;

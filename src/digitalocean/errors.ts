@@ -2,9 +2,9 @@
  * Errors of the DigitalOcean API in a person's words: what happened, why, what to do, and the request id
  * DigitalOcean's support asks for. Never the token, never a header.
  */
-import { OPERATIONS } from '../api/schema.js';
+import { OPERATIONS } from '../api/index.js';
 import { TOKEN_VARIABLES } from './config.js';
-import { printable } from '../diagnostics/printable.js';
+import { printable } from '../diagnostics/index.js';
 
 const WHAT: Record<string, string> = {
   firewalls_list: 'list firewalls',

@@ -5,10 +5,10 @@
  * `action` (allow), tag case. NOTE: DO-API-FACTS.md 2.2 and 2.3, pain points 1, 3, 5, 11, 12, 30.
  */
 import { createHash } from 'node:crypto';
-import { canonicalAddress, parseAddress } from '../model/addresses.js';
-import { ALL_PORTS, canonicalRules, portRange, ruleKey } from '../compile/rules.js';
-import type { Firewall, Peer, Ports, Rule } from '../compile/types.js';
-import type { LiveFirewall } from '../plan/types.js';
+import { canonicalAddress, parseAddress } from '../model/index.js';
+import { ALL_PORTS, canonicalRules, portRange, ruleKey } from '../compile/index.js';
+import type { Firewall, Peer, Ports, Rule } from '../compile/index.js';
+import type { LiveFirewall } from '../plan/index.js';
 
 export interface ApiTargetLike {
   addresses?: readonly string[] | null;

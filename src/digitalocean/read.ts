@@ -3,8 +3,8 @@
  * VPC and database with its trusted sources — every page, concurrently, in as few requests as pagination
  * allows — in the shapes the plan works with.
  */
-import { parseAddress, type Cidr } from '../model/addresses.js';
-import type { Account, LiveDatabase, LiveDroplet } from '../plan/types.js';
+import { parseAddress, type Cidr } from '../model/index.js';
+import type { Account, LiveDatabase, LiveDroplet } from '../plan/index.js';
 import type { DigitalOceanClient } from './client.js';
 import { ApiError } from './errors.js';
 import { firewallFromApi, type ApiFirewallLike, type ReadFirewall } from './fromApi.js';

@@ -9,7 +9,7 @@
 import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { findOperation, validateRequest, validateResponse, type OperationId } from '../api/schema.js';
+import { findOperation, validateRequest, validateResponse, type OperationId } from '../api/index.js';
 import { authorize, DEFAULT_TOKEN, type Scopes, type TokenSpec } from './auth.js';
 import { DEFAULT_BEHAVIOUR, type Behaviour } from './behaviour.js';
 import { ApiFailure, badRequest, notFound } from './errors.js';
@@ -27,6 +27,11 @@ export type { RateLimitSpec } from './rateLimit.js';
 export type { SeedData } from './seed.js';
 export type { EmulatorStateSnapshot } from './state.js';
 export { DEFAULT_TOKEN } from './auth.js';
+export { parseBehaviour } from './behaviour.js';
+export { ApiFailure } from './errors.js';
+export { parseFaults } from './faults.js';
+export { parseRateLimit } from './rateLimit.js';
+export { SeedError } from './seed.js';
 
 export interface RequestLogEntry {
   readonly time: string;

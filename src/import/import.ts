@@ -6,10 +6,10 @@
  * reason says where they came from. An inexact result is refused, saying what and where; with best
  * effort it is written with each inexact statement marked.
  */
-import type { ReadFirewall } from '../digitalocean/fromApi.js';
-import type { Account, LiveFirewall } from '../plan/types.js';
-import { policyPrefix } from '../check/firewallNames.js';
-import { isKubernetesFirewall } from '../check/replaces.js';
+import type { ReadFirewall } from '../digitalocean/index.js';
+import type { Account, LiveFirewall } from '../plan/index.js';
+import { policyPrefix } from '../check/index.js';
+import { isKubernetesFirewall } from '../check/index.js';
 import { proveExact, type Difference } from './prove.js';
 import { selectFirewalls } from './select.js';
 import { translate } from './translate.js';

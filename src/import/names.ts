@@ -3,10 +3,10 @@
  * resources by their names (`load-balancer "shop-lb"`), address lists and port sets used more than once
  * as declarations named after where they are used, and built-in service names where they fit exactly.
  */
-import { BUILTIN_SERVICES } from '../check/builtins.js';
-import { firewallName } from '../check/firewallNames.js';
-import { canonicalAddress } from '../model/addresses.js';
-import type { Account } from '../plan/types.js';
+import { BUILTIN_SERVICES } from '../check/index.js';
+import { firewallName } from '../check/index.js';
+import { canonicalAddress } from '../model/index.js';
+import type { Account } from '../plan/index.js';
 import type { DraftSet, End, Service } from './translate.js';
 
 const lower = (s: string) => s.toLowerCase();

@@ -6,19 +6,19 @@
  * services allowed today with those allowed once the policy's firewalls stand in place of the replaced
  * ones. Equal bits everywhere, or the differences, each with the rules that make it.
  */
-import { Network, type Host } from '../analysis/network.js';
-import { difference, isZero, sameBits } from '../analysis/portAtoms.js';
-import { describe, sample } from '../analysis/serviceSet.js';
-import { AddressSpace } from '../audit/internet.js';
-import { parseAddress, type Cidr } from '../model/addresses.js';
-import { ruleText } from '../compile/rules.js';
-import type { Firewall } from '../compile/types.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { buildPolicies } from '../pipeline/build.js';
-import { resolveDesired } from '../plan/resolve.js';
-import type { Account, LiveFirewall } from '../plan/types.js';
-import { SourceFile } from '../source/sourceFile.js';
-import { databaseAccess } from '../plan/plan.js';
+import { Network, type Host } from '../analysis/index.js';
+import { difference, isZero, sameBits } from '../analysis/index.js';
+import { describe, sample } from '../analysis/index.js';
+import { AddressSpace } from '../audit/index.js';
+import { parseAddress, type Cidr } from '../model/index.js';
+import { ruleText } from '../compile/index.js';
+import type { Firewall } from '../compile/index.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { buildPolicies } from '../pipeline/index.js';
+import { resolveDesired } from '../plan/index.js';
+import type { Account, LiveFirewall } from '../plan/index.js';
+import { SourceFile } from '../source/index.js';
+import { databaseAccess } from '../plan/index.js';
 
 export interface Difference {
   readonly from: string;

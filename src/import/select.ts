@@ -3,9 +3,9 @@
  * but the firewalls DigitalOcean Kubernetes makes for its clusters (`k8s-…`, taken only when named) and
  * those a policy already manages (`fwc-…`).
  */
-import type { LiveFirewall } from '../plan/types.js';
-import { isKubernetesFirewall } from '../check/replaces.js';
-import { MANAGED_PREFIX } from '../check/firewallNames.js';
+import type { LiveFirewall } from '../plan/index.js';
+import { isKubernetesFirewall } from '../check/index.js';
+import { MANAGED_PREFIX } from '../check/index.js';
 
 export interface Selection {
   readonly chosen: readonly LiveFirewall[];

@@ -10,9 +10,9 @@
  * rules); the proof then compares with the account as it is, so drift between state and account shows.
  */
 import { readFileSync } from 'node:fs';
-import { parseAddress } from '../model/addresses.js';
-import { firewallFromApi, type ApiRuleLike, type ApiTargetLike } from '../digitalocean/fromApi.js';
-import type { Account, LiveFirewall } from '../plan/types.js';
+import { parseAddress } from '../model/index.js';
+import { firewallFromApi, type ApiRuleLike, type ApiTargetLike } from '../digitalocean/index.js';
+import type { Account, LiveFirewall } from '../plan/index.js';
 
 export interface TerraformFirewalls {
   readonly firewalls: readonly LiveFirewall[];

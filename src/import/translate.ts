@@ -10,11 +10,11 @@
  * restricted to exactly its outbound rules. Whether the result is exact is not assumed: prove.ts checks
  * it on the reachability engine before anything is written.
  */
-import { Network } from '../analysis/network.js';
-import { covers, EMPTY, equals, intersect, single, union, type ServiceSet } from '../analysis/serviceSet.js';
-import type { Cidr } from '../model/addresses.js';
-import type { Peer, Rule } from '../compile/types.js';
-import type { Account, LiveFirewall } from '../plan/types.js';
+import { Network } from '../analysis/index.js';
+import { covers, EMPTY, equals, intersect, single, union, type ServiceSet } from '../analysis/index.js';
+import type { Cidr } from '../model/index.js';
+import type { Peer, Rule } from '../compile/index.js';
+import type { Account, LiveFirewall } from '../plan/index.js';
 import { exactHosts } from './prove.js';
 
 export type Service = { readonly protocol: 'tcp' | 'udp'; readonly from: number; readonly to: number } | { readonly protocol: 'icmp' };

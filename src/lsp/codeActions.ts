@@ -6,10 +6,10 @@
  * it parses (the grammar decides, not a pattern here).
  */
 import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range, type TextEdit } from 'vscode-languageserver';
-import { hasErrors } from '../diagnostics/diagnostic.js';
-import { SourceFile } from '../source/sourceFile.js';
-import type { Span } from '../source/span.js';
-import { parse } from '../syntax/parse.js';
+import { hasErrors } from '../diagnostics/index.js';
+import { SourceFile } from '../source/index.js';
+import type { Span } from '../source/index.js';
+import { parse } from '../syntax/index.js';
 import type { DiagnosticData } from './diagnostics.js';
 import { toPosition, toRange } from './positions.js';
 import type { PolicyDocument } from './workspace.js';

@@ -5,9 +5,9 @@
  * declarations (names.ts), by the place they would stand in.
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
-import { BUILTIN_SERVICES, KEYWORDS } from '../check/builtins.js';
-import { expectedAfter } from '../syntax/expectations.js';
-import { splitStatements } from '../syntax/splitStatements.js';
+import { BUILTIN_SERVICES, KEYWORDS } from '../check/index.js';
+import { expectedAfter } from '../syntax/index.js';
+import { splitStatements } from '../syntax/index.js';
 import type { NameKind, RefContext } from './names.js';
 import { toOffset } from './positions.js';
 import type { PolicyDocument } from './workspace.js';

@@ -4,7 +4,7 @@
  * language server shows them.
  */
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/index.js';
 import { toRange } from './positions.js';
 import type { PolicyDocument } from './workspace.js';
 

@@ -3,8 +3,8 @@
  * document. A file with syntax errors is left alone, as `fwc fmt` leaves it (its diagnostics say why).
  */
 import type { TextEdit } from 'vscode-languageserver';
-import { hasErrors } from '../diagnostics/diagnostic.js';
-import { format } from '../syntax/format.js';
+import { hasErrors } from '../diagnostics/index.js';
+import { format } from '../syntax/index.js';
 import { toPosition } from './positions.js';
 import type { PolicyDocument } from './workspace.js';
 

@@ -5,12 +5,12 @@
  * diagnostic its `fwc explain` text (src/diagnostics/codes.ts).
  */
 import type { Diagnostic as LspDiagnostic, Hover, Position } from 'vscode-languageserver';
-import { lookupCode } from '../diagnostics/codes.js';
+import { lookupCode } from '../diagnostics/index.js';
 import type { DiagnosticData } from './diagnostics.js';
-import { BUILTIN_SERVICES } from '../check/builtins.js';
-import { ruleText } from '../compile/rules.js';
-import type { Span } from '../source/span.js';
-import type { Statement } from '../syntax/ast.js';
+import { BUILTIN_SERVICES } from '../check/index.js';
+import { ruleText } from '../compile/index.js';
+import type { Span } from '../source/index.js';
+import type { Statement } from '../syntax/index.js';
 import type { NameDecl, NameIndex } from './names.js';
 import { toOffset, toRange } from './positions.js';
 import type { PolicyDocument, Workspace } from './workspace.js';

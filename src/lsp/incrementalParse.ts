@@ -12,11 +12,11 @@
  * results is the same saving without holding ohm's memo of the whole text (hundreds of MB at 10,000
  * statements, TOOLCHAIN.md §3).
  */
-import type { Diagnostic, Label } from '../diagnostics/diagnostic.js';
-import { SourceFile } from '../source/sourceFile.js';
-import type { Comment, PolicyFile, Statement } from '../syntax/ast.js';
-import { parse } from '../syntax/parse.js';
-import { splitStatements } from '../syntax/splitStatements.js';
+import type { Diagnostic, Label } from '../diagnostics/index.js';
+import { SourceFile } from '../source/index.js';
+import type { Comment, PolicyFile, Statement } from '../syntax/index.js';
+import { parse } from '../syntax/index.js';
+import { splitStatements } from '../syntax/index.js';
 
 interface StatementParse {
   /** At most one statement (none when it does not parse), with offsets from the statement's start. */

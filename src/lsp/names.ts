@@ -6,9 +6,9 @@
  * Names are scoped to their file (LANGUAGE.md), except tags: a tag is a DigitalOcean tag, the same in
  * every file that declares it, so the workspace index (workspace.ts) joins tags across files.
  */
-import { BUILTIN_SERVICES } from '../check/builtins.js';
-import type { Span } from '../source/span.js';
-import type { Endpoint, Name, PolicyFile, ServiceItem, Statement } from '../syntax/ast.js';
+import { BUILTIN_SERVICES } from '../check/index.js';
+import type { Span } from '../source/index.js';
+import type { Endpoint, Name, PolicyFile, ServiceItem, Statement } from '../syntax/index.js';
 
 export type NameKind = 'policy' | 'tag' | 'droplets' | 'group' | 'addresses' | 'service';
 

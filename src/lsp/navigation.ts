@@ -5,9 +5,9 @@
  * stop agreeing on which droplets they mean).
  */
 import { ResponseError, ErrorCodes, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import { MAX_NAME_LENGTH, NAME_PATTERN } from '../check/builtins.js';
-import { nameText } from '../syntax/format.js';
-import type { Name } from '../syntax/ast.js';
+import { MAX_NAME_LENGTH, NAME_PATTERN } from '../check/index.js';
+import { nameText } from '../syntax/index.js';
+import type { Name } from '../syntax/index.js';
 import type { NameDecl } from './names.js';
 import { toOffset, toRange } from './positions.js';
 import type { PolicyDocument, Workspace } from './workspace.js';

@@ -4,7 +4,7 @@
  * colours (editors/vscode/syntaxes), which can only guess from the word itself.
  */
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
-import { KEYWORDS } from '../check/builtins.js';
+import { KEYWORDS } from '../check/index.js';
 import type { NameKind } from './names.js';
 import { isBuiltinService } from './names.js';
 import { toPosition } from './positions.js';

@@ -2,7 +2,7 @@
  * Document symbols (the outline): the policy, every declaration, and every statement, named by its text.
  */
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
-import type { Statement } from '../syntax/ast.js';
+import type { Statement } from '../syntax/index.js';
 import { toRange } from './positions.js';
 import type { PolicyDocument } from './workspace.js';
 

@@ -10,13 +10,13 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { listPolicyPaths } from '../cli/readPolicies.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { check } from '../check/check.js';
-import { compile } from '../compile/compile.js';
-import { hasErrors } from '../diagnostics/diagnostic.js';
-import { buildPolicies, type BuildResult, type BuiltPolicy } from '../pipeline/build.js';
-import { SourceFile } from '../source/sourceFile.js';
+import { listPolicyPaths } from '../cli/index.js';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { check } from '../check/index.js';
+import { compile } from '../compile/index.js';
+import { hasErrors } from '../diagnostics/index.js';
+import { buildPolicies, type BuildResult, type BuiltPolicy } from '../pipeline/index.js';
+import { SourceFile } from '../source/index.js';
 import { StatementCache, type ParseResult } from './incrementalParse.js';
 import { NameIndex } from './names.js';
 

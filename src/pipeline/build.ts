@@ -3,21 +3,21 @@
  * need compiled firewalls (expectations and lints). Every command that starts from policy files
  * (validate, compile, diff, plan, apply) goes through here, so they all report the same diagnostics.
  */
-import type { Policy } from '../check/policy.js';
-import { check } from '../check/check.js';
-import { compile } from '../compile/compile.js';
-import { releaseEffects } from '../compile/grantRules.js';
-import type { CompiledPolicy } from '../compile/types.js';
-import { checkExpectations } from '../analysis/expect.js';
-import { checkDnsBlocked } from '../analysis/lints/dnsBlocked.js';
-import { checkOverriddenGrants } from '../analysis/lints/overriddenGrants.js';
-import { checkShadowedGrants } from '../analysis/lints/shadowedGrants.js';
-import { Network } from '../analysis/network.js';
-import { Representatives } from '../analysis/representatives.js';
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SourceFile } from '../source/sourceFile.js';
-import type { PolicyFile } from '../syntax/ast.js';
-import { parse } from '../syntax/parse.js';
+import type { Policy } from '../check/index.js';
+import { check } from '../check/index.js';
+import { compile } from '../compile/index.js';
+import { releaseEffects } from '../compile/index.js';
+import type { CompiledPolicy } from '../compile/index.js';
+import { checkExpectations } from '../analysis/index.js';
+import { checkDnsBlocked } from '../analysis/index.js';
+import { checkOverriddenGrants } from '../analysis/index.js';
+import { checkShadowedGrants } from '../analysis/index.js';
+import { Network } from '../analysis/index.js';
+import { Representatives } from '../analysis/index.js';
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
+import type { SourceFile } from '../source/index.js';
+import type { PolicyFile } from '../syntax/index.js';
+import { parse } from '../syntax/index.js';
 import { applyIgnores } from './ignores.js';
 
 export interface BuildOptions {

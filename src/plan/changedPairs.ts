@@ -4,10 +4,10 @@
  * do, and then only for the peers those changed rules name. A host that goes from no firewall to some
  * (or back) changes for every peer; so does a database whose trusted sources change.
  */
-import { peerMatches, type Host, type Network } from '../analysis/network.js';
-import { cidrContains } from '../model/addresses.js';
-import { ruleKey } from '../compile/rules.js';
-import type { Firewall, Peer, Rule } from '../compile/types.js';
+import { peerMatches, type Host, type Network } from '../analysis/index.js';
+import { cidrContains } from '../model/index.js';
+import { ruleKey } from '../compile/index.js';
+import type { Firewall, Peer, Rule } from '../compile/index.js';
 
 type Direction = 'inbound' | 'outbound';
 

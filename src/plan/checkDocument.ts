@@ -3,9 +3,9 @@
  * its shape before anything uses it, so that an edited or damaged file is a clear error (with the JSON
  * path at fault), never a crash, and the desired firewalls are bodies the API itself would accept.
  */
-import { validateRequest } from '../api/schema.js';
-import { parseAddress } from '../model/addresses.js';
-import { hasControl } from '../diagnostics/printable.js';
+import { validateRequest } from '../api/index.js';
+import { parseAddress } from '../model/index.js';
+import { hasControl } from '../diagnostics/index.js';
 import type { PlanDocument } from './document.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
 

@@ -3,8 +3,8 @@
  * version's compiled firewalls stand for the live ones, and reachability is judged on the policies'
  * representatives (every tag, address block and resource of either version, and `anyone`).
  */
-import type { BuiltPolicy } from '../pipeline/build.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { BuiltPolicy } from '../pipeline/index.js';
+import type { Diagnostic } from '../diagnostics/index.js';
 import { computePlan } from './plan.js';
 import { policyHosts } from './hosts.js';
 import type { Account, Plan } from './types.js';

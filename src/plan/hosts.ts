@@ -4,11 +4,11 @@
  * balancers, clusters, databases, the policies' address blocks and `anyone`. Without an account
  * (`fwc diff`): the representatives of every endpoint of the policies.
  */
-import type { Host } from '../analysis/network.js';
-import { OutsideAddresses, Representatives } from '../analysis/representatives.js';
-import { cidrBounds, hostCidr, parseAddress, type Cidr } from '../model/addresses.js';
-import type { Firewall } from '../compile/types.js';
-import type { Policy } from '../check/policy.js';
+import type { Host } from '../analysis/index.js';
+import { OutsideAddresses, Representatives } from '../analysis/index.js';
+import { cidrBounds, hostCidr, parseAddress, type Cidr } from '../model/index.js';
+import type { Firewall } from '../compile/index.js';
+import type { Policy } from '../check/index.js';
 import type { Account } from './types.js';
 
 /** Tags that some firewall applies to or names in a rule: the only tags that change what flows. */

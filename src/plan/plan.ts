@@ -8,17 +8,17 @@
  * firewall is read, because it changes what really flows on the same droplets.
  */
 import { createHash } from 'node:crypto';
-import { Network, type DatabaseAccess, type Host } from '../analysis/network.js';
-import { difference, sameBits, within } from '../analysis/portAtoms.js';
-import { describe, isEmpty, sample, contains, type ServiceSet } from '../analysis/serviceSet.js';
-import { judge } from '../analysis/expect.js';
-import { Representatives } from '../analysis/representatives.js';
-import { isBridgeName, ownsFirewall, ownsSetFirewall, policyPrefix } from '../check/firewallNames.js';
-import { canonicalAddress, type Cidr } from '../model/addresses.js';
-import { ruleHolds, ruleKey } from '../compile/rules.js';
-import type { Firewall, TrustedSource } from '../compile/types.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { BuiltPolicy } from '../pipeline/build.js';
+import { Network, type DatabaseAccess, type Host } from '../analysis/index.js';
+import { difference, sameBits, within } from '../analysis/index.js';
+import { describe, isEmpty, sample, contains, type ServiceSet } from '../analysis/index.js';
+import { judge } from '../analysis/index.js';
+import { Representatives } from '../analysis/index.js';
+import { isBridgeName, ownsFirewall, ownsSetFirewall, policyPrefix } from '../check/index.js';
+import { canonicalAddress, type Cidr } from '../model/index.js';
+import { ruleHolds, ruleKey } from '../compile/index.js';
+import type { Firewall, TrustedSource } from '../compile/index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import type { BuiltPolicy } from '../pipeline/index.js';
 import { forChangedPairs, HostIndex } from './changedPairs.js';
 import { accountHosts, dropletClasses } from './hosts.js';
 import { names } from './renderText.js';

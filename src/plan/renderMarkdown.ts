@@ -4,9 +4,9 @@
  * warnings. It stays under GitHub's comment limit by giving up detail in steps — rule lines, then long
  * flow lists, then the diagram — and says what it left out.
  */
-import { MANAGED_PREFIX } from '../check/firewallNames.js';
+import { MANAGED_PREFIX } from '../check/index.js';
 import type { FlowChange } from './types.js';
-import { mapStrings, markdownSafe } from '../diagnostics/printable.js';
+import { mapStrings, markdownSafe } from '../diagnostics/index.js';
 import { names } from './renderText.js';
 import { compareRuleDocs, type FirewallChangeDoc, type PlanDocument, type RuleDoc } from './document.js';
 

@@ -3,14 +3,14 @@
  * databases — become the ids DigitalOcean needs, from what was read of the account. A name that matches
  * nothing, or several droplets, is an error at the statement that names it.
  */
-import { MAX_DROPLETS_PER_FIREWALL } from '../model/limits.js';
-import type { BuiltPolicy } from '../pipeline/build.js';
-import { firewallName } from '../check/firewallNames.js';
-import { parseAddress, type Cidr } from '../model/addresses.js';
-import type { DropletSetTarget, Firewall, Origin, Peer, Rule, TrustedSource } from '../compile/types.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/suggest.js';
-import type { SourceFile } from '../source/sourceFile.js';
+import { MAX_DROPLETS_PER_FIREWALL } from '../model/index.js';
+import type { BuiltPolicy } from '../pipeline/index.js';
+import { firewallName } from '../check/index.js';
+import { parseAddress, type Cidr } from '../model/index.js';
+import type { DropletSetTarget, Firewall, Origin, Peer, Rule, TrustedSource } from '../compile/index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { didYouMean } from '../diagnostics/index.js';
+import type { SourceFile } from '../source/index.js';
 import type { Account } from './types.js';
 
 export interface ResolvedDatabase {

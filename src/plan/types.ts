@@ -3,8 +3,8 @@
  * computed by plan.ts, rendered by render*.ts, saved as versioned JSON (`fwc plan --out`), and executed
  * by `fwc apply`, which refuses a saved plan whose live firewalls changed since (fingerprints).
  */
-import type { Cidr } from '../model/addresses.js';
-import type { Firewall, Rule, TrustedSource } from '../compile/types.js';
+import type { Cidr } from '../model/index.js';
+import type { Firewall, Rule, TrustedSource } from '../compile/index.js';
 
 /**
  * Bumped on any incompatible change of the saved plan's shape. 2: the desired databases, the databases'

@@ -6,7 +6,7 @@
  * (both are tested).
  */
 import grammar from '../../grammar/fwc.ohm-bundle.js';
-import type { Span } from '../source/span.js';
+import type { Span } from '../source/index.js';
 import type { Comment, Endpoint, Name, NumberLit, PolicyFile, PortSpec, ServiceItem, Statement, StringLit } from './ast.js';
 import { isReserved } from './keywords.js';
 import { splitStatements } from './splitStatements.js';

@@ -6,7 +6,7 @@
  */
 import type { IterationNode, NonterminalNode, Node } from 'ohm-js';
 import grammar from '../../grammar/fwc.ohm-bundle.js';
-import type { Span } from '../source/span.js';
+import type { Span } from '../source/index.js';
 import type {
   AddressLit,
   Endpoint,

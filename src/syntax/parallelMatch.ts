@@ -5,7 +5,7 @@
  * (Atomics.wait and receiveMessageOnPort), so parse() stays a plain function.
  */
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import type { Span } from '../source/span.js';
+import type { Span } from '../source/index.js';
 import type { StatementMatch } from './grammarMatch.js';
 import { matchStatements } from './grammarMatch.js';
 

@@ -3,8 +3,8 @@
  * every syntax error is reported, each with the exact position and what was expected there: by the
  * recogniser (recognise.ts) when it is sure, else by the grammar of record (grammarMatch.ts, ohm).
  */
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SourceFile } from '../source/sourceFile.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import type { SourceFile } from '../source/index.js';
 import type { PolicyFile, Statement } from './ast.js';
 import { matchStatements, type StatementMatch } from './grammarMatch.js';
 import { matchInParallel } from './parallelMatch.js';

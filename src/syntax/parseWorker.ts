@@ -3,7 +3,7 @@
  * through the port it was given, then signals on the shared flag.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
-import type { Span } from '../source/span.js';
+import type { Span } from '../source/index.js';
 import { matchStatements } from './grammarMatch.js';
 
 const { text, spans, port, state } = workerData as { text: string; spans: Span[]; port: MessagePort; state: Int32Array };

@@ -7,7 +7,7 @@
  * source of syntax errors. So error messages cannot change. test/syntax/recognise.test.ts proves the two
  * equal on generated, example and hostile statements.
  */
-import type { Span } from '../source/span.js';
+import type { Span } from '../source/index.js';
 import type { AddressLit, Endpoint, Name, NumberLit, PortSpec, ServiceItem, Statement, StringLit } from './ast.js';
 
 interface Token {

@@ -4,7 +4,7 @@
  * on its own is what lets fwc report every syntax error of a file, not only the first, and keeps parsing
  * linear in the file's size (ohm's memo table stays one statement big).
  */
-import type { Span } from '../source/span.js';
+import type { Span } from '../source/index.js';
 import type { Comment } from './ast.js';
 
 export interface StatementChunk {

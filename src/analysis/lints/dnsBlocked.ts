@@ -4,9 +4,9 @@
  *
  *     egress from db is restricted     # FW406 unless something grants db udp 53
  */
-import type { Policy } from '../../check/policy.js';
-import type { Firewall } from '../../compile/types.js';
-import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Policy } from '../../check/index.js';
+import type { Firewall } from '../../compile/index.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 
 function allowsDns(firewalls: readonly Firewall[]): boolean {
   return firewalls.some((fw) =>

@@ -5,8 +5,8 @@
  *     app may reach mail on smtp
  *     app must not reach anyone on smtp      # FW402 on the first line
  */
-import type { Policy } from '../../check/policy.js';
-import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Policy } from '../../check/index.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import type { Network } from '../network.js';
 import type { Representatives } from '../representatives.js';
 import { servicesOf } from '../expect.js';

@@ -6,12 +6,12 @@
  *     app may reach db on postgres
  *     web may reach db on postgres     # FW405 when app = web, api
  */
-import type { Grant, Policy } from '../../check/policy.js';
-import { networkOf } from '../../model/addresses.js';
-import { grantEffects, type TaggedRule } from '../../compile/grantRules.js';
-import { peerKey, portsFrom, portsTo } from '../../compile/rules.js';
-import type { Peer } from '../../compile/types.js';
-import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Grant, Policy } from '../../check/index.js';
+import { networkOf } from '../../model/index.js';
+import { grantEffects, type TaggedRule } from '../../compile/index.js';
+import { peerKey, portsFrom, portsTo } from '../../compile/index.js';
+import type { Peer } from '../../compile/index.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 
 interface Entry {
   readonly from: number;

@@ -3,7 +3,7 @@
  * Judged on the effective outbound rules over the whole address space (a resolver may be private), and
  * on rules that name droplets, tags or resources (a resolver droplet).
  */
-import { contains } from '../../analysis/serviceSet.js';
+import { contains } from '../../analysis/index.js';
 import { makeFinding, type Finding } from '../finding.js';
 import { addressBlocks, type AuditModel } from '../model.js';
 

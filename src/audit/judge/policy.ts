@@ -5,21 +5,21 @@
  * the account lets through (FW822), with the firewalls that open them. Findings carry the statement's
  * file, line and column, so code scanning annotates the policy.
  */
-import { parseAddress } from '../../model/addresses.js';
-import type { Host } from '../../analysis/network.js';
-import { Network } from '../../analysis/network.js';
-import { Representatives } from '../../analysis/representatives.js';
-import { fromParts, intersect, isEmpty, subtract, type ServiceSet } from '../../analysis/serviceSet.js';
-import { ownsFirewall } from '../../check/firewallNames.js';
-import type { Grant, Policy, ResolvedEndpoint } from '../../check/policy.js';
-import { ruleText } from '../../compile/rules.js';
-import type { Origin } from '../../compile/types.js';
-import type { BuiltPolicy } from '../../pipeline/build.js';
-import { accountHosts } from '../../plan/hosts.js';
-import { databaseAccess, planChanges } from '../../plan/plan.js';
-import type { ResolvedDesired } from '../../plan/resolve.js';
-import type { SourceFile } from '../../source/sourceFile.js';
-import type { Span } from '../../source/span.js';
+import { parseAddress } from '../../model/index.js';
+import type { Host } from '../../analysis/index.js';
+import { Network } from '../../analysis/index.js';
+import { Representatives } from '../../analysis/index.js';
+import { fromParts, intersect, isEmpty, subtract, type ServiceSet } from '../../analysis/index.js';
+import { ownsFirewall } from '../../check/index.js';
+import type { Grant, Policy, ResolvedEndpoint } from '../../check/index.js';
+import { ruleText } from '../../compile/index.js';
+import type { Origin } from '../../compile/index.js';
+import type { BuiltPolicy } from '../../pipeline/index.js';
+import { accountHosts } from '../../plan/index.js';
+import { databaseAccess, planChanges } from '../../plan/index.js';
+import type { ResolvedDesired } from '../../plan/index.js';
+import type { SourceFile } from '../../source/index.js';
+import type { Span } from '../../source/index.js';
 import { makeFinding, type Cause, type Finding, type SourceLocation, type Traffic } from '../finding.js';
 import { uniqueCauses, type AuditModel } from '../model.js';
 import { intervalsText } from './exposure.js';

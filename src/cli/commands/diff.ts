@@ -6,9 +6,9 @@
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { buildPolicies } from '../../pipeline/build.js';
-import { planDocument } from '../../plan/document.js';
-import { computeDiff } from '../../plan/diff.js';
+import { buildPolicies } from '../../pipeline/index.js';
+import { planDocument } from '../../plan/index.js';
+import { computeDiff } from '../../plan/index.js';
 import { readPoliciesAt } from '../git.js';
 import { DETAILED_EXITCODE_OPTION, PLAN_FORMAT_OPTION, planExitCode, printPlan } from '../planOutput.js';
 import { readPolicies } from '../readPolicies.js';

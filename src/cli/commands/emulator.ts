@@ -5,12 +5,7 @@
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { DEFAULT_TOKEN, startEmulator, type EmulatorOptions } from '../../emulator/index.js';
-import { parseBehaviour } from '../../emulator/behaviour.js';
-import { ApiFailure } from '../../emulator/errors.js';
-import { parseFaults } from '../../emulator/faults.js';
-import { parseRateLimit } from '../../emulator/rateLimit.js';
-import { SeedError } from '../../emulator/seed.js';
+import { ApiFailure, DEFAULT_TOKEN, parseBehaviour, parseFaults, parseRateLimit, SeedError, startEmulator, type EmulatorOptions } from '../../emulator/index.js';
 
 export const spec: CommandSpec = {
   name: 'emulator',

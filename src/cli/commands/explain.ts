@@ -4,8 +4,8 @@
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { CODES, lookupCode } from '../../diagnostics/codes.js';
-import { ALL_RULES, lookupRule } from '../../audit/rules.js';
+import { CODES, lookupCode } from '../../diagnostics/index.js';
+import { ALL_RULES, lookupRule } from '../../audit/index.js';
 
 export const spec: CommandSpec = {
   name: 'explain',

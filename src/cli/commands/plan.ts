@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { planDocument } from '../../plan/document.js';
+import { planDocument } from '../../plan/index.js';
 import { API_URL_OPTION, VERSION, connect, planPolicies } from '../account.js';
 import { writeFileAtomic } from '../files.js';
 import { DETAILED_EXITCODE_OPTION, PLAN_FORMAT_OPTION, planExitCode, printPlan } from '../planOutput.js';

@@ -5,10 +5,10 @@ import { resolve } from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { PLAN_FORMAT_VERSION } from '../../plan/types.js';
-import type { PlanDocument } from '../../plan/document.js';
-import { planDocumentProblem } from '../../plan/checkDocument.js';
-import { printable } from '../../diagnostics/printable.js';
+import { PLAN_FORMAT_VERSION } from '../../plan/index.js';
+import type { PlanDocument } from '../../plan/index.js';
+import { planDocumentProblem } from '../../plan/index.js';
+import { printable } from '../../diagnostics/index.js';
 import { FileReadError, MAX_PLAN_BYTES, readRegularFile } from '../files.js';
 import { DETAILED_EXITCODE_OPTION, PLAN_FORMAT_OPTION, planExitCode, printPlan } from '../planOutput.js';
 

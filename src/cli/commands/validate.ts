@@ -2,10 +2,10 @@
  * `fwc validate [PATH…]`: parse, check and compile policies, judge their expectations, and report every
  * problem. Writes nothing. Exit 0 when there is no error (warnings allowed), 1 otherwise.
  */
-import { printable } from '../../diagnostics/printable.js';
+import { printable } from '../../diagnostics/index.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { buildPolicies } from '../../pipeline/build.js';
+import { buildPolicies } from '../../pipeline/index.js';
 import { readPolicies } from '../readPolicies.js';
 import { AS_OF_OPTION, DIAGNOSTICS_OPTION, asOfDate, reportDiagnostics } from '../report.js';
 

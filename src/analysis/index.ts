@@ -1,0 +1,13 @@
+/**
+ * The public face of analysis/: who may reach whom (`Network`), service sets, expect and the lints.
+ */
+export { checkExpectations, judge } from './expect.js';
+export { checkDnsBlocked } from './lints/dnsBlocked.js';
+export { checkOverriddenGrants } from './lints/overriddenGrants.js';
+export { checkShadowedGrants } from './lints/shadowedGrants.js';
+export { Network, peerMatches } from './network.js';
+export type { DatabaseAccess, Host } from './network.js';
+export { difference, isZero, sameBits, within } from './portAtoms.js';
+export { OutsideAddresses, Representatives } from './representatives.js';
+export { EMPTY, FULL, contains, covers, describe, equals, fromParts, intersect, isEmpty, sample, single, subtract, union } from './serviceSet.js';
+export type { Interval, ServiceSet } from './serviceSet.js';

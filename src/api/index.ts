@@ -1,0 +1,6 @@
+/**
+ * The public face of api/: the OpenAPI contract, its generated types, validators and operation table.
+ * Imports nothing of fwc.
+ */
+export { OPERATIONS, findOperation, operationById, validateRequest, validateResponse } from './schema.js';
+export type { OperationId, SchemaError } from './schema.js';

@@ -1,0 +1,5 @@
+/**
+ * The public face of pipeline/: the offline pipeline over a set of policy files (`buildPolicies`).
+ */
+export { buildPolicies } from './build.js';
+export type { BuildResult, BuiltPolicy } from './build.js';
