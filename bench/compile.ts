@@ -15,7 +15,7 @@ import { checkShadowedGrants } from '../src/analysis/lints/shadowedGrants.js';
 import { Representatives } from '../src/analysis/representatives.js';
 import { check } from '../src/check/check.js';
 import { compile } from '../src/compile/compile.js';
-import { groupRules } from '../src/compile/rules.js';
+import { groupRules } from '../src/model/rules.js';
 import { networkOf } from '../src/pipeline/build.js';
 import { SourceFile } from '../src/source/sourceFile.js';
 import { parse } from '../src/syntax/parse.js';

@@ -4,7 +4,7 @@
  * listed service; `cannot` when none does. A failure names one flow that breaks it, and why.
  */
 import type { Expectation, Policy, ServiceAtom } from '../check/index.js';
-import { portsText, ruleText } from '../compile/index.js';
+import { portsText, ruleText } from '../model/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { FlowExplanation, Host, Network, RuleAt } from './network.js';
 import type { Representatives } from './representatives.js';

@@ -17,7 +17,7 @@
  * allocation per pair, and no memo of pairs (the lookups are cheaper than remembering them).
  */
 import { ANY_IPV4, ANY_IPV6, cidrContains, networkOf, type Cidr } from '../model/index.js';
-import type { Firewall, Peer, Rule, TrustedSource } from '../compile/index.js';
+import type { Firewall, Peer, Rule, TrustedSource } from '../model/index.js';
 import { andInto, andNotInto, isZero, orInto, PortAtoms, sameBits, type Bits } from './portAtoms.js';
 import { EMPTY, type ServiceSet } from './serviceSet.js';
 

@@ -5,7 +5,7 @@
  * intersection and difference are a few word-wise operations, with no allocation when a buffer is given.
  * ServiceSet (serviceSet.ts) stays the exact, atom-free form that results are reported in.
  */
-import type { Protocol, Rule } from '../compile/index.js';
+import type { Protocol, Rule } from '../model/index.js';
 import type { Interval, ServiceSet } from './serviceSet.js';
 
 export type Bits = Uint32Array;

@@ -2,7 +2,7 @@
  * Sets of traffic kinds: for tcp and udp a set of port intervals, for icmp yes or no. Reachability is
  * computed in these sets, exactly, so "who may reach whom on what" never samples ports.
  */
-import type { Protocol } from '../compile/index.js';
+import type { Protocol } from '../model/index.js';
 
 export interface Interval {
   readonly from: number;

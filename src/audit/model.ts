@@ -5,8 +5,8 @@
  */
 import { Network, type Host } from '../analysis/index.js';
 import type { Cidr } from '../model/index.js';
-import type { Firewall, Rule } from '../compile/index.js';
-import { ruleText } from '../compile/index.js';
+import type { Firewall, Rule } from '../model/index.js';
+import { ruleText } from '../model/index.js';
 import type { ReadAccount } from '../digitalocean/index.js';
 import type { ReadFirewall } from '../digitalocean/index.js';
 import { dropletClasses, type DropletClass } from '../plan/index.js';

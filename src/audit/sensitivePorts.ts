@@ -7,7 +7,7 @@
  * (FW407) into one module later without changing either's behaviour. Sorted by name; each entry says
  * why it is here. Ports are the IANA or upstream defaults.
  */
-import type { Protocol } from '../compile/index.js';
+import type { Protocol } from '../model/index.js';
 
 export interface SensitivePort {
   /** Short name used in finding keys and messages (`ssh`, `etcd`). */

@@ -4,6 +4,5 @@
 export { BUILTIN_SERVICES, KEYWORDS, MAX_NAME_LENGTH, NAME_PATTERN } from './builtins.js';
 export { check } from './check.js';
 export { unitOf } from './endpoints.js';
-export { MANAGED_PREFIX, bridgeName, firewallName, isBridgeName, ownsFirewall, ownsSetFirewall, policyPrefix } from './firewallNames.js';
 export type { DropletMember, Expectation, Grant, Policy, ResolvedEndpoint, ServiceAtom } from './policy.js';
 export { isKubernetesFirewall } from './replaces.js';

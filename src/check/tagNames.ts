@@ -6,7 +6,7 @@
  *     tags db_1, db-1      # FW207: both would be fwc-shop-db-1
  */
 import type { CheckContext } from './context.js';
-import { firewallName } from './firewallNames.js';
+import { firewallName } from '../model/index.js';
 import type { DropletSetDecl, TagDecl } from './policy.js';
 
 export function checkTagNames(ctx: CheckContext, policy: string, tags: readonly TagDecl[], sets: readonly DropletSetDecl[] = []): void {

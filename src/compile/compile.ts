@@ -2,30 +2,15 @@
  * The compiler: a checked Policy to DigitalOcean firewalls (one per declared tag, sharded when
  * DigitalOcean's limits demand) and database trusted-source lists, in canonical, byte-stable order.
  */
-import { firewallName } from '../check/index.js';
+import { firewallName } from '../model/index.js';
 import type { Policy } from '../check/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
-import { ANY_IPV4, ANY_IPV6 } from '../model/index.js';
 import { grantEffects, type TaggedRule } from './grantRules.js';
-import { ALL_PORTS, canonicalRules, groupRules, ruleKey } from './rules.js';
-import type { CompiledPolicy, DatabaseTrust, DropletSetTarget, Firewall, Origin, Rule, TrustedSource } from './types.js';
+import { canonicalRules, groupRules, openEgressRules, ruleKey } from '../model/index.js';
+import type { CompiledPolicy, DatabaseTrust, DropletSetTarget, Firewall, Origin, Rule, TrustedSource } from '../model/index.js';
 
-import { MAX_RULES_PER_FIREWALL } from '../model/index.js';
+import { MAX_DATABASE_SOURCES, MAX_RULES_PER_FIREWALL } from '../model/index.js';
 
-export { MAX_RULES_PER_FIREWALL };
-/** DigitalOcean's limit of trusted sources per managed database (DO-API-FACTS.md 3). */
-export const MAX_DATABASE_SOURCES = 100;
-
-/** The rules of open egress: every tcp and udp port and icmp, to every IPv4 and IPv6 address. */
-export function openEgressRules(origins: readonly Origin[]): Rule[] {
-  const rules: Rule[] = [];
-  for (const protocol of ['tcp', 'udp', 'icmp'] as const) {
-    for (const cidr of [ANY_IPV4, ANY_IPV6]) {
-      rules.push({ direction: 'outbound', protocol, ports: ALL_PORTS, peer: { kind: 'address', cidr }, action: 'allow', origins });
-    }
-  }
-  return rules;
-}
 
 /** Where a unit's firewall applies: to its tag, or to a droplet set's droplets. */
 type Target = { readonly tags: readonly string[]; readonly dropletIds: readonly number[]; readonly set?: Omit<DropletSetTarget, 'shard' | 'shards'> };

@@ -10,8 +10,8 @@
  */
 import { unitOf } from '../check/index.js';
 import type { Grant, Policy, ResolvedEndpoint, ServiceAtom } from '../check/index.js';
-import type { Origin, Peer, Rule, TrustedSource } from './types.js';
-import { ALL_PORTS, portRange } from './rules.js';
+import type { Origin, Peer, Rule, TrustedSource } from '../model/index.js';
+import { ALL_PORTS, portRange } from '../model/index.js';
 
 /** A rule on a tag's (or droplet set's) firewall, before merging. */
 export interface TaggedRule {

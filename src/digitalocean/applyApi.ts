@@ -5,8 +5,8 @@
  * and it may keep the entries of several canonical rules in one stored rule, or one rule's in several.
  */
 import { parseAddress } from '../model/index.js';
-import { canonicalRules, groupRules, peerHolds, portsFrom, portsTo, ruleHolds, ruleKey } from '../compile/index.js';
-import type { Peer, Rule } from '../compile/index.js';
+import { canonicalRules, groupRules, peerHolds, portsFrom, portsTo, ruleHolds, ruleKey } from '../model/index.js';
+import type { Peer, Rule } from '../model/index.js';
 import type { ApplyApi } from './apply.js';
 import type { DigitalOceanClient } from './client.js';
 import { firewallFromApi, portsFromApi, readableRule, type ApiFirewallLike, type ApiRuleLike, type ApiTargetLike } from './fromApi.js';

@@ -6,7 +6,7 @@
  * proven safe), at most MAX_CORRECTIONS times. What happened comes back as a value; the CLI prints it.
  */
 import { OPERATIONS, type OperationId } from '../api/index.js';
-import { ruleText } from '../compile/index.js';
+import { ruleText } from '../model/index.js';
 import type { Policy } from '../check/index.js';
 import { accountHosts, dropletClasses } from '../plan/index.js';
 import { databaseAccess, planChanges } from '../plan/index.js';

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalAddress, parseAddress } from '../model/index.js';
-import { ALL_PORTS, canonicalRules, portRange, ruleKey } from '../compile/index.js';
-import type { Firewall, Peer, Ports, Rule } from '../compile/index.js';
+import { ALL_PORTS, canonicalRules, portRange, ruleKey } from '../model/index.js';
+import type { Firewall, Peer, Ports, Rule } from '../model/index.js';
 import type { LiveFirewall } from '../plan/index.js';
 
 export interface ApiTargetLike {

@@ -8,7 +8,7 @@
  */
 import type { ReadFirewall } from '../digitalocean/index.js';
 import type { Account, LiveFirewall } from '../plan/index.js';
-import { policyPrefix } from '../check/index.js';
+import { policyPrefix } from '../model/index.js';
 import { isKubernetesFirewall } from '../check/index.js';
 import { proveExact, type Difference } from './prove.js';
 import { selectFirewalls } from './select.js';

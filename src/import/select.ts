@@ -5,7 +5,7 @@
  */
 import type { LiveFirewall } from '../plan/index.js';
 import { isKubernetesFirewall } from '../check/index.js';
-import { MANAGED_PREFIX } from '../check/index.js';
+import { MANAGED_PREFIX } from '../model/index.js';
 
 export interface Selection {
   readonly chosen: readonly LiveFirewall[];

@@ -13,7 +13,7 @@
 import { Network } from '../analysis/index.js';
 import { covers, EMPTY, equals, intersect, single, union, type ServiceSet } from '../analysis/index.js';
 import type { Cidr } from '../model/index.js';
-import type { Peer, Rule } from '../compile/index.js';
+import type { Peer, Rule } from '../model/index.js';
 import type { Account, LiveFirewall } from '../plan/index.js';
 import { exactHosts } from './prove.js';
 

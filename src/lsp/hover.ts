@@ -8,7 +8,7 @@ import type { Diagnostic as LspDiagnostic, Hover, Position } from 'vscode-langua
 import { lookupCode } from '../diagnostics/index.js';
 import type { DiagnosticData } from './diagnostics.js';
 import { BUILTIN_SERVICES } from '../check/index.js';
-import { ruleText } from '../compile/index.js';
+import { ruleText } from '../model/index.js';
 import type { Span } from '../source/index.js';
 import type { Statement } from '../syntax/index.js';
 import type { NameDecl, NameIndex } from './names.js';

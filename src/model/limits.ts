@@ -11,3 +11,5 @@ export const MAX_ENTRIES_PER_RULE = 1000;
 export const MAX_TAGS_PER_FIREWALL = 5;
 /** Droplets one firewall applies to by id. */
 export const MAX_DROPLETS_PER_FIREWALL = 10;
+/** Trusted sources of one managed database (DO-API-FACTS.md 3). */
+export const MAX_DATABASE_SOURCES = 100;

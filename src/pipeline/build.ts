@@ -7,7 +7,7 @@ import type { Policy } from '../check/index.js';
 import { check } from '../check/index.js';
 import { compile } from '../compile/index.js';
 import { releaseEffects } from '../compile/index.js';
-import type { CompiledPolicy } from '../compile/index.js';
+import type { CompiledPolicy } from '../model/index.js';
 import { checkExpectations } from '../analysis/index.js';
 import { checkDnsBlocked } from '../analysis/index.js';
 import { checkOverriddenGrants } from '../analysis/index.js';

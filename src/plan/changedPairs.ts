@@ -6,8 +6,8 @@
  */
 import { peerMatches, type Host, type Network } from '../analysis/index.js';
 import { cidrContains } from '../model/index.js';
-import { ruleKey } from '../compile/index.js';
-import type { Firewall, Peer, Rule } from '../compile/index.js';
+import { ruleKey } from '../model/index.js';
+import type { Firewall, Peer, Rule } from '../model/index.js';
 
 type Direction = 'inbound' | 'outbound';
 

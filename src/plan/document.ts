@@ -4,8 +4,8 @@
  * `fwc show` renders and what `fwc apply PLANFILE` executes. The renderers work from it alone, so a
  * saved plan renders exactly as it did when it was made.
  */
-import { peerText, portsText, ruleKey } from '../compile/index.js';
-import type { Rule, TrustedSource } from '../compile/index.js';
+import { peerText, portsText, ruleKey } from '../model/index.js';
+import type { Rule, TrustedSource } from '../model/index.js';
 import { firewallToApi, type ApiFirewallBody } from '../compile/index.js';
 import { PLAN_FORMAT_VERSION, hasChanges, type FlowChange, type Plan, type PlanWarning } from './types.js';
 

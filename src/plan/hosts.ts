@@ -7,7 +7,7 @@
 import type { Host } from '../analysis/index.js';
 import { OutsideAddresses, Representatives } from '../analysis/index.js';
 import { cidrBounds, hostCidr, parseAddress, type Cidr } from '../model/index.js';
-import type { Firewall } from '../compile/index.js';
+import type { Firewall } from '../model/index.js';
 import type { Policy } from '../check/index.js';
 import type { Account } from './types.js';
 

@@ -4,7 +4,7 @@
  * warnings. It stays under GitHub's comment limit by giving up detail in steps — rule lines, then long
  * flow lists, then the diagram — and says what it left out.
  */
-import { MANAGED_PREFIX } from '../check/index.js';
+import { MANAGED_PREFIX } from '../model/index.js';
 import type { FlowChange } from './types.js';
 import { mapStrings, markdownSafe } from '../diagnostics/index.js';
 import { names } from './renderText.js';

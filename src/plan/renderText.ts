@@ -4,7 +4,7 @@
  * rules counted not listed, the statement that produced each added rule, reachability changes, warnings
  * and a `Plan:` summary. Colour comes only from the Style argument.
  */
-import { MANAGED_PREFIX } from '../check/index.js';
+import { MANAGED_PREFIX } from '../model/index.js';
 import { PLAIN, type Style } from '../diagnostics/index.js';
 import { mapStrings, printable } from '../diagnostics/index.js';
 import { compareRuleDocs, type FirewallChangeDoc, type PlanDocument, type RuleDoc } from './document.js';

@@ -5,9 +5,9 @@
  */
 import { MAX_DROPLETS_PER_FIREWALL } from '../model/index.js';
 import type { BuiltPolicy } from '../pipeline/index.js';
-import { firewallName } from '../check/index.js';
+import { firewallName } from '../model/index.js';
 import { parseAddress, type Cidr } from '../model/index.js';
-import type { DropletSetTarget, Firewall, Origin, Peer, Rule, TrustedSource } from '../compile/index.js';
+import type { DropletSetTarget, Firewall, Origin, Peer, Rule, TrustedSource } from '../model/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { didYouMean } from '../diagnostics/index.js';
 import type { SourceFile } from '../source/index.js';

@@ -4,7 +4,7 @@
  * by `fwc apply`, which refuses a saved plan whose live firewalls changed since (fingerprints).
  */
 import type { Cidr } from '../model/index.js';
-import type { Firewall, Rule, TrustedSource } from '../compile/index.js';
+import type { Firewall, Rule, TrustedSource } from '../model/index.js';
 
 /**
  * Bumped on any incompatible change of the saved plan's shape. 2: the desired databases, the databases'

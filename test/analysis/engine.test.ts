@@ -10,8 +10,8 @@ import { Network, type DatabaseAccess, type Host } from '../../src/analysis/netw
 import { difference } from '../../src/analysis/portAtoms.js';
 import { equals, isEmpty, subtract } from '../../src/analysis/serviceSet.js';
 import { parseAddress, type Cidr } from '../../src/model/addresses.js';
-import { portRange } from '../../src/compile/rules.js';
-import type { Firewall, Peer, Rule } from '../../src/compile/types.js';
+import { portRange } from '../../src/model/rules.js';
+import type { Firewall, Peer, Rule } from '../../src/model/firewall.js';
 import { buildPolicies } from '../../src/pipeline/build.js';
 import { policyHosts } from '../../src/plan/hosts.js';
 import { SourceFile } from '../../src/source/sourceFile.js';

@@ -5,8 +5,8 @@ import * as assert from 'uvu/assert';
 import { Network, type Host } from '../../src/analysis/network.js';
 import { describe } from '../../src/analysis/serviceSet.js';
 import { parseAddress, type Cidr } from '../../src/model/addresses.js';
-import { ALL_PORTS, portRange } from '../../src/compile/rules.js';
-import type { Firewall, Peer, Rule } from '../../src/compile/types.js';
+import { ALL_PORTS, portRange } from '../../src/model/rules.js';
+import type { Firewall, Peer, Rule } from '../../src/model/firewall.js';
 
 const cidr = (t: string): Cidr => (parseAddress(t) as { ok: true; cidr: Cidr }).cidr;
 const droplet = (name: string, tags: string[], address: string, id?: number): Host => ({

@@ -13,7 +13,7 @@ import { applyApi, removalBody } from '../../src/digitalocean/applyApi.js';
 import { DigitalOceanClient } from '../../src/digitalocean/client.js';
 import { firewallFromApi, type ApiFirewallLike } from '../../src/digitalocean/fromApi.js';
 import { readAccount } from '../../src/digitalocean/read.js';
-import { ruleKey } from '../../src/compile/rules.js';
+import { ruleKey } from '../../src/model/rules.js';
 import { assertNoContractViolations, startTestEmulator, TOKEN } from '../helpers/emulator.js';
 import { runCli } from '../helpers/cli.js';
 

@@ -5,8 +5,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAddress } from '../../src/model/addresses.js';
-import { canonicalRules, ruleKey } from '../../src/compile/rules.js';
-import type { Rule } from '../../src/compile/types.js';
+import { canonicalRules, ruleKey } from '../../src/model/rules.js';
+import type { Rule } from '../../src/model/firewall.js';
 import { missingRules, removalBody } from '../../src/digitalocean/applyApi.js';
 import { firewallFromApi, type ApiRuleLike } from '../../src/digitalocean/fromApi.js';
 import { rng } from '../helpers/generatePolicy.js';

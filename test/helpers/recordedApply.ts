@@ -8,7 +8,7 @@
  */
 import { Network, type DatabaseAccess, type Host } from '../../src/analysis/network.js';
 import { covers, FULL, intersect, isEmpty, subtract, union } from '../../src/analysis/serviceSet.js';
-import type { Firewall, TrustedSource } from '../../src/compile/types.js';
+import type { Firewall, TrustedSource } from '../../src/model/firewall.js';
 import { firewallFromApi, type ApiRuleLike } from '../../src/digitalocean/fromApi.js';
 import type { EmulatorStateSnapshot } from '../../src/emulator/state.js';
 

@@ -5,7 +5,7 @@
  */
 import type { DatabaseAccess, FlowExplanation, Host, RuleAt, SideExplanation } from '../../src/analysis/network.js';
 import { cidrContains, networkOf, type Cidr } from '../../src/model/addresses.js';
-import type { Firewall, Peer, Rule, TrustedSource } from '../../src/compile/types.js';
+import type { Firewall, Peer, Rule, TrustedSource } from '../../src/model/firewall.js';
 import { EMPTY, FULL, fromParts, intersect, isEmpty, subtract, union, type ServiceSet } from '../../src/analysis/serviceSet.js';
 
 // The vocabulary is the engine's own; only the way flows are worked out is the old one.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ownsSetFirewall } from '../../src/check/firewallNames.js';
+import { ownsSetFirewall } from '../../src/model/firewallNames.js';
 import { buildPolicies } from '../../src/pipeline/build.js';
 import { resolveDesired } from '../../src/plan/resolve.js';
 import type { Account } from '../../src/plan/types.js';

@@ -5,7 +5,7 @@
  *     egress from db is restricted     # FW406 unless something grants db udp 53
  */
 import type { Policy } from '../../check/index.js';
-import type { Firewall } from '../../compile/index.js';
+import type { Firewall } from '../../model/index.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 
 function allowsDns(firewalls: readonly Firewall[]): boolean {

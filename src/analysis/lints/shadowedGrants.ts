@@ -9,8 +9,8 @@
 import type { Grant, Policy } from '../../check/index.js';
 import { networkOf } from '../../model/index.js';
 import { grantEffects, type TaggedRule } from '../../compile/index.js';
-import { peerKey, portsFrom, portsTo } from '../../compile/index.js';
-import type { Peer } from '../../compile/index.js';
+import { peerKey, portsFrom, portsTo } from '../../model/index.js';
+import type { Peer } from '../../model/index.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 
 interface Entry {

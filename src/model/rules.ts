@@ -2,12 +2,9 @@
  * The canonical form of rules: keys, order, merging, and DigitalOcean's grouping. Used on desired and
  * live firewalls alike, so that two firewalls that allow the same traffic have the same rules.
  */
-import { cidrContains, compareCidr } from '../model/index.js';
-import type { Action, Direction, GroupedRule, Origin, Peer, Ports, Protocol, Rule } from './types.js';
-
-import { MAX_ENTRIES_PER_RULE } from '../model/index.js';
-
-export { MAX_ENTRIES_PER_RULE };
+import { ANY_IPV4, ANY_IPV6, cidrContains, compareCidr } from './addresses.js';
+import type { Action, Direction, GroupedRule, Origin, Peer, Ports, Protocol, Rule } from './firewall.js';
+import { MAX_ENTRIES_PER_RULE } from './limits.js';
 
 export const ALL_PORTS: Ports = { kind: 'all' };
 
@@ -312,4 +309,15 @@ export function ungroupRules(grouped: readonly GroupedRule[], origins: readonly 
       origins,
     })),
   );
+}
+
+/** The rules of open egress: every tcp and udp port and icmp, to every IPv4 and IPv6 address. */
+export function openEgressRules(origins: readonly Origin[]): Rule[] {
+  const rules: Rule[] = [];
+  for (const protocol of ['tcp', 'udp', 'icmp'] as const) {
+    for (const cidr of [ANY_IPV4, ANY_IPV6]) {
+      rules.push({ direction: 'outbound', protocol, ports: ALL_PORTS, peer: { kind: 'address', cidr }, action: 'allow', origins });
+    }
+  }
+  return rules;
 }

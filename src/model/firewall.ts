@@ -4,7 +4,7 @@
  * policy) and live ones (read from the API) are both held in this form, so comparing them is a set
  * difference of rule keys, whatever spelling the API used.
  */
-import type { Cidr } from '../model/index.js';
+import type { Cidr } from './addresses.js';
 import type { Span } from '../source/index.js';
 
 export type Protocol = 'tcp' | 'udp' | 'icmp';
