@@ -8,11 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { checkExpectations } from '../src/analysis/expect.js';
-import { checkDnsBlocked } from '../src/analysis/lints/dnsBlocked.js';
-import { checkOverriddenGrants } from '../src/analysis/lints/overriddenGrants.js';
-import { checkShadowedGrants } from '../src/analysis/lints/shadowedGrants.js';
-import { Representatives } from '../src/analysis/representatives.js';
+import { LINT_RULES, LintContext } from '../src/analysis/index.js';
+import { runRules } from '../src/diagnostics/index.js';
 import { check } from '../src/check/check.js';
 import { compile } from '../src/compile/compile.js';
 import { groupRules } from '../src/model/rules.js';
@@ -39,13 +36,7 @@ function measure(statements: number, tags: number): Record<string, number> {
   const t3 = performance.now();
   const built = [{ policy: checked.value, compiled: compiled.value }];
   const network = networkOf(built);
-  const reps = new Representatives(checked.value.namedAddresses);
-  const lints = [
-    ...checkExpectations(checked.value, network, reps),
-    ...checkOverriddenGrants(checked.value, network, reps),
-    ...checkShadowedGrants(checked.value),
-    ...checkDnsBlocked(checked.value, compiled.value.firewalls),
-  ];
+  const lints = runRules(new LintContext(checked.value, compiled.value.firewalls, network), LINT_RULES).diagnostics;
   const t4 = performance.now();
   const errors = [...parsed.diagnostics, ...checked.diagnostics, ...compiled.diagnostics].filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`generated policy has errors: ${errors[0]!.message}`);

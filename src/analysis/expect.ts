@@ -3,9 +3,9 @@
  * `can` holds when every source representative reaches every destination representative on every
  * listed service; `cannot` when none does. A failure names one flow that breaks it, and why.
  */
-import type { Expectation, Policy, ServiceAtom } from '../check/index.js';
+import type { Expectation, ServiceAtom } from '../check/index.js';
 import { portsText, ruleText } from '../model/index.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import type { LintContext } from './lints/context.js';
 import type { FlowExplanation, Host, Network, RuleAt } from './network.js';
 import type { Representatives } from './representatives.js';
 import { EMPTY, fromParts, intersect, isEmpty, sample, single, subtract, type ServiceSet } from './serviceSet.js';
@@ -90,21 +90,18 @@ function flowText(f: ExpectationFailure): string {
 }
 
 /** Judges every expectation of a policy; one FW501 error per failed expectation. */
-export function checkExpectations(policy: Policy, network: Network, reps: Representatives): Diagnostic[] {
-  const out: Diagnostic[] = [];
+export function expectations(ctx: LintContext): void {
+  const { policy, network, reps } = ctx;
   for (const expectation of policy.expectations) {
     const failure = judge(expectation, network, reps);
     if (!failure) continue;
     const verb = expectation.verdict === 'can' ? 'cannot' : 'can';
-    out.push(
-      diagnostic('expectationFailed', {
-        message: `expectation does not hold: ${failure.src.label} ${verb} reach ${failure.dst.label}${expectation.services.length > 0 ? ` on ${flowText(failure)}` : ''}`,
-        file: policy.file,
-        span: expectation.statement.span,
-        label: `expected ${expectation.verdict === 'can' ? 'to reach' : 'not to reach'}`,
-        notes: explainFlow(failure, expectation.verdict),
-      }),
-    );
+    ctx.report('expectationFailed', {
+      message: `expectation does not hold: ${failure.src.label} ${verb} reach ${failure.dst.label}${expectation.services.length > 0 ? ` on ${flowText(failure)}` : ''}`,
+      file: policy.file,
+      span: expectation.statement.span,
+      label: `expected ${expectation.verdict === 'can' ? 'to reach' : 'not to reach'}`,
+      notes: explainFlow(failure, expectation.verdict),
+    });
   }
-  return out;
 }

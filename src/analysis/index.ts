@@ -1,10 +1,10 @@
 /**
  * The public face of analysis/: who may reach whom (`Network`), service sets, expect and the lints.
  */
-export { checkExpectations, judge } from './expect.js';
-export { checkDnsBlocked } from './lints/dnsBlocked.js';
-export { checkOverriddenGrants } from './lints/overriddenGrants.js';
-export { checkShadowedGrants } from './lints/shadowedGrants.js';
+export { judge } from './expect.js';
+export { allowsDns } from './lints/dnsBlocked.js';
+export { LintContext } from './lints/context.js';
+export { ERROR_RULES, LINT_RULES } from './lints/rules.js';
 export { Network, peerMatches } from './network.js';
 export type { DatabaseAccess, Host } from './network.js';
 export { difference, isZero, sameBits, within } from './portAtoms.js';

@@ -16,8 +16,7 @@
  * a few lookups for the peer's tags, id and address blocks and word-wise OR, AND and AND-NOT — no
  * allocation per pair, and no memo of pairs (the lookups are cheaper than remembering them).
  */
-import { ANY_IPV4, ANY_IPV6, cidrContains, networkOf, type Cidr } from '../model/index.js';
-import type { Firewall, Peer, Rule, TrustedSource } from '../model/index.js';
+import { ANY_IPV4, ANY_IPV6, type Cidr, cidrContains, type Firewall, networkOf, type Peer, type Rule, type TrustedSource } from '../model/index.js';
 import { andInto, andNotInto, isZero, orInto, PortAtoms, sameBits, type Bits } from './portAtoms.js';
 import { EMPTY, type ServiceSet } from './serviceSet.js';
 

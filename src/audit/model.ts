@@ -4,13 +4,9 @@
  * can tell apart (src/plan/hosts.ts), and what each class and firewall is called in findings.
  */
 import { Network, type Host } from '../analysis/index.js';
-import type { Cidr } from '../model/index.js';
-import type { Firewall, Rule } from '../model/index.js';
-import { ruleText } from '../model/index.js';
-import type { ReadAccount } from '../digitalocean/index.js';
-import type { ReadFirewall } from '../digitalocean/index.js';
-import { dropletClasses, type DropletClass } from '../plan/index.js';
-import { databaseAccess } from '../plan/index.js';
+import { type Cidr, type Firewall, type Rule, ruleText } from '../model/index.js';
+import type { ReadAccount, ReadFirewall } from '../digitalocean/index.js';
+import { databaseAccess, type DropletClass, dropletClasses } from '../plan/index.js';
 import type { Cause, ResourceRef } from './finding.js';
 import { AddressSpace } from './internet.js';
 

@@ -3,24 +3,28 @@
  * Policy that compile/ can trust, and diagnostics for everything wrong or suspicious. One file per rule
  * under this folder; this file only runs them in order.
  */
-import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics/index.js';
+import { diagnostic, type FindingRule, hasErrors, runRules, type Diagnostic } from '../diagnostics/index.js';
 import type { Span } from '../source/index.js';
 import type { EgressStmt, ExpectStmt, PolicyFile, RuleStmt } from '../syntax/index.js';
 import { checkAddressSets } from './addresses.js';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from './builtins.js';
 import { CheckContext } from './context.js';
-import { checkDatabaseEgress } from './databaseEgress.js';
 import { collectDeclarations } from './declarations.js';
 import { checkEgress } from './egress.js';
+import { checkDatabaseEgress } from './databaseEgress.js';
 import { checkExposedAdminPorts } from './exposedAdminPort.js';
-import { expandGroups } from './groups.js';
+import { PolicyFindings } from './findings.js';
 import { checkNoEffect } from './noEffect.js';
+import { expandGroups } from './groups.js';
 import { controlFree, dropletMember } from './endpoints.js';
 import type { DropletSetDecl, Expectation, Grant, Policy, TagDecl } from './policy.js';
 import { checkReplaces } from './replaces.js';
 import { checkServiceDecls } from './services.js';
 import { checkExpect, checkRule } from './statements.js';
 import { checkTagNames } from './tagNames.js';
+
+/** The checks that only find problems, run on the resolved grants of a file without errors. */
+export const POLICY_RULES: readonly FindingRule<PolicyFindings>[] = [checkNoEffect, checkExposedAdminPorts, checkDatabaseEgress];
 
 export interface CheckOptions {
   /** The date expiry is judged on, YYYY-MM-DD (UTC). */
@@ -82,9 +86,7 @@ export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; 
   }
 
   if (!hasErrors(ctx.diagnostics)) {
-    checkNoEffect(ctx, grants, egress.restricted);
-    checkExposedAdminPorts(ctx, grants);
-    checkDatabaseEgress(ctx, grants, egress.restricted);
+    runRules(new PolicyFindings(ctx, grants, egress.restricted), POLICY_RULES);
   }
 
   return {

@@ -2,8 +2,7 @@
  * What every check rule shares: the file, the declarations found so far, and where diagnostics go.
  */
 import type { Cidr } from '../model/index.js';
-import { diagnostic, type Diagnostic, type DiagnosticInit } from '../diagnostics/index.js';
-import type { CodeName } from '../diagnostics/index.js';
+import { type CodeName, diagnostic, type Diagnostic, type DiagnosticInit } from '../diagnostics/index.js';
 import type { SourceFile } from '../source/index.js';
 import type { AddressesDecl, DropletsDecl, GroupDecl, Name, PolicyFile, ServiceDecl } from '../syntax/index.js';
 import type { DropletMember, ServiceAtom } from './policy.js';

@@ -5,11 +5,11 @@
  *     egress from api is restricted
  *     api may reach database "main-db"     # FW409
  */
-import type { CheckContext } from './context.js';
+import type { PolicyFindings } from './findings.js';
 import { unitOf } from './endpoints.js';
-import type { Grant } from './policy.js';
 
-export function checkDatabaseEgress(ctx: CheckContext, grants: readonly Grant[], restricted: ReadonlySet<string>): void {
+export function checkDatabaseEgress(ctx: PolicyFindings): void {
+  const { grants, restricted } = ctx;
   for (const grant of grants) {
     const database = grant.dests.find((d) => d.kind === 'database');
     if (!database || grant.effect !== 'allow') continue;

@@ -6,9 +6,8 @@
  *     web may reach dbb on postgres    # FW201: unknown name `dbb`; did you mean `db`?
  */
 import { ANY_IPV4, ANY_IPV6 } from '../model/index.js';
-import { didYouMean } from '../diagnostics/index.js';
+import { didYouMean, hasControl, printable } from '../diagnostics/index.js';
 import type { Endpoint, NumberLit, StringLit } from '../syntax/index.js';
-import { hasControl, printable } from '../diagnostics/index.js';
 import { BUILTIN_SERVICES, MAX_NAME_LENGTH, NAME_PATTERN, isReserved } from './builtins.js';
 import { checkAddress } from './addresses.js';
 import { checkReference } from './declarations.js';

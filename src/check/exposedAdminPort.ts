@@ -7,9 +7,9 @@
  *     anyone may reach bastion on ssh    # FW407
  */
 import { SENSITIVE_PORTS } from './builtins.js';
-import type { CheckContext } from './context.js';
+import type { PolicyFindings } from './findings.js';
 import { isTagSide } from './endpoints.js';
-import type { Grant, ResolvedEndpoint } from './policy.js';
+import type { ResolvedEndpoint } from './policy.js';
 
 function everyoneFamily(e: ResolvedEndpoint): 4 | 6 | 'both' | null {
   if (e.kind === 'anyone') return 'both';
@@ -17,7 +17,8 @@ function everyoneFamily(e: ResolvedEndpoint): 4 | 6 | 'both' | null {
   return null;
 }
 
-export function checkExposedAdminPorts(ctx: CheckContext, grants: readonly Grant[]): void {
+export function checkExposedAdminPorts(ctx: PolicyFindings): void {
+  const { grants } = ctx;
   for (const grant of grants) {
     if (grant.effect !== 'allow') continue;
     const everyone = grant.sources.filter((s) => everyoneFamily(s) !== null);

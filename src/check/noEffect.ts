@@ -5,11 +5,11 @@
  *
  *     web may reach anyone on https    # FW401 while egress from web is open
  */
-import type { CheckContext } from './context.js';
+import type { PolicyFindings } from './findings.js';
 import { unitOf } from './endpoints.js';
-import type { Grant } from './policy.js';
 
-export function checkNoEffect(ctx: CheckContext, grants: readonly Grant[], restricted: ReadonlySet<string>): void {
+export function checkNoEffect(ctx: PolicyFindings): void {
+  const { grants, restricted } = ctx;
   for (const grant of grants) {
     if (grant.effect !== 'allow') continue;
     const tagSources = [...new Set(grant.sources.map(unitOf).filter((u): u is string => u !== null))];

@@ -4,8 +4,7 @@
  * names that might be undefined.
  */
 import type { Cidr } from '../model/index.js';
-import type { SourceFile } from '../source/index.js';
-import type { Span } from '../source/index.js';
+import type { SourceFile, Span } from '../source/index.js';
 import type { ExpectStmt, RuleStmt } from '../syntax/index.js';
 
 /** One protocol with a port interval (tcp/udp) or icmp. */

@@ -2,17 +2,10 @@
  * What `plan` and `apply` share: connecting to the API (token, URL, a client that reports its retries),
  * reading the account, and turning policy files into a plan against it.
  */
-import { CODES } from '../diagnostics/index.js';
-import type { Diagnostic } from '../diagnostics/index.js';
-import { printable } from '../diagnostics/index.js';
-import { DigitalOceanClient, type ClientEvent } from '../digitalocean/index.js';
-import { apiBaseUrl, apiToken, ConfigError, retrySettings } from '../digitalocean/index.js';
-import { ApiError } from '../digitalocean/index.js';
-import { readAccount, type ReadAccount } from '../digitalocean/index.js';
+import { CODES, type Diagnostic, printable } from '../diagnostics/index.js';
+import { apiBaseUrl, ApiError, apiToken, type ClientEvent, ConfigError, DigitalOceanClient, readAccount, type ReadAccount, retrySettings } from '../digitalocean/index.js';
 import { buildPolicies, type BuiltPolicy } from '../pipeline/index.js';
-import { computePlan } from '../plan/index.js';
-import { resolveDesired, type ResolvedDesired } from '../plan/index.js';
-import type { Plan } from '../plan/index.js';
+import { computePlan, type Plan, type ResolvedDesired, resolveDesired } from '../plan/index.js';
 import type { OptionSpec } from './args.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';

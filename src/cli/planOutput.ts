@@ -3,9 +3,7 @@
  * it: with --detailed-exitcode, 0 for no changes and 2 for changes (Terraform's convention).
  */
 import { ANSI, PLAIN } from '../diagnostics/index.js';
-import type { PlanDocument } from '../plan/index.js';
-import { renderMarkdown } from '../plan/index.js';
-import { renderText } from '../plan/index.js';
+import { type PlanDocument, renderMarkdown, renderText } from '../plan/index.js';
 import type { OptionSpec } from './args.js';
 import { useColor, type Io } from './io.js';
 

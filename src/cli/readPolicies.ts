@@ -4,10 +4,9 @@
  * them, so messages and outputs show the same paths on every machine.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { printable } from '../diagnostics/index.js';
+import { diagnostic, type Diagnostic, printable } from '../diagnostics/index.js';
 import { FileReadError, MAX_POLICY_BYTES, readRegularFile } from './files.js';
 import { join, relative, resolve } from 'node:path';
-import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { SourceFile } from '../source/index.js';
 
 export interface PolicyInput {

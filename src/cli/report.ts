@@ -2,9 +2,7 @@
  * Writes diagnostics to stderr, rustc-style for people (coloured on a terminal) or as JSON for tools
  * (`--diagnostics json`), and says whether any of them is an error.
  */
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
-import { diagnosticToJson, renderDiagnostic, summarize } from '../diagnostics/index.js';
-import { ANSI, PLAIN } from '../diagnostics/index.js';
+import { ANSI, type Diagnostic, diagnosticToJson, hasErrors, PLAIN, renderDiagnostic, sortDiagnostics, summarize } from '../diagnostics/index.js';
 import type { OptionSpec } from './args.js';
 import { UsageError } from './errors.js';
 import { useColor, type Io } from './io.js';

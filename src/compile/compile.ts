@@ -2,14 +2,11 @@
  * The compiler: a checked Policy to DigitalOcean firewalls (one per declared tag, sharded when
  * DigitalOcean's limits demand) and database trusted-source lists, in canonical, byte-stable order.
  */
-import { firewallName } from '../model/index.js';
+import { canonicalRules, type CompiledPolicy, type DatabaseTrust, type DropletSetTarget, type Firewall, firewallName, groupRules, MAX_DATABASE_SOURCES, MAX_RULES_PER_FIREWALL, openEgressRules, type Origin, type Rule, ruleKey, type TrustedSource } from '../model/index.js';
 import type { Policy } from '../check/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { grantEffects, type TaggedRule } from './grantRules.js';
-import { canonicalRules, groupRules, openEgressRules, ruleKey } from '../model/index.js';
-import type { CompiledPolicy, DatabaseTrust, DropletSetTarget, Firewall, Origin, Rule, TrustedSource } from '../model/index.js';
 
-import { MAX_DATABASE_SOURCES, MAX_RULES_PER_FIREWALL } from '../model/index.js';
 
 
 /** Where a unit's firewall applies: to its tag, or to a droplet set's droplets. */

@@ -8,10 +8,8 @@
  *   for destinations that are not tags (addresses, `anyone`) an outbound deny on every tag source's.
  * - A grant to `database "NAME"` adds every source to that database's trusted sources.
  */
-import { unitOf } from '../check/index.js';
-import type { Grant, Policy, ResolvedEndpoint, ServiceAtom } from '../check/index.js';
-import type { Origin, Peer, Rule, TrustedSource } from '../model/index.js';
-import { ALL_PORTS, portRange } from '../model/index.js';
+import { type Grant, type Policy, type ResolvedEndpoint, type ServiceAtom, unitOf } from '../check/index.js';
+import { ALL_PORTS, type Origin, type Peer, portRange, type Rule, type TrustedSource } from '../model/index.js';
 
 /** A rule on a tag's (or droplet set's) firewall, before merging. */
 export interface TaggedRule {

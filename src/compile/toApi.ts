@@ -4,8 +4,7 @@
  * makes validates against the OpenAPI request schema, with the one documented exception that ICMP rules
  * carry no `ports` (see src/api/schema.ts).
  */
-import { groupRules, portsText } from '../model/index.js';
-import type { DatabaseTrust, Firewall, GroupedRule, Peer, Ports, Protocol, TrustedSource } from '../model/index.js';
+import { type DatabaseTrust, type Firewall, type GroupedRule, groupRules, type Peer, type Ports, portsText, type Protocol, type TrustedSource } from '../model/index.js';
 
 /** Where the names of resources that only the API can resolve are kept in a compiled body. */
 export const UNRESOLVED_KEY = 'x-fwc-unresolved';

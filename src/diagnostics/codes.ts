@@ -262,6 +262,58 @@ Firewall names are unique in an account. A firewall with the name fwc would give
 but it does not apply to that tag alone, so fwc does not own it and will not change it. Rename or delete
 that firewall, or rename the tag.`),
 
+  noFirewallLeft: entry('FW711', 'no-firewall', 'warning', 'droplets would be left with no firewall at all', `
+A droplet with no firewall is open: every port, from every address. \`fwc plan\` warns when applying would
+take the last firewall off droplets that have one today (a tag removed from the policy, a droplet set
+that loses a member), and \`fwc apply\` refuses unless it is run with \`--allow-lockout\`. Keep the tag in
+the policy, or give the droplets another firewall first. (\`fwc audit\`'s FW801 reports droplets that have
+no firewall now.)`),
+
+  sshLockout: entry('FW712', 'ssh-lockout', 'warning', 'droplets would lose every SSH allow', `
+After applying, nothing may reach these droplets on tcp 22 any more, and the Droplet Console, which
+connects over SSH, stops working too (the Recovery Console still does). \`fwc apply\` refuses unless it
+is run with \`--allow-lockout\`.
+
+    bastion may reach web on ssh     # removing this line: warning for droplets tagged web`),
+
+  unusedTag: entry('FW713', 'unused-tag', 'warning', 'no droplet carries a tag the policy governs', `
+The policy declares a tag that no droplet in the account carries: its firewall applies to nothing yet.
+A typo, a tag not yet given to the droplets, or a tag that is no longer used.`),
+
+  orphanSetFirewall: entry('FW714', 'orphan-set-firewall', 'warning', 'a tag-less firewall is named like a droplet set the policy does not declare', `
+A droplet set's firewall applies to droplets by id and carries no tag; fwc knows its own by name. A
+tag-less firewall named like one of this policy's droplet sets, for a set the policy no longer declares
+(removed or renamed), cannot be told from another policy's, so fwc leaves it alone. Delete it in
+DigitalOcean if it was a set you removed.`),
+
+  newlyClosed: entry('FW715', 'newly-closed', 'warning', 'droplets with no firewall go from fully open to closed', `
+Droplets that have no firewall today are open to everything. When the policy starts to govern them (they
+carry a declared tag, or are members of a droplet set), they become closed to all the policy does not
+grant. That is usually the point, but read the plan's reachability section first. To name a tag in rules
+without governing it, write \`tag "NAME"\` instead of declaring it in \`tags\`.`),
+
+  unmanagedAllows: entry('FW716', 'unmanaged-allows', 'warning', 'a firewall fwc does not manage allows more than the policy', `
+DigitalOcean adds up the allow rules of every firewall on a droplet. A firewall fwc does not manage on the
+policy's droplets lets traffic through that the policy does not grant: the policy says less than what
+really flows. Remove the rule from that firewall, or grant the traffic in the policy (or \`fwc import\` it).`),
+
+  unmanagedDenies: entry('FW717', 'unmanaged-denies', 'warning', 'a firewall fwc does not manage denies what the policy grants', `
+A deny rule anywhere on a droplet wins over every allow. A firewall fwc does not manage denies traffic the
+policy grants, so the grant has no effect there.`),
+
+  unmanagedMore: entry('FW718', 'unmanaged-more', 'warning', 'more unmanaged-firewall findings than a plan lists', `
+A plan lists the first 40 destinations where firewalls fwc does not manage allow or deny beyond the
+policy (FW716, FW717), and counts the rest in one line, naming some of the firewalls concerned: a sign
+that the policy and the firewalls beside it say very different things.`),
+
+  expectationUnmanaged: entry('FW719', 'expectation-unmanaged', 'warning', 'an expectation holds only because of a firewall fwc does not manage', `
+At plan time, \`expect\` statements are judged twice: on every firewall the droplets will have, and on the
+policy's firewalls alone. When an expectation holds only with a firewall fwc does not manage (another
+team's, a DOKS cluster's, one made by hand), it breaks the day that firewall changes. Say it in the
+policy, or make the expectation about what the policy itself ensures.
+
+    expect anyone cannot reach db on postgres   # holds only because firewall "legacy-deny" denies it`),
+
   unreadableFile: entry('FW601', 'unreadable-file', 'error', 'a file or folder cannot be read', `
 The path does not exist, is not readable, or is a folder with no .fw files.`),
 

@@ -2,8 +2,7 @@
  * A diagnostic: one problem (or likely mistake) in a policy, with where it is and how to fix it.
  * Phases return diagnostics as values and never print them; the CLI renders them once (render.ts).
  */
-import type { SourceFile } from '../source/index.js';
-import type { Span } from '../source/index.js';
+import type { SourceFile, Span } from '../source/index.js';
 import { CODES, type CodeInfo, type CodeName, type Severity } from './codes.js';
 
 /** A span with what to say under it. */

@@ -11,3 +11,5 @@ export { diagnosticToJson, renderDiagnostic, summarize } from './render.js';
 export { ANSI, PLAIN } from './style.js';
 export type { Style } from './style.js';
 export { didYouMean } from './suggest.js';
+export { Findings, runRules } from './rules.js';
+export type { FindingContext, FindingRule } from './rules.js';

@@ -13,8 +13,7 @@
  *   again and retried once, then replaced by one PUT of the firewall as the proof has it after that step
  *   — never by its final state, which the proof did not check at that point.
  */
-import { ruleKey } from '../model/index.js';
-import type { Firewall, Rule } from '../model/index.js';
+import { type Firewall, type Rule, ruleKey } from '../model/index.js';
 import { describeStep, type Step } from '../plan/index.js';
 import { firewallToApi, type ApiFirewallBody } from '../compile/index.js';
 

@@ -4,9 +4,7 @@
  * `ports: "all"` does not match a rule stored as `"0"`: DO-API-FACTS.md 2.2, github.com/mondoohq/cnspec/pull/3839),
  * and it may keep the entries of several canonical rules in one stored rule, or one rule's in several.
  */
-import { parseAddress } from '../model/index.js';
-import { canonicalRules, groupRules, peerHolds, portsFrom, portsTo, ruleHolds, ruleKey } from '../model/index.js';
-import type { Peer, Rule } from '../model/index.js';
+import { canonicalRules, groupRules, parseAddress, type Peer, peerHolds, portsFrom, portsTo, type Rule, ruleHolds, ruleKey } from '../model/index.js';
 import type { ApplyApi } from './apply.js';
 import type { DigitalOceanClient } from './client.js';
 import { firewallFromApi, portsFromApi, readableRule, type ApiFirewallLike, type ApiRuleLike, type ApiTargetLike } from './fromApi.js';

@@ -8,11 +8,7 @@
 import { OPERATIONS, type OperationId } from '../api/index.js';
 import { ruleText } from '../model/index.js';
 import type { Policy } from '../check/index.js';
-import { accountHosts, dropletClasses } from '../plan/index.js';
-import { databaseAccess, planChanges } from '../plan/index.js';
-import type { ResolvedDesired } from '../plan/index.js';
-import { orderSteps, type OrderedSteps, type Step } from '../plan/index.js';
-import type { Plan } from '../plan/index.js';
+import { accountHosts, databaseAccess, dropletClasses, type OrderedSteps, orderSteps, type Plan, planChanges, type ResolvedDesired, type Step } from '../plan/index.js';
 import { executeSteps, type ApplyProgress } from './apply.js';
 import { applyApi } from './applyApi.js';
 import type { DigitalOceanClient, RequestInit } from './client.js';

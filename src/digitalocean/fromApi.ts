@@ -5,9 +5,7 @@
  * `action` (allow), tag case. NOTE: DO-API-FACTS.md 2.2 and 2.3, pain points 1, 3, 5, 11, 12, 30.
  */
 import { createHash } from 'node:crypto';
-import { canonicalAddress, parseAddress } from '../model/index.js';
-import { ALL_PORTS, canonicalRules, portRange, ruleKey } from '../model/index.js';
-import type { Firewall, Peer, Ports, Rule } from '../model/index.js';
+import { ALL_PORTS, canonicalAddress, canonicalRules, type Firewall, parseAddress, type Peer, portRange, type Ports, type Rule, ruleKey } from '../model/index.js';
 import type { LiveFirewall } from '../plan/index.js';
 
 export interface ApiTargetLike {

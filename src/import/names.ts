@@ -4,8 +4,7 @@
  * as declarations named after where they are used, and built-in service names where they fit exactly.
  */
 import { BUILTIN_SERVICES } from '../check/index.js';
-import { firewallName } from '../model/index.js';
-import { canonicalAddress } from '../model/index.js';
+import { canonicalAddress, firewallName } from '../model/index.js';
 import type { Account } from '../plan/index.js';
 import type { DraftSet, End, Service } from './translate.js';
 

@@ -6,19 +6,13 @@
  * services allowed today with those allowed once the policy's firewalls stand in place of the replaced
  * ones. Equal bits everywhere, or the differences, each with the rules that make it.
  */
-import { Network, type Host } from '../analysis/index.js';
-import { difference, isZero, sameBits } from '../analysis/index.js';
-import { describe, sample } from '../analysis/index.js';
+import { describe, difference, type Host, isZero, Network, sameBits, sample } from '../analysis/index.js';
 import { AddressSpace } from '../audit/index.js';
-import { parseAddress, type Cidr } from '../model/index.js';
-import { ruleText } from '../model/index.js';
-import type { Firewall } from '../model/index.js';
+import { type Cidr, type Firewall, parseAddress, ruleText } from '../model/index.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { buildPolicies } from '../pipeline/index.js';
-import { resolveDesired } from '../plan/index.js';
-import type { Account, LiveFirewall } from '../plan/index.js';
+import { type Account, databaseAccess, type LiveFirewall, resolveDesired } from '../plan/index.js';
 import { SourceFile } from '../source/index.js';
-import { databaseAccess } from '../plan/index.js';
 
 export interface Difference {
   readonly from: string;

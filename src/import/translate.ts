@@ -10,10 +10,8 @@
  * restricted to exactly its outbound rules. Whether the result is exact is not assumed: prove.ts checks
  * it on the reachability engine before anything is written.
  */
-import { Network } from '../analysis/index.js';
-import { covers, EMPTY, equals, intersect, single, union, type ServiceSet } from '../analysis/index.js';
-import type { Cidr } from '../model/index.js';
-import type { Peer, Rule } from '../model/index.js';
+import { covers, EMPTY, equals, intersect, Network, type ServiceSet, single, union } from '../analysis/index.js';
+import type { Cidr, Peer, Rule } from '../model/index.js';
 import type { Account, LiveFirewall } from '../plan/index.js';
 import { exactHosts } from './prove.js';
 

@@ -3,8 +3,7 @@
  * sets, replaced firewalls, address lists and services used more than once, egress), then the grants and
  * guardrails, each with a comment naming the firewalls it came from. Laid out by `fwc fmt`'s printer.
  */
-import { parse } from '../syntax/index.js';
-import { format } from '../syntax/index.js';
+import { format, parse } from '../syntax/index.js';
 import { SourceFile } from '../source/index.js';
 import type { Account } from '../plan/index.js';
 import { NameBook, dropletRef, endText, serviceItems, setStem } from './names.js';

@@ -7,8 +7,7 @@
  */
 import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import { hasErrors } from '../diagnostics/index.js';
-import { SourceFile } from '../source/index.js';
-import type { Span } from '../source/index.js';
+import { SourceFile, type Span } from '../source/index.js';
 import { parse } from '../syntax/index.js';
 import type { DiagnosticData } from './diagnostics.js';
 import { toPosition, toRange } from './positions.js';

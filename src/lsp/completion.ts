@@ -6,8 +6,7 @@
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
 import { BUILTIN_SERVICES, KEYWORDS } from '../check/index.js';
-import { expectedAfter } from '../syntax/index.js';
-import { splitStatements } from '../syntax/index.js';
+import { expectedAfter, splitStatements } from '../syntax/index.js';
 import type { NameKind, RefContext } from './names.js';
 import { toOffset } from './positions.js';
 import type { PolicyDocument } from './workspace.js';

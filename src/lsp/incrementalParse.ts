@@ -14,9 +14,7 @@
  */
 import type { Diagnostic, Label } from '../diagnostics/index.js';
 import { SourceFile } from '../source/index.js';
-import type { Comment, PolicyFile, Statement } from '../syntax/index.js';
-import { parse } from '../syntax/index.js';
-import { splitStatements } from '../syntax/index.js';
+import { type Comment, parse, type PolicyFile, splitStatements, type Statement } from '../syntax/index.js';
 
 interface StatementParse {
   /** At most one statement (none when it does not parse), with offsets from the statement's start. */

@@ -6,8 +6,7 @@
  */
 import { ResponseError, ErrorCodes, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../check/index.js';
-import { nameText } from '../syntax/index.js';
-import type { Name } from '../syntax/index.js';
+import { type Name, nameText } from '../syntax/index.js';
 import type { NameDecl } from './names.js';
 import { toOffset, toRange } from './positions.js';
 import type { PolicyDocument, Workspace } from './workspace.js';

@@ -3,8 +3,7 @@
  * default position encoding is UTF-16 too, so a column is an offset within its line.
  */
 import type { Position, Range } from 'vscode-languageserver';
-import type { SourceFile } from '../source/index.js';
-import type { Span } from '../source/index.js';
+import type { SourceFile, Span } from '../source/index.js';
 
 export function toPosition(file: SourceFile, offset: number): Position {
   const clamped = Math.max(0, Math.min(offset, file.text.length));

@@ -5,8 +5,7 @@
  */
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
 import { KEYWORDS } from '../check/index.js';
-import type { NameKind } from './names.js';
-import { isBuiltinService } from './names.js';
+import { isBuiltinService, type NameKind } from './names.js';
 import { toPosition } from './positions.js';
 import type { PolicyDocument } from './workspace.js';
 

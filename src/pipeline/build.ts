@@ -3,21 +3,13 @@
  * need compiled firewalls (expectations and lints). Every command that starts from policy files
  * (validate, compile, diff, plan, apply) goes through here, so they all report the same diagnostics.
  */
-import type { Policy } from '../check/index.js';
-import { check } from '../check/index.js';
-import { compile } from '../compile/index.js';
-import { releaseEffects } from '../compile/index.js';
+import { check, type Policy } from '../check/index.js';
+import { compile, releaseEffects } from '../compile/index.js';
 import type { CompiledPolicy } from '../model/index.js';
-import { checkExpectations } from '../analysis/index.js';
-import { checkDnsBlocked } from '../analysis/index.js';
-import { checkOverriddenGrants } from '../analysis/index.js';
-import { checkShadowedGrants } from '../analysis/index.js';
-import { Network } from '../analysis/index.js';
-import { Representatives } from '../analysis/index.js';
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
+import { ERROR_RULES, LINT_RULES, LintContext, Network } from '../analysis/index.js';
+import { diagnostic, hasErrors, runRules, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
 import type { SourceFile } from '../source/index.js';
-import type { PolicyFile } from '../syntax/index.js';
-import { parse } from '../syntax/index.js';
+import { parse, type PolicyFile } from '../syntax/index.js';
 import { applyIgnores } from './ignores.js';
 
 export interface BuildOptions {
@@ -113,13 +105,9 @@ export function buildPolicies(files: readonly SourceFile[], options: BuildOption
   }
 
   const network = networkOf(policies);
+  const analyses = options.lints === false ? ERROR_RULES : LINT_RULES;
   for (const { policy, compiled } of policies) {
-    const reps = new Representatives(policy.namedAddresses);
-    diagnostics.push(...checkExpectations(policy, network, reps));
-    if (options.lints === false) continue;
-    diagnostics.push(...checkOverriddenGrants(policy, network, reps));
-    diagnostics.push(...checkShadowedGrants(policy));
-    diagnostics.push(...checkDnsBlocked(policy, compiled.firewalls));
+    diagnostics.push(...runRules(new LintContext(policy, compiled.firewalls, network), analyses).diagnostics);
   }
   for (const { policy } of policies) releaseEffects(policy);
   for (const policy of unique) releaseEffects(policy);

@@ -5,10 +5,8 @@
  *
  *     anyone may reach bastion on ssh  # fwc-ignore FW407: the bastion is the way in, keys only
  */
-import { CODES, lookupCode } from '../diagnostics/index.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
-import type { SourceFile } from '../source/index.js';
-import type { Span } from '../source/index.js';
+import { CODES, diagnostic, type Diagnostic, lookupCode } from '../diagnostics/index.js';
+import type { SourceFile, Span } from '../source/index.js';
 import type { PolicyFile } from '../syntax/index.js';
 
 const IGNORE = /^#\s*fwc-ignore\b\s*(?<code>[A-Za-z0-9-]*)\s*(?::\s*(?<reason>.*?))?\s*$/;

@@ -5,9 +5,7 @@
  * (or back) changes for every peer; so does a database whose trusted sources change.
  */
 import { peerMatches, type Host, type Network } from '../analysis/index.js';
-import { cidrContains } from '../model/index.js';
-import { ruleKey } from '../model/index.js';
-import type { Firewall, Peer, Rule } from '../model/index.js';
+import { cidrContains, type Firewall, type Peer, type Rule, ruleKey } from '../model/index.js';
 
 type Direction = 'inbound' | 'outbound';
 

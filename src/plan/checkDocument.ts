@@ -8,6 +8,7 @@ import { parseAddress } from '../model/index.js';
 import { hasControl } from '../diagnostics/index.js';
 import type { PlanDocument } from './document.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
+import { PLAN_WARNING_CODES } from './warnings/rules.js';
 
 class Bad extends Error {}
 
@@ -115,7 +116,7 @@ const planShape = object({
     }),
   ),
   reachability: object({ allowed: list(flow), blocked: list(flow) }),
-  warnings: list(object({ code: name, message: name })),
+  warnings: list(object({ code: oneOf(...PLAN_WARNING_CODES.map((c) => c.name)), message: name })),
   unmanaged: list(name),
   desired: object({
     firewalls: list(apiBody('firewalls_create')),

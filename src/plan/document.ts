@@ -4,10 +4,11 @@
  * `fwc show` renders and what `fwc apply PLANFILE` executes. The renderers work from it alone, so a
  * saved plan renders exactly as it did when it was made.
  */
-import { peerText, portsText, ruleKey } from '../model/index.js';
-import type { Rule, TrustedSource } from '../model/index.js';
+import { peerText, portsText, type Rule, ruleKey, type TrustedSource } from '../model/index.js';
 import { firewallToApi, type ApiFirewallBody } from '../compile/index.js';
-import { PLAN_FORMAT_VERSION, hasChanges, type FlowChange, type Plan, type PlanWarning } from './types.js';
+import { PLAN_FORMAT_VERSION, hasChanges, type FlowChange, type Plan } from './types.js';
+import { PLAN_WARNING_CODES } from './warnings/rules.js';
+import type { Diagnostic } from '../diagnostics/index.js';
 
 export interface RuleDoc {
   readonly direction: 'inbound' | 'outbound';
@@ -56,6 +57,18 @@ export interface DatabaseChangeDoc {
   readonly rules: readonly (SourceDoc & { readonly uuid?: string })[];
 }
 
+/** A plan warning in the document: its catalogue name (what `fwc explain` takes) and message. */
+export interface WarningDoc {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A saved plan's warning as the diagnostic it was; undefined for a name no plan warning has. */
+export function warningFromDocument(w: WarningDoc): Diagnostic | undefined {
+  const code = PLAN_WARNING_CODES.find((c) => c.name === w.code);
+  return code && { code, severity: code.severity, message: w.message, primary: null, secondary: [], notes: [], help: [] };
+}
+
 export interface PlanDocument {
   readonly formatVersion: number;
   readonly kind: 'plan' | 'diff';
@@ -80,7 +93,7 @@ export interface PlanDocument {
   readonly firewalls: readonly FirewallChangeDoc[];
   readonly databases: readonly DatabaseChangeDoc[];
   readonly reachability: { readonly allowed: readonly FlowChange[]; readonly blocked: readonly FlowChange[] };
-  readonly warnings: readonly PlanWarning[];
+  readonly warnings: readonly WarningDoc[];
   readonly unmanaged: readonly string[];
   /**
    * The desired state apply makes true: every managed firewall's request body, and the trusted sources
@@ -227,7 +240,7 @@ export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?
     firewalls,
     databases,
     reachability: plan.reachability,
-    warnings: plan.warnings,
+    warnings: plan.warnings.map((w) => ({ code: w.code.name, message: w.message })),
     unmanaged: plan.unmanaged,
     desired: { firewalls: plan.desired.map(firewallToApi), databases: plan.desiredDatabases },
     live: plan.live,

@@ -4,10 +4,8 @@
  * balancers, clusters, databases, the policies' address blocks and `anyone`. Without an account
  * (`fwc diff`): the representatives of every endpoint of the policies.
  */
-import type { Host } from '../analysis/index.js';
-import { OutsideAddresses, Representatives } from '../analysis/index.js';
-import { cidrBounds, hostCidr, parseAddress, type Cidr } from '../model/index.js';
-import type { Firewall } from '../model/index.js';
+import { type Host, OutsideAddresses, Representatives } from '../analysis/index.js';
+import { type Cidr, cidrBounds, type Firewall, hostCidr, parseAddress } from '../model/index.js';
 import type { Policy } from '../check/index.js';
 import type { Account } from './types.js';
 

@@ -4,11 +4,11 @@
  */
 export { planDocumentProblem } from './checkDocument.js';
 export { computeDiff } from './diff.js';
-export { planDocument } from './document.js';
+export { planDocument, warningFromDocument } from './document.js';
 export type { PlanDocument, RuleDoc } from './document.js';
 export { accountHosts, dropletClasses } from './hosts.js';
 export type { DropletClass } from './hosts.js';
-export { GUARD_WARNINGS, computePlan, databaseAccess, databaseFingerprint, planChanges, replanSaved } from './plan.js';
+export { computePlan, databaseAccess, databaseFingerprint, planChanges, replanSaved } from './plan.js';
 export { renderMarkdown } from './renderMarkdown.js';
 export { renderText } from './renderText.js';
 export { resolveDesired } from './resolve.js';
@@ -17,3 +17,4 @@ export { describeStep, orderSteps } from './steps.js';
 export type { OrderedSteps, Step } from './steps.js';
 export { PLAN_FORMAT_VERSION, hasChanges } from './types.js';
 export type { Account, LiveDatabase, LiveDroplet, LiveFirewall, Plan } from './types.js';
+export { isGuardWarning } from './warnings/rules.js';

@@ -8,22 +8,15 @@
  * firewall is read, because it changes what really flows on the same droplets.
  */
 import { createHash } from 'node:crypto';
-import { Network, type DatabaseAccess, type Host } from '../analysis/index.js';
-import { difference, sameBits, within } from '../analysis/index.js';
-import { describe, isEmpty, sample, contains, type ServiceSet } from '../analysis/index.js';
-import { judge } from '../analysis/index.js';
-import { Representatives } from '../analysis/index.js';
-import { isBridgeName, ownsFirewall, ownsSetFirewall, policyPrefix } from '../model/index.js';
-import { canonicalAddress, type Cidr } from '../model/index.js';
-import { ruleHolds, ruleKey } from '../model/index.js';
-import type { Firewall, TrustedSource } from '../model/index.js';
+import { type DatabaseAccess, describe, difference, type Host, Network, sameBits, type ServiceSet, within } from '../analysis/index.js';
+import { canonicalAddress, type Cidr, type Firewall, ownsFirewall, ownsSetFirewall, policyPrefix, ruleKey, type TrustedSource } from '../model/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { BuiltPolicy } from '../pipeline/index.js';
-import { forChangedPairs, HostIndex } from './changedPairs.js';
-import { accountHosts, dropletClasses } from './hosts.js';
-import { names } from './renderText.js';
+import { forChangedPairs } from './changedPairs.js';
+import { accountHosts } from './hosts.js';
 import type { ResolvedDesired } from './resolve.js';
-import type { Account, DatabaseChange, FirewallChange, FlowChange, LiveFirewall, Plan, PlanWarning } from './types.js';
+import type { Account, DatabaseChange, FirewallChange, FlowChange, LiveFirewall, Plan } from './types.js';
+import { guardWarnings, planWarnings } from './warnings/rules.js';
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -238,9 +231,6 @@ function savedBasis(desired: ResolvedDesired, account: Account, named: readonly 
   };
 }
 
-/** The warnings apply refuses to go past without --allow-lockout. */
-export const GUARD_WARNINGS: readonly string[] = ['ssh-lockout', 'no-firewall'];
-
 /**
  * Who could newly reach whom, who no longer, and the lockout warnings: from the desired state and the
  * account alone, so that `fwc apply PLANFILE` recomputes them from what it will execute.
@@ -270,7 +260,7 @@ export function replanSaved(input: {
   account: Account;
   policies: Plan['policies'];
   addressBlocks: readonly Cidr[];
-  otherWarnings: readonly PlanWarning[];
+  otherWarnings: readonly Diagnostic[];
 }): Plan {
   const names = input.policies.map((p) => p.name);
   const changes = planChanges(input.desired, input.account, names);
@@ -345,50 +335,6 @@ function group(flows: readonly RawFlow[]): FlowChange[] {
   }));
 }
 
-/**
- * Which hosts see a different side of the firewalls in the new state. A flow src → dst can change only
- * if dst's inbound rules or src's outbound rules do, so large plans judge only the pairs that touch a
- * changed host instead of every pair (DigitalOcean semantics: network.ts).
- */
-class SideChanges {
-  private readonly sigs = new WeakMap<Firewall, Record<'inbound' | 'outbound', string>>();
-  private readonly inbound = new Map<string, boolean>();
-  private readonly outbound = new Map<string, boolean>();
-
-  constructor(
-    private readonly oldNet: Network,
-    private readonly newNet: Network,
-  ) {}
-
-  private sig(fw: Firewall, direction: 'inbound' | 'outbound'): string {
-    let s = this.sigs.get(fw);
-    if (!s) {
-      const side = (d: 'inbound' | 'outbound') => fw.rules.filter((r) => r.direction === d).map(ruleKey).sort().join(',');
-      s = { inbound: side('inbound'), outbound: side('outbound') };
-      this.sigs.set(fw, s);
-    }
-    return s[direction];
-  }
-
-  private side(net: Network, host: Host, direction: 'inbound' | 'outbound'): string {
-    const fws = net.firewallsOf(host);
-    // No firewall at all is open; a firewall with no rules on this side is closed: not the same.
-    return fws.length === 0 ? 'open' : fws.map((f) => this.sig(f, direction)).sort().join('|');
-  }
-
-  changed(host: Host, direction: 'inbound' | 'outbound'): boolean {
-    // Databases: their trusted sources may change; they are few, so always judged.
-    if (host.kind === 'database') return true;
-    const memo = direction === 'inbound' ? this.inbound : this.outbound;
-    let hit = memo.get(host.key);
-    if (hit === undefined) {
-      hit = this.side(this.oldNet, host, direction) !== this.side(this.newNet, host, direction);
-      memo.set(host.key, hit);
-    }
-    return hit;
-  }
-}
-
 /** Flows gained and lost between two networks, grouped by source, destination and service. */
 export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: readonly Host[]): Plan['reachability'] {
   const allowed: RawFlow[] = [];
@@ -411,247 +357,4 @@ export function reachabilityChanges(oldNet: Network, newNet: Network, hosts: rea
     if (!within(before, after)) blocked.push({ from: src, to: dst, services: services(atoms.toServiceSet(difference(before, after))) });
   });
   return { allowed: group(allowed), blocked: group(blocked) };
-}
-
-interface WarningInput {
-  readonly built: readonly BuiltPolicy[];
-  readonly desired: ResolvedDesired;
-  readonly account: Account;
-  readonly oldNet: Network;
-  readonly newNet: Network;
-  readonly unmanaged: readonly LiveFirewall[];
-  readonly hosts: readonly Host[];
-  readonly allFirewalls: readonly Firewall[];
-  readonly kind: 'plan' | 'diff';
-}
-
-/** Whether any other host may reach `dst` on tcp port `port` (stops at the first that may). */
-function reachableOn(net: Network, hosts: readonly Host[], dst: Host, port: number): boolean {
-  return hosts.some((src) => src.key !== dst.key && contains(net.allowed(src, dst), 'tcp', port));
-}
-
-/** Droplets left with no firewall, or losing every SSH allow: what apply refuses without --allow-lockout. */
-function guardWarnings(w: Pick<WarningInput, 'account' | 'oldNet' | 'newNet' | 'hosts' | 'allFirewalls'>): PlanWarning[] {
-  const warnings: PlanWarning[] = [];
-  const classes = dropletClasses(w.account, w.allFirewalls);
-  const byId = new Map(w.account.droplets.map((d) => [d.id, d]));
-
-  // Droplets left with no firewall at all: every port open.
-  for (const host of w.hosts) {
-    if (host.kind !== 'droplet' || w.oldNet.firewallsOf(host).length === 0 || w.newNet.firewallsOf(host).length > 0) continue;
-    const c = classes.find((x) => x.host.key === host.key);
-    if (c) {
-      const names = c.dropletIds.slice(0, 5).map((id) => `${byId.get(id)?.name ?? id} (${id})`);
-      warnings.push({
-        code: 'no-firewall',
-        message: `${c.dropletIds.length} droplet${c.dropletIds.length === 1 ? '' : 's'} would be left with no firewall, every port open: ${names.join(', ')}${c.dropletIds.length > 5 ? ', …' : ''}`,
-      });
-    } else {
-      warnings.push({ code: 'no-firewall', message: `droplets tagged ${host.tags.join('+')} would be left with no firewall, every port open` });
-    }
-  }
-
-  // Tags whose droplets lose every SSH allow (the Droplet Console connects over SSH too).
-  // Only hosts whose inbound rules change (a loss through others' egress alone is not looked for).
-  const sides = new SideChanges(w.oldNet, w.newNet);
-  for (const host of w.hosts) {
-    if (host.kind !== 'droplet' || host.tags.length === 0 || !sides.changed(host, 'inbound')) continue;
-    const ssh = (net: Network) => reachableOn(net, w.hosts, host, 22);
-    if (ssh(w.oldNet) && !ssh(w.newNet)) {
-      const count = classes.find((c) => c.host.key === host.key)?.dropletIds.length;
-      warnings.push({
-        code: 'ssh-lockout',
-        message: `droplets tagged ${host.tags.join('+')}${count !== undefined ? ` (${count})` : ''} lose every SSH allow, and with it the Droplet Console; the Recovery Console still works`,
-      });
-    }
-  }
-
-  return warnings;
-}
-
-function planWarnings(w: WarningInput): PlanWarning[] {
-  const warnings: PlanWarning[] = [];
-  const classes = dropletClasses(w.account, w.allFirewalls);
-  const byId = new Map(w.account.droplets.map((d) => [d.id, d]));
-
-  // Policy tags no droplet carries.
-  const carried = new Set(w.account.droplets.flatMap((d) => d.tags.map(lower)));
-  for (const { policy } of w.kind === 'plan' ? w.built : []) {
-    for (const t of policy.tags) {
-      if (!carried.has(lower(t.name))) warnings.push({ code: 'unused-tag', message: `no droplet carries tag \`${t.name}\` (policy ${policy.name}): its firewall applies to nothing yet` });
-    }
-  }
-
-  // Restricted egress that blocks DNS, judged on what the droplets may really send: every firewall on
-  // them, those fwc does not manage included (a DOKS cluster's own, another team's egress firewall).
-  const internet = w.hosts.find((h) => h.key === 'anyone:4');
-  for (const { policy } of w.built) {
-    for (const unit of policy.restrictedEgress) {
-      const own = w.desired.firewalls.filter((f) => f.tags.some((t) => lower(t) === lower(unit)) || f.set?.name === unit);
-      const members = new Set(own.flatMap((f) => f.dropletIds));
-      const carriers = w.hosts.filter(
-        (h) => h.kind === 'droplet' && (h.tags.some((t) => lower(t) === lower(unit)) || (h.dropletId !== undefined && h.key.includes('#') && members.has(h.dropletId))),
-      );
-      const resolves = (h: Host) => internet !== undefined && contains(w.newNet.allowed(h, internet), 'udp', 53);
-      const ownAllows = own.some((f) =>
-        f.rules.some((r) => r.direction === 'outbound' && r.action === 'allow' && r.protocol === 'udp' && r.peer.kind === 'address' && (r.ports.kind === 'all' || (r.ports.from <= 53 && 53 <= r.ports.to))),
-      );
-      if (carriers.length === 0 ? ownAllows : carriers.every(resolves)) continue;
-      if (carriers.length > 0 && carriers.some(resolves)) {
-        const blocked = carriers.filter((h) => !resolves(h)).map((h) => h.label);
-        warnings.push({ code: 'dns-blocked', message: `egress from \`${unit}\` is restricted and nothing lets ${names(blocked)} send udp 53 out: they cannot resolve names` });
-      } else {
-        warnings.push({ code: 'dns-blocked', message: `egress from \`${unit}\` is restricted and no firewall on its droplets (fwc's or another) lets udp 53 out: they cannot resolve names` });
-      }
-    }
-  }
-
-  // Tag-less firewalls named like a policy's droplet-set firewalls that no declared set claims (a set
-  // that was removed, or renamed): fwc cannot tell them from another policy's, so it leaves them.
-  for (const { policy } of w.kind === 'plan' ? w.built : []) {
-    for (const u of w.unmanaged) {
-      if (u.tags.length > 0 || !u.name.startsWith(policyPrefix(policy.name)) || isBridgeName(policy.name, u.name)) continue;
-      warnings.push({
-        code: 'orphan-set-firewall',
-        message: `firewall ${u.name} has no tag and is named like a droplet set of policy ${policy.name}, which declares none by that name: fwc leaves it; delete it in DigitalOcean if it was a set you removed`,
-      });
-    }
-  }
-
-  // Droplets that had no firewall and that the policy now governs go from fully open to closed to all
-  // it does not grant: say so, with how to name a tag without governing it.
-  const closing = new Map<string, string[]>();
-  for (const host of w.kind === 'plan' ? w.hosts : []) {
-    if (host.kind !== 'droplet' || w.oldNet.firewallsOf(host).length > 0) continue;
-    const mine = w.newNet.firewallsOf(host).filter((f) => w.desired.firewalls.includes(f));
-    if (mine.length === 0) continue;
-    const c = classes.find((x) => x.host.key === host.key);
-    const ids = c?.dropletIds ?? (host.dropletId !== undefined ? [host.dropletId] : []);
-    for (const fw of mine) {
-      const unit = fw.set ? `droplet set \`${fw.set.name}\`` : `tag \`${fw.tags[0]}\``;
-      const list = closing.get(unit) ?? [];
-      for (const id of ids) {
-        const label = `${byId.get(id)?.name ?? id} (${id})`;
-        if (!list.includes(label)) list.push(label);
-      }
-      closing.set(unit, list);
-    }
-  }
-  for (const [unit, droplets] of closing) {
-    const tag = /^tag `(.*)`$/.exec(unit)?.[1];
-    warnings.push({
-      code: 'newly-closed',
-      message:
-        `${droplets.length} droplet${droplets.length === 1 ? '' : 's'} of ${unit} had no firewall and go${droplets.length === 1 ? 'es' : ''} from fully open to closed to all the policy does not grant: ${names(droplets)}` +
-        (tag ? `; to refer to the tag without governing it, write \`tag "${tag}"\` instead of declaring it in \`tags\`` : ''),
-    });
-  }
-
-  // Unmanaged firewalls that widen or narrow what the policy says, on the policy's droplets.
-  const policyTags = new Set(w.built.flatMap((b) => b.policy.tags.map((t) => lower(t.name))));
-  const setDroplets = new Set(w.desired.firewalls.filter((f) => f.set).flatMap((f) => f.dropletIds));
-  const desiredOnly = new Network(w.desired.firewalls, [], w.newNet.atoms);
-  const governed = (h: Host) =>
-    h.kind === 'droplet' && (h.tags.some((t) => policyTags.has(lower(t))) || (h.dropletId !== undefined && h.key.includes('#') && setDroplets.has(h.dropletId)));
-  // One warning per firewall set, destination and services, naming every source it concerns.
-  const found = new Map<string, { widens: boolean; names: string[]; dst: Host; services: string; sources: string[] }>();
-  const unmanagedNames = new Set(w.unmanaged.map((u) => u.name));
-  const unmanagedOn = new Map(w.hosts.map((h) => [h.key, w.newNet.firewallsOf(h).filter((f) => unmanagedNames.has(f.name))]));
-  const policyBits = new Uint32Array(w.newNet.atoms.words);
-  const reallyBits = new Uint32Array(w.newNet.atoms.words);
-  // What the pair loop asks of every host, worked out once per host (the loop sees every pair).
-  const judged = w.hosts.filter((h) => h.kind !== 'database');
-  const isGoverned = judged.map(governed);
-  const unmanagedOf = judged.map((h) => unmanagedOn.get(h.key)!);
-  // A side no unmanaged firewall can change for a peer with an address: none there; or they deny nothing
-  // there and the policy's own firewalls either open it to every address (open egress) or hold whole
-  // every rule they allow (an unmanaged `tcp 443 to anyone` beside a policy that grants the same).
-  const fixedSide = (h: Host, i: number, direction: 'inbound' | 'outbound') => {
-    const unmanaged = unmanagedOf[i]!;
-    if (unmanaged.length === 0) return true;
-    if (w.newNet.deniesOn(unmanaged, direction) || desiredOnly.firewallsOf(h).length === 0) return false;
-    if (desiredOnly.allowsEverything(h, direction)) return true;
-    const mine = desiredOnly.firewallsOf(h).flatMap((f) => f.rules.filter((r) => r.direction === direction && r.action === 'allow'));
-    return unmanaged.every((fw) => fw.rules.every((r) => r.direction !== direction || mine.some((d) => ruleHolds(d, r))));
-  };
-  const inboundFixed = judged.map((h, i) => fixedSide(h, i, 'inbound'));
-  const outboundFixed = judged.map((h, i) => fixedSide(h, i, 'outbound'));
-  // Only a rule of an unmanaged firewall that names the other end can widen or narrow the policy (an
-  // unmanaged firewall that merely exists on a droplet the policy does not govern is not its business),
-  // and none can on a fixed side: the pairs to judge are found from the peers those rules name (most
-  // pairs are named by none): src → dst for a rule on dst's inbound side naming src, or on src's
-  // outbound side naming dst.
-  const index = new HostIndex(judged);
-  const position = new Map(judged.map((h, k) => [h, k]));
-  const candidates = judged.map(() => new Set<number>());
-  judged.forEach((h, k) => {
-    for (const fw of unmanagedOf[k]!) {
-      for (const r of fw.rules) {
-        const fixed = r.direction === 'inbound' ? inboundFixed[k]! : outboundFixed[k]!;
-        for (const other of index.matching(r.peer)) {
-          // On a side the policy opens to every address, only a peer with no address can be touched.
-          if (fixed && other.addresses.length > 0) continue;
-          const o = position.get(other)!;
-          if (r.direction === 'inbound') candidates[o]!.add(k);
-          else candidates[k]!.add(o);
-        }
-      }
-    }
-  });
-  judged.forEach((src, i) => {
-    [...candidates[i]!].sort((a, b) => a - b).forEach((j) => {
-      const dst = judged[j]!;
-      if (!isGoverned[j] && !isGoverned[i]) return;
-      desiredOnly.allowedBits(src, dst, policyBits);
-      w.newNet.allowedBits(src, dst, reallyBits);
-      if (sameBits(policyBits, reallyBits)) return;
-      const wider = w.newNet.atoms.toServiceSet(difference(reallyBits, policyBits));
-      const narrower = w.newNet.atoms.toServiceSet(difference(policyBits, reallyBits));
-      for (const [set, widens] of [[wider, true], [narrower, false]] as const) {
-        if (isEmpty(set)) continue;
-        const flow = sample(set)!;
-        const why = w.newNet.explain(src, dst, flow.protocol, flow.port);
-        const rules = [...(why.inbound?.[widens ? 'allowedBy' : 'deniedBy'] ?? []), ...(why.outbound?.[widens ? 'allowedBy' : 'deniedBy'] ?? [])];
-        const names = [...new Set(rules.map((r) => r.firewall).filter((n) => unmanagedNames.has(n)))];
-        if (names.length === 0) continue;
-        const services = describe(set);
-        const key = `${widens}:${names.join(',')}:${dst.key}:${services}`;
-        const entry = found.get(key) ?? { widens, names, dst, services, sources: [] };
-        entry.sources.push(src.label);
-        found.set(key, entry);
-      }
-    });
-  });
-  const UNMANAGED_WARNINGS = 40;
-  const entries = [...found.values()];
-  for (const { widens, names, dst, services, sources } of entries.slice(0, UNMANAGED_WARNINGS)) {
-    const who = sources.length > 4 ? `${sources.slice(0, 3).join(', ')} and ${sources.length - 3} more` : sources.join(', ');
-    warnings.push({
-      code: widens ? 'unmanaged-allows' : 'unmanaged-denies',
-      message: widens
-        ? `unmanaged firewall ${names.join(', ')} lets ${who} reach ${dst.label} on ${services}, which the policy does not grant`
-        : `unmanaged firewall ${names.join(', ')} denies ${who} → ${dst.label} on ${services}, which the policy grants`,
-    });
-  }
-  if (entries.length > UNMANAGED_WARNINGS) {
-    const firewalls = new Set(entries.slice(UNMANAGED_WARNINGS).flatMap((e) => e.names));
-    warnings.push({
-      code: 'unmanaged-more',
-      message: `and ${entries.length - UNMANAGED_WARNINGS} more destinations where unmanaged firewalls (${[...firewalls].slice(0, 5).join(', ')}${firewalls.size > 5 ? ', …' : ''}) allow or deny beyond the policy`,
-    });
-  }
-
-  // Expectations that hold only because of an unmanaged firewall.
-  for (const { policy } of w.built) {
-    const reps = new Representatives(policy.namedAddresses);
-    for (const e of policy.expectations) {
-      if (judge(e, w.newNet, reps) === null && judge(e, desiredOnly, reps) !== null) {
-        warnings.push({
-          code: 'expectation-unmanaged',
-          message: `\`${policy.file.text.slice(e.statement.span.start, e.statement.span.end)}\` (${policy.file.path}:${e.line}) holds only because of a firewall fwc does not manage`,
-        });
-      }
-    }
-  }
-  return warnings;
 }

@@ -7,7 +7,6 @@
 import { MANAGED_PREFIX } from '../model/index.js';
 import type { FlowChange } from './types.js';
 import { mapStrings, markdownSafe } from '../diagnostics/index.js';
-import { names } from './renderText.js';
 import { compareRuleDocs, type FirewallChangeDoc, type PlanDocument, type RuleDoc } from './document.js';
 
 /** GitHub refuses comments over 65,536 characters; keep a margin for the marker and edits. */

@@ -5,27 +5,12 @@
  * and a `Plan:` summary. Colour comes only from the Style argument.
  */
 import { MANAGED_PREFIX } from '../model/index.js';
-import { PLAIN, type Style } from '../diagnostics/index.js';
-import { mapStrings, printable } from '../diagnostics/index.js';
+import { mapStrings, PLAIN, printable, type Style } from '../diagnostics/index.js';
 import { compareRuleDocs, type FirewallChangeDoc, type PlanDocument, type RuleDoc } from './document.js';
 import type { FlowChange } from './types.js';
+import { names } from './names.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-/** A line's worth of endpoint names: every one when they fit in `width` characters. */
-const NAMES_WIDTH = 72;
-
-/**
- * Every name when the list fits a line (or is at most `max` long), else as many as fit and how many more
- * (`--format json` and Markdown have them all).
- */
-export function names(list: readonly string[], max = 4): string {
-  const all = list.join(', ');
-  if (list.length <= max || all.length <= NAMES_WIDTH) return all;
-  let shown = Math.max(1, max - 1);
-  while (shown < list.length - 1 && `${list.slice(0, shown + 1).join(', ')} and ${list.length - shown - 1} more`.length <= NAMES_WIDTH) shown++;
-  return `${list.slice(0, shown).join(', ')} and ${list.length - shown} more`;
-}
 
 function ruleLine(sign: '+' | '-', r: RuleDoc, withOrigin: boolean): string {
   const dir = r.direction.padEnd(8);

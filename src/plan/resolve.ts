@@ -3,13 +3,9 @@
  * databases — become the ids DigitalOcean needs, from what was read of the account. A name that matches
  * nothing, or several droplets, is an error at the statement that names it.
  */
-import { MAX_DROPLETS_PER_FIREWALL } from '../model/index.js';
+import { type Cidr, type DropletSetTarget, type Firewall, firewallName, MAX_DROPLETS_PER_FIREWALL, type Origin, parseAddress, type Peer, type Rule, type TrustedSource } from '../model/index.js';
 import type { BuiltPolicy } from '../pipeline/index.js';
-import { firewallName } from '../model/index.js';
-import { parseAddress, type Cidr } from '../model/index.js';
-import type { DropletSetTarget, Firewall, Origin, Peer, Rule, TrustedSource } from '../model/index.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
-import { didYouMean } from '../diagnostics/index.js';
+import { diagnostic, type Diagnostic, didYouMean } from '../diagnostics/index.js';
 import type { SourceFile } from '../source/index.js';
 import type { Account } from './types.js';
 

@@ -24,14 +24,8 @@
  * if no order is proven, the problem is reported and nothing is applied.
  */
 import { match, P } from 'ts-pattern';
-import { Network, type DatabaseAccess, type Host } from '../analysis/index.js';
-import { covers, intersect, union } from '../analysis/index.js';
-import { bridgeName } from '../model/index.js';
-import { openEgressRules } from '../model/index.js';
-import { MAX_DROPLETS_PER_FIREWALL, MAX_RULES_PER_FIREWALL, MAX_TAGS_PER_FIREWALL } from '../model/index.js';
-import { ANY_IPV4, ANY_IPV6 } from '../model/index.js';
-import { ALL_PORTS, groupRules, peerHolds, portRange, portsFrom, portsTo, ruleHolds, ruleKey } from '../model/index.js';
-import type { Firewall, Rule } from '../model/index.js';
+import { covers, type DatabaseAccess, type Host, intersect, Network, union } from '../analysis/index.js';
+import { ALL_PORTS, ANY_IPV4, ANY_IPV6, bridgeName, type Firewall, groupRules, MAX_DROPLETS_PER_FIREWALL, MAX_RULES_PER_FIREWALL, MAX_TAGS_PER_FIREWALL, openEgressRules, peerHolds, portRange, portsFrom, portsTo, type Rule, ruleHolds, ruleKey } from '../model/index.js';
 import type { DropletClass } from './hosts.js';
 import type { Account, Plan } from './types.js';
 

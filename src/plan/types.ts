@@ -3,8 +3,8 @@
  * computed by plan.ts, rendered by render*.ts, saved as versioned JSON (`fwc plan --out`), and executed
  * by `fwc apply`, which refuses a saved plan whose live firewalls changed since (fingerprints).
  */
-import type { Cidr } from '../model/index.js';
-import type { Firewall, Rule, TrustedSource } from '../model/index.js';
+import type { Cidr, Firewall, Rule, TrustedSource } from '../model/index.js';
+import type { Diagnostic } from '../diagnostics/index.js';
 
 /**
  * Bumped on any incompatible change of the saved plan's shape. 2: the desired databases, the databases'
@@ -120,11 +120,6 @@ export interface FlowChange {
   readonly toTags: readonly string[];
 }
 
-export interface PlanWarning {
-  readonly code: string;
-  readonly message: string;
-}
-
 export interface Plan {
   readonly kind: 'plan' | 'diff';
   readonly policies: readonly { readonly name: string; readonly files: readonly string[] }[];
@@ -135,7 +130,8 @@ export interface Plan {
   readonly unchangedManaged: number;
   readonly unmanaged: readonly string[];
   readonly reachability: { readonly allowed: readonly FlowChange[]; readonly blocked: readonly FlowChange[] };
-  readonly warnings: readonly PlanWarning[];
+  /** Catalogued warnings (plan/warnings/), guards first. */
+  readonly warnings: readonly Diagnostic[];
   /** The desired firewalls, resolved (what apply makes true). */
   readonly desired: readonly Firewall[];
   /** How peers read by name: `load-balancer:ID` → `load balancer shop-lb` (ids stay in the rules). */

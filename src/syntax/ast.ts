@@ -2,8 +2,7 @@
  * The syntax tree of a .fw file. Every node has a `kind` and a `span` (offsets into the file); it mirrors
  * what was written, and meaning is given later by src/check/. Nothing here depends on ohm.
  */
-import type { SourceFile } from '../source/index.js';
-import type { Span } from '../source/index.js';
+import type { SourceFile, Span } from '../source/index.js';
 
 /** A name as written: bare (`web`) or quoted (`"on"`). `text` is the name without quotes. */
 export interface Name {

@@ -6,8 +6,7 @@
  */
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { Span } from '../source/index.js';
-import type { StatementMatch } from './grammarMatch.js';
-import { matchStatements } from './grammarMatch.js';
+import { matchStatements, type StatementMatch } from './grammarMatch.js';
 
 /** Below this many statements a worker costs more (≈60 ms to start) than it saves. */
 export const PARALLEL_THRESHOLD = 2000;

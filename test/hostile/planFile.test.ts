@@ -125,7 +125,8 @@ Edited('a damaged plan file is a clear error for apply and show, never a crash',
     [(d: any) => (d.firewalls = [null]), /\/firewalls\/0: must be an object/],
     [(d: any) => delete d.liveDatabases, /\/liveDatabases: must be a list/],
     [(d: any) => (d.reachability.allowed = [{ from: 'x' }]), /\/reachability\/allowed\/0\/from: must be a list/],
-    [(d: any) => (d.warnings = [{ code: 'x', message: 'a\u001b[2Jb' }]), /\/warnings\/0\/message: holds a control character/],
+    [(d: any) => (d.warnings = [{ code: 'unused-tag', message: 'a\u001b[2Jb' }]), /\/warnings\/0\/message: holds a control character/],
+    [(d: any) => (d.warnings = [{ code: 'x', message: 'm' }]), /\/warnings\/0\/code: must be one of no-firewall, ssh-lockout/],
   ] as const) {
     const copy = structuredClone(doc);
     edit(copy);

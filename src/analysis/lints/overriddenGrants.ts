@@ -5,16 +5,13 @@
  *     app may reach mail on smtp
  *     app must not reach anyone on smtp      # FW402 on the first line
  */
-import type { Policy } from '../../check/index.js';
-import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
-import type { Network } from '../network.js';
-import type { Representatives } from '../representatives.js';
+import type { LintContext } from './context.js';
 import { servicesOf } from '../expect.js';
 import { covers, describe, isEmpty, sample } from '../serviceSet.js';
 
-export function checkOverriddenGrants(policy: Policy, network: Network, reps: Representatives): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  if (!network.hasDenyRules()) return out;
+export function overriddenGrants(ctx: LintContext): void {
+  const { policy, network, reps } = ctx;
+  if (!network.hasDenyRules()) return;
   for (const grant of policy.grants) {
     if (grant.expired || grant.services.length === 0) continue;
     const items = grant.services.map((atom) => servicesOf([atom]));
@@ -40,16 +37,13 @@ export function checkOverriddenGrants(policy: Policy, network: Network, reps: Re
       }
     }
     if (!found) continue;
-    out.push(
-      diagnostic('overridden', {
-        message: `a guardrail overrides this grant: ${found.src} cannot reach ${found.dst} on ${found.item}`,
-        file: policy.file,
-        span: grant.statement.span,
-        label: 'denied by a `must not` statement',
-        notes: found.lines.length > 0 ? [`denied by the statement${found.lines.length > 1 ? 's' : ''} on line ${found.lines.join(', ')}`] : [],
-        help: ['remove the grant, or narrow the guardrail if this traffic should flow'],
-      }),
-    );
+    ctx.report('overridden', {
+      message: `a guardrail overrides this grant: ${found.src} cannot reach ${found.dst} on ${found.item}`,
+      file: policy.file,
+      span: grant.statement.span,
+      label: 'denied by a `must not` statement',
+      notes: found.lines.length > 0 ? [`denied by the statement${found.lines.length > 1 ? 's' : ''} on line ${found.lines.join(', ')}`] : [],
+      help: ['remove the grant, or narrow the guardrail if this traffic should flow'],
+    });
   }
-  return out;
 }

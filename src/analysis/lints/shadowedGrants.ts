@@ -7,133 +7,151 @@
  *     web may reach db on postgres     # FW405 when app = web, api
  */
 import type { Grant, Policy } from '../../check/index.js';
-import { networkOf } from '../../model/index.js';
 import { grantEffects, type TaggedRule } from '../../compile/index.js';
-import { peerKey, portsFrom, portsTo } from '../../model/index.js';
-import type { Peer } from '../../model/index.js';
-import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
+import { networkOf, type Peer, peerKey, portsFrom, portsTo } from '../../model/index.js';
+import type { LintContext } from './context.js';
 
+/** A statement's port interval in one cell. */
 interface Entry {
   readonly from: number;
   readonly to: number;
   readonly grant: number;
 }
 
-function cellKey(t: TaggedRule, peer: Peer): string {
-  const r = t.rule;
-  return `${t.tag.toLowerCase()} ${r.direction} ${r.protocol} ${r.action} ${peerKey(peer)}`;
+type AddressPeer = Extract<Peer, { kind: 'address' }>;
+
+/** Address blocks present in one shape, by `family/prefix` and network. */
+interface Blocks {
+  readonly byPrefix: Map<string, Map<bigint, AddressPeer>>;
+  readonly prefixes: Set<string>;
 }
 
-export function checkShadowedGrants(policy: Policy): Diagnostic[] {
-  const statements = [...policy.grants, ...policy.guardrails].filter((g) => !g.expired).sort((a, b) => a.index - b.index);
-  const effects = new Map<number, readonly TaggedRule[]>();
-  const cells = new Map<string, Entry[]>();
-  // Address blocks present per shape, by family/prefix and network, to find the wider blocks that
-  // contain an address without scanning them all.
-  type AddressPeer = Extract<Peer, { kind: 'address' }>;
-  const blocks = new Map<string, { byPrefix: Map<string, Map<bigint, AddressPeer>>; prefixes: Set<string> }>();
+/**
+ * Every statement's rules, in cells of the same tag, direction, protocol, action and peer (entries sorted
+ * by first port), and the address blocks of each shape, to find the wider blocks that contain an address
+ * without scanning them all.
+ */
+interface RuleIndex {
+  readonly effects: Map<number, readonly TaggedRule[]>;
+  readonly cells: Map<string, Entry[]>;
+  readonly blocks: Map<string, Blocks>;
+}
+
+const shapeKey = (t: TaggedRule) => `${t.tag.toLowerCase()} ${t.rule.direction} ${t.rule.protocol} ${t.rule.action}`;
+const cellKey = (t: TaggedRule, peer: Peer) => `${shapeKey(t)} ${peerKey(peer)}`;
+
+function indexRules(policy: Policy, statements: readonly Grant[]): RuleIndex {
+  const index: RuleIndex = { effects: new Map(), cells: new Map(), blocks: new Map() };
   for (const g of statements) {
     const rules = grantEffects(policy, g).rules;
-    effects.set(g.index, rules);
+    index.effects.set(g.index, rules);
     for (const t of rules) {
       const key = cellKey(t, t.rule.peer);
-      let list = cells.get(key);
-      if (!list) cells.set(key, (list = []));
+      let list = index.cells.get(key);
+      if (!list) index.cells.set(key, (list = []));
       list.push({ from: portsFrom(t.rule.ports), to: portsTo(t.rule.ports), grant: g.index });
-      if (t.rule.peer.kind === 'address') {
-        const shape = `${t.tag.toLowerCase()} ${t.rule.direction} ${t.rule.protocol} ${t.rule.action}`;
-        let m = blocks.get(shape);
-        if (!m) blocks.set(shape, (m = { byPrefix: new Map(), prefixes: new Set() }));
-        const { cidr } = t.rule.peer;
-        const key = `${cidr.family}/${cidr.prefix}`;
-        m.prefixes.add(key);
-        let byNetwork = m.byPrefix.get(key);
-        if (!byNetwork) m.byPrefix.set(key, (byNetwork = new Map()));
-        byNetwork.set(cidr.network, t.rule.peer);
-      }
+      if (t.rule.peer.kind !== 'address') continue;
+      const shape = shapeKey(t);
+      let m = index.blocks.get(shape);
+      if (!m) index.blocks.set(shape, (m = { byPrefix: new Map(), prefixes: new Set() }));
+      const { cidr } = t.rule.peer;
+      const prefixKey = `${cidr.family}/${cidr.prefix}`;
+      m.prefixes.add(prefixKey);
+      let byNetwork = m.byPrefix.get(prefixKey);
+      if (!byNetwork) m.byPrefix.set(prefixKey, (byNetwork = new Map()));
+      byNetwork.set(cidr.network, t.rule.peer);
     }
   }
+  for (const list of index.cells.values()) list.sort((a, b) => a.from - b.from);
+  return index;
+}
 
-  for (const list of cells.values()) list.sort((a, b) => a.from - b.from);
-  const removed = new Set<number>();
-  const coveredBy = (t: TaggedRule, self: number): Set<number> | null => {
-    const from = portsFrom(t.rule.ports);
-    const to = portsTo(t.rule.ports);
-    const shape = `${t.tag.toLowerCase()} ${t.rule.direction} ${t.rule.protocol} ${t.rule.action}`;
-    // The peers whose rules also admit this one's traffic: itself, wider blocks, and for droplet-like
-    // peers the whole internet (a droplet's addresses are inside 0.0.0.0/0 and ::/0).
-    const peerSets: Peer[][] = [[t.rule.peer]];
-    const shapeBlocks = blocks.get(shape);
-    if (shapeBlocks && t.rule.peer.kind === 'address') {
-      const inner = t.rule.peer.cidr;
-      for (const key of shapeBlocks.prefixes) {
-        const [family, prefix] = key.split('/').map(Number) as [number, number];
-        if (family !== inner.family || prefix >= inner.prefix) continue;
-        const outer = shapeBlocks.byPrefix.get(key)?.get(networkOf(inner, prefix));
-        if (outer) peerSets.push([outer]);
-      }
-    } else if (shapeBlocks) {
-      const v4 = shapeBlocks.byPrefix.get('4/0')?.get(0n);
-      const v6 = shapeBlocks.byPrefix.get('6/0')?.get(0n);
-      if (v4 && v6) peerSets.push([v4, v6]);
+/**
+ * The peers whose rules also admit this one's traffic, each a set that must cover it together: itself,
+ * wider blocks, and for droplet-like peers the whole internet (a droplet's addresses are inside
+ * 0.0.0.0/0 and ::/0).
+ */
+function admittingPeers(index: RuleIndex, t: TaggedRule): Peer[][] {
+  const peerSets: Peer[][] = [[t.rule.peer]];
+  const shapeBlocks = index.blocks.get(shapeKey(t));
+  if (!shapeBlocks) return peerSets;
+  if (t.rule.peer.kind === 'address') {
+    const inner = t.rule.peer.cidr;
+    for (const key of shapeBlocks.prefixes) {
+      const [family, prefix] = key.split('/').map(Number) as [number, number];
+      if (family !== inner.family || prefix >= inner.prefix) continue;
+      const outer = shapeBlocks.byPrefix.get(key)?.get(networkOf(inner, prefix));
+      if (outer) peerSets.push([outer]);
     }
-    for (const peers of peerSets) {
-      const by = new Set<number>();
-      let ok = true;
-      for (const peer of peers) {
-        // Entries are sorted by first port once (below); walk them, skipping this statement and removed ones.
-        let reach = from - 1;
-        for (const e of cells.get(cellKey(t, peer)) ?? []) {
-          if (e.grant === self || removed.has(e.grant)) continue;
-          if (e.from > reach + 1) break;
-          if (e.to > reach) {
-            reach = e.to;
-            by.add(e.grant);
-          }
-          if (reach >= to) break;
-        }
-        if (reach < to) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) return by;
-    }
-    return null;
-  };
+  } else {
+    const v4 = shapeBlocks.byPrefix.get('4/0')?.get(0n);
+    const v6 = shapeBlocks.byPrefix.get('6/0')?.get(0n);
+    if (v4 && v6) peerSets.push([v4, v6]);
+  }
+  return peerSets;
+}
 
-  const out: Diagnostic[] = [];
+/** The statements (other than `self` and those removed) whose rules cover all of `t`'s ports, or null. */
+function coveredBy(index: RuleIndex, t: TaggedRule, self: number, removed: ReadonlySet<number>): Set<number> | null {
+  const from = portsFrom(t.rule.ports);
+  const to = portsTo(t.rule.ports);
+  for (const peers of admittingPeers(index, t)) {
+    const by = new Set<number>();
+    const covers = peers.every((peer) => {
+      // Walk the cell's entries from the lowest port, skipping this statement and removed ones.
+      let reach = from - 1;
+      for (const e of index.cells.get(cellKey(t, peer)) ?? []) {
+        if (e.grant === self || removed.has(e.grant)) continue;
+        if (e.from > reach + 1) break;
+        if (e.to > reach) {
+          reach = e.to;
+          by.add(e.grant);
+        }
+        if (reach >= to) break;
+      }
+      return reach >= to;
+    });
+    if (covers) return by;
+  }
+  return null;
+}
+
+/** The statements that together produce every rule of `g`, or null when some rule is its own. */
+function coveringStatements(index: RuleIndex, g: Grant, removed: ReadonlySet<number>): Set<number> | null {
+  const rules = index.effects.get(g.index) ?? [];
+  if (rules.length === 0) return null;
+  const covering = new Set<number>();
+  for (const t of rules) {
+    const by = coveredBy(index, t, g.index, removed);
+    if (!by) return null;
+    for (const i of by) covering.add(i);
+  }
+  return covering;
+}
+
+export function shadowedGrants(ctx: LintContext): void {
+  const { policy } = ctx;
+  const statements = [...policy.grants, ...policy.guardrails].filter((g) => !g.expired).sort((a, b) => a.index - b.index);
+  const index = indexRules(policy, statements);
   const byIndex = new Map<number, Grant>(statements.map((g) => [g.index, g]));
+  const text = (x: Grant) => policy.file.text.slice(x.statement.span.start, x.statement.span.end);
+  // From the last statement up, so that of two duplicates the later one is reported, and the earlier one
+  // is not then reported as covered by a statement already taken out.
+  const removed = new Set<number>();
   for (const g of [...statements].reverse()) {
-    const rules = effects.get(g.index) ?? [];
-    if (rules.length === 0) continue;
-    const covering = new Set<number>();
-    let shadowed = true;
-    for (const t of rules) {
-      const by = coveredBy(t, g.index);
-      if (!by) {
-        shadowed = false;
-        break;
-      }
-      for (const i of by) covering.add(i);
-    }
-    if (!shadowed) continue;
+    const covering = coveringStatements(index, g, removed);
+    if (!covering) continue;
     removed.add(g.index);
     const lines = [...covering].map((i) => byIndex.get(i)!.line).sort((a, b) => a - b);
-    const text = (x: Grant) => policy.file.text.slice(x.statement.span.start, x.statement.span.end);
     const only = covering.size === 1 ? byIndex.get([...covering][0]!) : undefined;
     const identical = only !== undefined && text(only) === text(g);
-    out.push(
-      diagnostic('shadowed', {
-        message: identical
-          ? `this ${g.effect === 'allow' ? 'grant' : 'guardrail'} repeats line ${lines[0]}`
-          : `every rule of this ${g.effect === 'allow' ? 'grant' : 'guardrail'} is already produced by line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}`,
-        file: policy.file,
-        span: g.statement.span,
-        label: identical ? 'duplicate' : 'fully covered',
-        help: ['remove it, or keep it on purpose if it documents intent'],
-      }),
-    );
+    const what = g.effect === 'allow' ? 'grant' : 'guardrail';
+    ctx.report('shadowed', {
+      message: identical ? `this ${what} repeats line ${lines[0]}` : `every rule of this ${what} is already produced by line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}`,
+      file: policy.file,
+      span: g.statement.span,
+      label: identical ? 'duplicate' : 'fully covered',
+      help: ['remove it, or keep it on purpose if it documents intent'],
+    });
   }
-  return out;
 }

@@ -14,8 +14,7 @@
  *
  * Fields are only ever added within a version; a removal or change of meaning bumps `version`.
  */
-import type { AuditReport } from '../audit.js';
-import { summarize } from '../audit.js';
+import { type AuditReport, summarize } from '../audit.js';
 import type { Finding } from '../finding.js';
 import { ALL_RULES, RULES } from '../rules.js';
 

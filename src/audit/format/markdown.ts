@@ -2,8 +2,7 @@
  * `--format markdown`: the audit as a pull-request comment — a summary table, then each level's
  * findings with their traffic, causes and fix in a collapsed block.
  */
-import type { AuditReport } from '../audit.js';
-import { summarize } from '../audit.js';
+import { type AuditReport, summarize } from '../audit.js';
 import type { Finding } from '../finding.js';
 import { LEVELS, RULES } from '../rules.js';
 import { resourceText, summaryLine, trafficText } from './text.js';

@@ -2,8 +2,7 @@
  * `--format text` (the default): findings grouped by level, most severe first, each with its key,
  * resources, traffic, causes and fix; accepted findings listed last with their reasons; a summary line.
  */
-import type { AuditReport } from '../audit.js';
-import { summarize } from '../audit.js';
+import { type AuditReport, summarize } from '../audit.js';
 import type { Finding, ResourceRef } from '../finding.js';
 import { LEVELS, RULES, type Level } from '../rules.js';
 

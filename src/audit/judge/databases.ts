@@ -3,8 +3,7 @@
  * trusted sources that add up to every IPv4 address (FW806). Judged by the same engine as droplets:
  * a database admits a representative of each piece of the address space or not.
  */
-import type { Host } from '../../analysis/index.js';
-import { isEmpty } from '../../analysis/index.js';
+import { type Host, isEmpty } from '../../analysis/index.js';
 import { parseAddress, type Cidr } from '../../model/index.js';
 import { makeFinding, type Finding } from '../finding.js';
 import type { AuditModel } from '../model.js';

@@ -4,8 +4,7 @@
  * every port (FW803), wide ranges (FW804) and Kubernetes node ports on cluster nodes (FW807). IPv4 and
  * IPv6 are judged apart, and a finding lists only the families that are open.
  */
-import type { Interval, ServiceSet } from '../../analysis/index.js';
-import { FULL, intersect, isEmpty, single, subtract } from '../../analysis/index.js';
+import { FULL, intersect, type Interval, isEmpty, type ServiceSet, single, subtract } from '../../analysis/index.js';
 import { makeFinding, type Cause, type Finding, type Traffic } from '../finding.js';
 import type { Piece } from '../internet.js';
 import { addressBlocks, uniqueCauses, type AuditClass, type AuditModel } from '../model.js';

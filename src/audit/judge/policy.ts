@@ -5,21 +5,12 @@
  * the account lets through (FW822), with the firewalls that open them. Findings carry the statement's
  * file, line and column, so code scanning annotates the policy.
  */
-import { parseAddress } from '../../model/index.js';
-import type { Host } from '../../analysis/index.js';
-import { Network } from '../../analysis/index.js';
-import { Representatives } from '../../analysis/index.js';
-import { fromParts, intersect, isEmpty, subtract, type ServiceSet } from '../../analysis/index.js';
-import { ownsFirewall } from '../../model/index.js';
+import { type Origin, ownsFirewall, parseAddress, ruleText } from '../../model/index.js';
+import { fromParts, type Host, intersect, isEmpty, Network, Representatives, type ServiceSet, subtract } from '../../analysis/index.js';
 import type { Grant, Policy, ResolvedEndpoint } from '../../check/index.js';
-import { ruleText } from '../../model/index.js';
-import type { Origin } from '../../model/index.js';
 import type { BuiltPolicy } from '../../pipeline/index.js';
-import { accountHosts } from '../../plan/index.js';
-import { databaseAccess, planChanges } from '../../plan/index.js';
-import type { ResolvedDesired } from '../../plan/index.js';
-import type { SourceFile } from '../../source/index.js';
-import type { Span } from '../../source/index.js';
+import { accountHosts, databaseAccess, planChanges, type ResolvedDesired } from '../../plan/index.js';
+import type { SourceFile, Span } from '../../source/index.js';
 import { makeFinding, type Cause, type Finding, type SourceLocation, type Traffic } from '../finding.js';
 import { uniqueCauses, type AuditModel } from '../model.js';
 import { intervalsText } from './exposure.js';

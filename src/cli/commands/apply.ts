@@ -8,24 +8,11 @@ import { createInterface } from 'node:readline';
 import { match } from 'ts-pattern';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
-import type { Io } from '../io.js';
-import { useColor } from '../io.js';
-import { ANSI, PLAIN } from '../../diagnostics/index.js';
-import type { ApplyProgress } from '../../digitalocean/index.js';
-import { applyPlan } from '../../digitalocean/index.js';
-import { ApiError } from '../../digitalocean/index.js';
-import { firewallFromApi } from '../../digitalocean/index.js';
-import { readAccount, type ReadAccount } from '../../digitalocean/index.js';
-import type { Firewall, TrustedSource } from '../../model/index.js';
-import { planDocument, type PlanDocument, type RuleDoc } from '../../plan/index.js';
-import type { accountHosts } from '../../plan/index.js';
-import { GUARD_WARNINGS, databaseFingerprint, replanSaved } from '../../plan/index.js';
-import { isBridgeName, ownsFirewall, policyPrefix } from '../../model/index.js';
-import { parseAddress } from '../../model/index.js';
-import { printable } from '../../diagnostics/index.js';
-import { renderText } from '../../plan/index.js';
-import type { ResolvedDesired } from '../../plan/index.js';
-import { hasChanges, type Plan } from '../../plan/index.js';
+import { type Io, useColor } from '../io.js';
+import { ANSI, PLAIN, printable } from '../../diagnostics/index.js';
+import { ApiError, applyPlan, type ApplyProgress, firewallFromApi, readAccount, type ReadAccount } from '../../digitalocean/index.js';
+import { type Firewall, isBridgeName, ownsFirewall, parseAddress, policyPrefix, type TrustedSource } from '../../model/index.js';
+import { type accountHosts, databaseFingerprint, hasChanges, isGuardWarning, type Plan, planDocument, type PlanDocument, renderText, replanSaved, type ResolvedDesired, type RuleDoc, warningFromDocument } from '../../plan/index.js';
 import { API_URL_OPTION, api, connect, planPolicies, type Connection } from '../account.js';
 import { readPlanFile } from './show.js';
 import { AS_OF_OPTION, DIAGNOSTICS_OPTION, asOfDate } from '../report.js';
@@ -122,7 +109,7 @@ function shown(doc: PlanDocument): Record<string, unknown> {
     firewalls: doc.firewalls.map((f) => ({ ...f, rules: { ...f.rules, add: strip(f.rules.add), remove: strip(f.rules.remove) } })),
     databases: doc.databases,
     reachability: doc.reachability,
-    warnings: doc.warnings.filter((w) => GUARD_WARNINGS.includes(w.code)),
+    warnings: doc.warnings.filter((w) => isGuardWarning(warningFromDocument(w)!)),
     unmanaged: doc.unmanaged,
     live: doc.live,
   };
@@ -157,7 +144,9 @@ async function targetFromPlanFile(io: Io, connection: Connection, path: string):
     if (!parsed.ok) throw new UserError(`${printable(path)} is damaged or was edited: /addressBlocks: ${printable(text)} is not an address block`);
     return parsed.cidr;
   });
-  const plan = replanSaved({ desired, account, policies: doc.policies, addressBlocks, otherWarnings: doc.warnings.filter((w) => !GUARD_WARNINGS.includes(w.code)) });
+  // Every saved warning names a plan warning (checkDocument.ts refuses a file where one does not).
+  const savedWarnings = doc.warnings.map((w) => warningFromDocument(w)!);
+  const plan = replanSaved({ desired, account, policies: doc.policies, addressBlocks, otherWarnings: savedWarnings.filter((w) => !isGuardWarning(w)) });
   const fresh = planDocument(plan);
   const mine = shown(fresh);
   const theirs = shown(doc);
@@ -235,7 +224,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (!hasChanges(target.plan)) return 0;
 
   // For a saved plan these warnings were recomputed from what will be executed (targetFromPlanFile).
-  const lockouts = target.plan.warnings.filter((w) => GUARD_WARNINGS.includes(w.code));
+  const lockouts = target.plan.warnings.filter(isGuardWarning);
   if (lockouts.length > 0 && args.values['allow-lockout'] !== true) {
     throw new UserError(
       `refusing to apply: ${lockouts.map((w) => w.message).join('; ')}`,

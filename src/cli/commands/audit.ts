@@ -6,14 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { atLeast, audit, type AuditInput } from '../../audit/index.js';
-import { renderGithub } from '../../audit/index.js';
-import { renderJson } from '../../audit/index.js';
-import { renderMarkdown } from '../../audit/index.js';
-import { renderSarif } from '../../audit/index.js';
-import { renderText } from '../../audit/index.js';
-import { LEVELS, type Level } from '../../audit/index.js';
-import { parseSuppressions, SUPPRESSION_FILE, SuppressionError } from '../../audit/index.js';
+import { atLeast, audit, type AuditInput, type Level, LEVELS, parseSuppressions, renderGithub, renderJson, renderMarkdown, renderSarif, renderText, SUPPRESSION_FILE, SuppressionError } from '../../audit/index.js';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import { readAccount } from '../../digitalocean/index.js';
 import { buildPolicies } from '../../pipeline/index.js';

@@ -24,13 +24,15 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     for (const r of ALL_RULES) io.stdout.write(`${r.id}  ${r.level.padEnd(7)}  ${r.name.padEnd(24)}  ${r.short} (fwc audit)\n`);
     return 0;
   }
-  const rule = lookupRule(query);
-  if (rule) {
-    io.stdout.write(`${rule.id} (${rule.name}, ${rule.level}, fwc audit): ${rule.short}\n\n${rule.full}\n\nFix: ${rule.help}\n`);
-    return 0;
-  }
+  // A name can be both a diagnostic's and an audit rule's (`no-firewall`: FW711 at plan time, FW801 in an
+  // audit): then both are explained.
   const info = lookupCode(query);
-  if (!info) throw new UsageError(`no diagnostic code '${query}'`, 'run `fwc explain` for the list of codes');
-  io.stdout.write(`${info.code} (${info.name}, ${info.severity}): ${info.title}\n\n${info.explanation}\n`);
+  const rule = lookupRule(query);
+  if (!info && !rule) throw new UsageError(`no diagnostic code '${query}'`, 'run `fwc explain` for the list of codes');
+  const texts = [
+    ...(info ? [`${info.code} (${info.name}, ${info.severity}): ${info.title}\n\n${info.explanation}\n`] : []),
+    ...(rule ? [`${rule.id} (${rule.name}, ${rule.level}, fwc audit): ${rule.short}\n\n${rule.full}\n\nFix: ${rule.help}\n`] : []),
+  ];
+  io.stdout.write(texts.join('\n'));
   return 0;
 }

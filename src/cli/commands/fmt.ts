@@ -2,13 +2,11 @@
  * `fwc fmt [PATH…]`: rewrite policy files in the canonical layout (comments kept, meaning unchanged);
  * with --check, change nothing and fail when a file is not formatted.
  */
-import { printable } from '../../diagnostics/index.js';
+import { hasErrors, printable } from '../../diagnostics/index.js';
 import { resolve } from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { hasErrors } from '../../diagnostics/index.js';
-import { format } from '../../syntax/index.js';
-import { parse } from '../../syntax/index.js';
+import { format, parse } from '../../syntax/index.js';
 import { writeFileAtomic } from '../files.js';
 import { readPolicies } from '../readPolicies.js';
 import { DIAGNOSTICS_OPTION, reportDiagnostics } from '../report.js';
