@@ -13,6 +13,7 @@
  *   again and retried once, then replaced by one PUT of the firewall as the proof has it after that step
  *   — never by its final state, which the proof did not check at that point.
  */
+import { match } from 'ts-pattern';
 import { type Firewall, type Rule, ruleKey } from '../model/index.js';
 import { describeStep, type Step } from '../plan/index.js';
 import { firewallToApi, type ApiFirewallBody } from '../compile/index.js';
@@ -65,130 +66,123 @@ export interface ApplyResult {
 }
 
 const status = (e: unknown) => (e as ApplyError).status;
+/** DigitalOcean refuses a rule change it cannot make in the state it has (a limit reached while old and new rules coexist). */
+const isRefusal = (e: unknown) => status(e) === 422 || status(e) === 400;
 const isDuplicateName = (e: unknown) => {
   const s = status(e);
   return (s === 409 || s === 422) && /duplicate|already|exist|taken|unique/i.test((e as Error).message);
 };
 
-export async function executeSteps(steps: readonly Step[], api: ApplyApi, progress: ApplyProgress, signal: AbortSignal): Promise<ApplyResult> {
-  const ids = new Map<string, string>();
-  const changed = new Set<string>();
-  progress.start(steps.length);
+type RuleStep = Extract<Step, { kind: 'add-rules' | 'remove-rules' }>;
 
-  const adopt = async (firewall: Firewall): Promise<string> => {
-    const found = await api.findFirewall(firewall.name);
+export async function executeSteps(steps: readonly Step[], api: ApplyApi, progress: ApplyProgress, signal: AbortSignal): Promise<ApplyResult> {
+  const executor = new Executor(api, progress);
+  progress.start(steps.length);
+  const result = (done: number, stop?: Pick<ApplyResult, 'stopped' | 'error'>): ApplyResult => ({ done, total: steps.length, changed: [...executor.changed], ...stop });
+  for (let i = 0; i < steps.length; i++) {
+    if (signal.aborted) return result(i, { stopped: 'interrupted' });
+    const step = steps[i]!;
+    progress.step(i + 1, steps.length, describeStep(step));
+    try {
+      await executor.run(step);
+    } catch (error) {
+      return result(i, { stopped: 'failed', error: error as Error });
+    }
+  }
+  return result(steps.length);
+}
+
+/** Runs steps one at a time, keeping the ids of the firewalls it created and of those it changed. */
+class Executor {
+  /** Ids of the firewalls created or changed (to wait for). */
+  readonly changed = new Set<string>();
+  /** Ids of the firewalls created, by lower-case name (a bridge is deleted by name). */
+  private readonly created = new Map<string, string>();
+
+  constructor(
+    private readonly api: ApplyApi,
+    private readonly progress: ApplyProgress,
+  ) {}
+
+  run(step: Step): Promise<void> {
+    const { api } = this;
+    return match(step)
+      .with({ kind: 'create-tag' }, (s) => api.createTag(s.tag))
+      .with({ kind: 'create-firewall' }, (s) => this.createFirewall(s.firewall))
+      .with({ kind: 'replace-firewall' }, (s) => this.changing(s.id, () => api.replaceFirewall(s.id, firewallToApi(s.firewall))))
+      .with({ kind: 'add-rules' }, (s) => this.ruleChange(s, () => api.addRules(s.id, s.rules)))
+      .with({ kind: 'remove-rules' }, (s) => this.ruleChange(s, () => api.removeRules(s.id, s.rules, s.after?.rules ?? [])))
+      .with({ kind: 'add-tags' }, (s) => this.changing(s.id, () => api.addTags(s.id, s.tags)))
+      .with({ kind: 'remove-tags' }, (s) => this.changing(s.id, () => ignore404(() => api.removeTags(s.id, s.tags))))
+      .with({ kind: 'add-droplets' }, (s) => this.changing(s.id, () => api.addDroplets(s.id, s.dropletIds)))
+      .with({ kind: 'remove-droplets' }, (s) => this.changing(s.id, () => ignore404(() => api.removeDroplets(s.id, s.dropletIds))))
+      .with({ kind: 'replace-database' }, (s) => api.replaceDatabaseRules(s.id, s.rules))
+      .with({ kind: 'delete-firewall' }, (s) => this.deleteFirewall(s.id, s.name))
+      .exhaustive();
+  }
+
+  private async changing(id: string, send: () => Promise<void>): Promise<void> {
+    await send();
+    this.changed.add(id);
+  }
+
+  private async createFirewall(firewall: Firewall): Promise<void> {
+    let id: string;
+    try {
+      id = (await this.api.createFirewall(firewallToApi(firewall))).id;
+    } catch (error) {
+      // A create that may have happened, or that another apply made first: look it up and adopt it.
+      if (!isDuplicateName(error) && !(error as ApplyError).ambiguous) throw error;
+      id = await this.adopt(firewall);
+    }
+    this.created.set(firewall.name.toLowerCase(), id);
+    this.changed.add(id);
+  }
+
+  private async adopt(firewall: Firewall): Promise<string> {
+    const found = await this.api.findFirewall(firewall.name);
     if (!found) throw new Error(`DigitalOcean says firewall ${firewall.name} exists, but it cannot be found`);
     const want = new Set(firewall.rules.map(ruleKey));
     const have = new Set(found.firewall.rules.map(ruleKey));
     const same = want.size === have.size && [...want].every((k) => have.has(k));
-    if (!same || found.firewall.tags.join() !== firewall.tags.join()) await api.replaceFirewall(found.id, firewallToApi(firewall));
-    progress.note(`${firewall.name} already existed (a lost response or another apply); adopted ${found.id}`);
+    if (!same || found.firewall.tags.join() !== firewall.tags.join()) await this.api.replaceFirewall(found.id, firewallToApi(firewall));
+    this.progress.note(`${firewall.name} already existed (a lost response or another apply); adopted ${found.id}`);
     return found.id;
-  };
+  }
+
+  /** Adds or removes rules; removing from a firewall that is gone is done. */
+  private async ruleChange(step: RuleStep, send: () => Promise<number>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      if (step.kind === 'remove-rules' && status(error) === 404) return;
+      if (!isRefusal(error)) throw error;
+      await this.refused(step, error, send);
+    }
+    this.changed.add(step.id);
+  }
 
   /**
    * A rule change DigitalOcean refused: read again and try once more (what was missing may be there
    * now), then put the firewall as the proof has it after this step, in one request.
    */
-  const refused = async (step: Extract<Step, { kind: 'add-rules' | 'remove-rules' }>, cause: unknown, again: () => Promise<number>) => {
+  private async refused(step: RuleStep, cause: unknown, again: () => Promise<number>): Promise<void> {
     try {
       await again();
       return;
     } catch (error) {
-      if (status(error) !== 422 && status(error) !== 400) throw error;
+      if (!isRefusal(error)) throw error;
     }
     if (!step.after) throw cause;
-    progress.note(`${step.name}: DigitalOcean refused the change (${(cause as Error).message}); putting the firewall as this step leaves it, in one request`);
-    await api.replaceFirewall(step.id, firewallToApi(step.after));
-  };
-
-  for (let i = 0; i < steps.length; i++) {
-    if (signal.aborted) return { done: i, total: steps.length, changed: [...changed], stopped: 'interrupted' };
-    const step = steps[i]!;
-    progress.step(i + 1, steps.length, describeStep(step));
-    try {
-      await run(step);
-    } catch (error) {
-      return { done: i, total: steps.length, changed: [...changed], stopped: 'failed', error: error as Error };
-    }
+    this.progress.note(`${step.name}: DigitalOcean refused the change (${(cause as Error).message}); putting the firewall as this step leaves it, in one request`);
+    await this.api.replaceFirewall(step.id, firewallToApi(step.after));
   }
-  return { done: steps.length, total: steps.length, changed: [...changed] };
 
-  async function run(step: Step): Promise<void> {
-    const idOf = (id: string | null, name: string) => id ?? ids.get(name.toLowerCase());
-    switch (step.kind) {
-      case 'create-tag':
-        await api.createTag(step.tag);
-        return;
-      case 'create-firewall': {
-        let id: string;
-        try {
-          id = (await api.createFirewall(firewallToApi(step.firewall))).id;
-        } catch (error) {
-          // A create that may have happened, or that another apply made first: look it up and adopt it.
-          if (!isDuplicateName(error) && !(error as ApplyError).ambiguous) throw error;
-          id = await adopt(step.firewall);
-        }
-        ids.set(step.firewall.name.toLowerCase(), id);
-        changed.add(id);
-        return;
-      }
-      case 'replace-firewall':
-        await api.replaceFirewall(step.id, firewallToApi(step.firewall));
-        changed.add(step.id);
-        return;
-      case 'add-rules': {
-        const send = () => api.addRules(step.id, step.rules);
-        try {
-          await send();
-        } catch (error) {
-          if (status(error) !== 422 && status(error) !== 400) throw error;
-          await refused(step, error, send);
-        }
-        changed.add(step.id);
-        return;
-      }
-      case 'remove-rules': {
-        const keep = step.after?.rules ?? [];
-        const send = () => api.removeRules(step.id, step.rules, keep);
-        try {
-          await send();
-        } catch (error) {
-          if (status(error) === 404) return;
-          if (status(error) !== 422 && status(error) !== 400) throw error;
-          await refused(step, error, send);
-        }
-        changed.add(step.id);
-        return;
-      }
-      case 'add-tags':
-        await api.addTags(step.id, step.tags);
-        changed.add(step.id);
-        return;
-      case 'remove-tags':
-        await ignore404(() => api.removeTags(step.id, step.tags));
-        changed.add(step.id);
-        return;
-      case 'add-droplets':
-        await api.addDroplets(step.id, step.dropletIds);
-        changed.add(step.id);
-        return;
-      case 'remove-droplets':
-        await ignore404(() => api.removeDroplets(step.id, step.dropletIds));
-        changed.add(step.id);
-        return;
-      case 'replace-database':
-        await api.replaceDatabaseRules(step.id, step.rules);
-        return;
-      case 'delete-firewall': {
-        let id = idOf(step.id, step.name);
-        if (id === undefined) id = (await api.findFirewall(step.name))?.id;
-        if (id === undefined) return;
-        await ignore404(() => api.deleteFirewall(id!));
-        changed.delete(id);
-        return;
-      }
-    }
+  private async deleteFirewall(known: string | null, name: string): Promise<void> {
+    const id = known ?? this.created.get(name.toLowerCase()) ?? (await this.api.findFirewall(name))?.id;
+    if (id === undefined) return;
+    await ignore404(() => this.api.deleteFirewall(id));
+    this.changed.delete(id);
   }
 }
 

@@ -3,7 +3,7 @@
  * databases — become the ids DigitalOcean needs, from what was read of the account. A name that matches
  * nothing, or several droplets, is an error at the statement that names it.
  */
-import { type Cidr, type DropletSetTarget, type Firewall, firewallName, MAX_DROPLETS_PER_FIREWALL, type Origin, parseAddress, type Peer, type Rule, type TrustedSource } from '../model/index.js';
+import { type Cidr, type DatabaseTrust, type DropletSetTarget, type Firewall, firewallName, MAX_DROPLETS_PER_FIREWALL, type Origin, parseAddress, type Peer, type Rule, type TrustedSource } from '../model/index.js';
 import type { BuiltPolicy } from '../pipeline/index.js';
 import { diagnostic, type Diagnostic, didYouMean } from '../diagnostics/index.js';
 import type { SourceFile } from '../source/index.js';
@@ -27,62 +27,79 @@ export interface ResolvedDesired {
 }
 
 type Lookup = { ok: true; id: string | number } | { ok: false; diagnostic: (file: SourceFile, origin: Origin) => Diagnostic };
+type ResourceKind = 'droplet' | 'load-balancer' | 'cluster' | 'vpc';
+
+/** How many ids a diagnostic about an ambiguous name lists before it says `…`. */
+const LISTED_IDS = 5;
 
 export function resolveDesired(built: readonly BuiltPolicy[], account: Account): { value: ResolvedDesired; diagnostics: Diagnostic[] } {
-  const files = new Map(built.map((b) => [b.policy.file.path, b.policy.file]));
-  const diagnostics: Diagnostic[] = [];
-  const reported = new Set<string>();
-  const report = (key: string, origins: readonly Origin[], make: (file: SourceFile, origin: Origin) => Diagnostic) => {
+  const resolver = new Resolver(built, account);
+  const firewalls = built.flatMap(({ compiled }) => resolver.firewalls(compiled.firewalls));
+  const databases = built.flatMap(({ compiled }) => resolver.databases(compiled.databases));
+  const replaces = resolver.replaced(built);
+  return { value: { firewalls, databases, ...(replaces.length > 0 ? { replaces } : {}) }, diagnostics: resolver.diagnostics };
+}
+
+/** Names to ids against one account, each problem reported once, at the statement that names it. */
+class Resolver {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly files: ReadonlyMap<string, SourceFile>;
+  private readonly reported = new Set<string>();
+
+  constructor(
+    built: readonly BuiltPolicy[],
+    private readonly account: Account,
+  ) {
+    this.files = new Map(built.map((b) => [b.policy.file.path, b.policy.file]));
+  }
+
+  /** Reports a problem at the first origin, once per thing and place. */
+  private report(key: string, origins: readonly Origin[], make: (file: SourceFile, origin: Origin) => Diagnostic): void {
     const origin = origins[0];
-    const file = origin ? files.get(origin.file) : undefined;
-    if (!origin || !file || reported.has(`${key}@${origin.file}:${origin.span.start}`)) return;
-    reported.add(`${key}@${origin.file}:${origin.span.start}`);
-    diagnostics.push(make(file, origin));
-  };
+    const file = origin ? this.files.get(origin.file) : undefined;
+    const at = origin && `${key}@${origin.file}:${origin.span.start}`;
+    if (!origin || !file || this.reported.has(at!)) return;
+    this.reported.add(at!);
+    this.diagnostics.push(make(file, origin));
+  }
 
-  const notFound = (what: string, name: string, candidates: string[]) => (file: SourceFile, origin: Origin) =>
-    diagnostic('unresolvedResource', {
-      message: `no ${what} named \`${name}\` in the account`,
-      file,
-      span: origin.span,
-      label: `names ${what} \`${name}\``,
-      help: [didYouMean(name, candidates), candidates.length === 0 ? `the account has no ${what}s that this token can see` : undefined],
-    });
-
-  const lookup = (resource: 'droplet' | 'load-balancer' | 'cluster' | 'vpc', name: string): Lookup => {
-    switch (resource) {
-      case 'vpc': {
-        const vpcs = account.vpcs ?? [];
-        const found = vpcs.filter((v) => v.name === name);
-        if (found.length === 1) return { ok: true, id: found[0]!.id };
-        if (found.length === 0) return { ok: false, diagnostic: notFound('VPC', name, vpcs.map((v) => v.name)) };
-        return { ok: false, diagnostic: ambiguous('VPCs', name, found.map((v) => v.id)) };
-      }
-      case 'load-balancer': {
-        const found = account.loadBalancers.filter((l) => l.name === name);
-        if (found.length === 1) return { ok: true, id: found[0]!.id };
-        if (found.length === 0) return { ok: false, diagnostic: notFound('load balancer', name, account.loadBalancers.map((l) => l.name)) };
-        return { ok: false, diagnostic: ambiguous('load balancers', name, found.map((l) => l.id)) };
-      }
-      case 'cluster': {
-        const found = account.clusters.filter((c) => c.name === name);
-        if (found.length === 1) return { ok: true, id: found[0]!.id };
-        if (found.length === 0) return { ok: false, diagnostic: notFound('Kubernetes cluster', name, account.clusters.map((c) => c.name)) };
-        return { ok: false, diagnostic: ambiguous('clusters', name, found.map((c) => c.id)) };
-      }
-      case 'droplet': {
-        const found = account.droplets.filter((d) => d.name === name);
-        if (found.length === 1) return { ok: true, id: found[0]!.id };
-        if (found.length === 0) return { ok: false, diagnostic: notFound('droplet', name, account.droplets.map((d) => d.name)) };
-        return { ok: false, diagnostic: ambiguous('droplets', name, found.map((d) => String(d.id))) };
-      }
+  /** The resources of a kind, by id and name, and the words a diagnostic uses for them. */
+  private resources(kind: ResourceKind): { one: string; many: string; all: readonly { id: string | number; name: string }[] } {
+    switch (kind) {
+      case 'vpc':
+        return { one: 'VPC', many: 'VPCs', all: this.account.vpcs ?? [] };
+      case 'load-balancer':
+        return { one: 'load balancer', many: 'load balancers', all: this.account.loadBalancers };
+      case 'cluster':
+        return { one: 'Kubernetes cluster', many: 'clusters', all: this.account.clusters };
+      case 'droplet':
+        return { one: 'droplet', many: 'droplets', all: this.account.droplets };
     }
-  };
+  }
 
-  const resolvePeer = (peer: Peer, origins: readonly Origin[]): Peer | null => {
+  private lookup(kind: ResourceKind, name: string): Lookup {
+    const { one, many, all } = this.resources(kind);
+    const found = all.filter((r) => r.name === name);
+    if (found.length === 1) return { ok: true, id: found[0]!.id };
+    if (found.length === 0) return { ok: false, diagnostic: notFound(one, name, all.map((r) => r.name)) };
+    return { ok: false, diagnostic: ambiguous(many, name, found.map((r) => String(r.id))) };
+  }
+
+  private vpcRange(id: string): Cidr | null {
+    const vpc = (this.account.vpcs ?? []).find((v) => v.id === id);
+    const parsed = vpc ? parseAddress(vpc.ipRange) : null;
+    return parsed?.ok ? parsed.cidr : null;
+  }
+
+  private hasDroplet(id: number): boolean {
+    return this.account.droplets.some((d) => d.id === id);
+  }
+
+  /** A rule's peer with ids for names; null (reported) when it names nothing the account has. */
+  private peer(peer: Peer, origins: readonly Origin[]): Peer | null {
     if (peer.kind === 'droplet') {
-      if (account.droplets.some((d) => d.id === peer.id)) return peer;
-      report(`droplet:${peer.id}`, origins, (file, origin) =>
+      if (this.hasDroplet(peer.id)) return peer;
+      this.report(`droplet:${peer.id}`, origins, (file, origin) =>
         diagnostic('unresolvedResource', {
           message: `no droplet with id ${peer.id} in the account`,
           file,
@@ -94,9 +111,9 @@ export function resolveDesired(built: readonly BuiltPolicy[], account: Account):
       return null;
     }
     if (peer.kind !== 'unresolved') return peer;
-    const found = lookup(peer.resource, peer.name);
+    const found = this.lookup(peer.resource, peer.name);
     if (!found.ok) {
-      report(`${peer.resource}:${peer.name}`, origins, found.diagnostic);
+      this.report(`${peer.resource}:${peer.name}`, origins, found.diagnostic);
       return null;
     }
     switch (peer.resource) {
@@ -107,27 +124,20 @@ export function resolveDesired(built: readonly BuiltPolicy[], account: Account):
       case 'cluster':
         return { kind: 'kubernetes', id: String(found.id) };
       case 'vpc': {
-        const cidr = vpcRange(String(found.id));
-        if (!cidr) return null;
-        return { kind: 'address', cidr };
+        const cidr = this.vpcRange(String(found.id));
+        return cidr && { kind: 'address', cidr };
       }
     }
-  };
+  }
 
-  const vpcRange = (id: string): Cidr | null => {
-    const vpc = (account.vpcs ?? []).find((v) => v.id === id);
-    const parsed = vpc ? parseAddress(vpc.ipRange) : null;
-    return parsed?.ok ? parsed.cidr : null;
-  };
-
-  // A droplet set's droplets, by id: every name resolved, every id checked, at the set's declaration.
-  const setDroplets = (set: DropletSetTarget, ids: readonly number[]): number[] => {
+  /** A droplet set's droplets, by id: every name resolved, every id checked, at the set's declaration. */
+  private setDroplets(set: DropletSetTarget, ids: readonly number[]): number[] {
     const out = new Set<number>();
     const at = (key: string): Origin => ({ ...set.origin, span: set.memberSpans?.[key] ?? set.origin.span });
     for (const id of ids) {
-      if (account.droplets.some((d) => d.id === id)) out.add(id);
+      if (this.hasDroplet(id)) out.add(id);
       else
-        report(`set-droplet:${id}`, [at(`#${id}`)], (file, origin) =>
+        this.report(`set-droplet:${id}`, [at(`#${id}`)], (file, origin) =>
           diagnostic('unresolvedResource', {
             message: `droplet set \`${set.name}\` names droplet ${id}, which is not in the account`,
             file,
@@ -138,92 +148,109 @@ export function resolveDesired(built: readonly BuiltPolicy[], account: Account):
         );
     }
     for (const name of set.unresolved) {
-      const found = lookup('droplet', name);
+      const found = this.lookup('droplet', name);
       if (found.ok) out.add(Number(found.id));
-      else report(`droplet:${name}`, [at(name)], found.diagnostic);
+      else this.report(`droplet:${name}`, [at(name)], found.diagnostic);
     }
     return [...out].sort((a, b) => a - b);
-  };
+  }
 
-  const firewalls: Firewall[] = [];
-  for (const { compiled } of built) {
+  /** One policy's compiled firewalls with every peer resolved, and its droplet sets' firewalls split by droplets. */
+  firewalls(compiled: readonly Firewall[]): Firewall[] {
     const own: Firewall[] = [];
     const sets = new Map<string, Firewall[]>();
-    for (const fw of compiled.firewalls) {
+    for (const fw of compiled) {
       const rules: Rule[] = [];
       for (const rule of fw.rules) {
-        const peer = resolvePeer(rule.peer, rule.origins);
+        const peer = this.peer(rule.peer, rule.origins);
         if (peer) rules.push(peer === rule.peer ? rule : { ...rule, peer });
       }
-      if (fw.set) {
-        const list = sets.get(fw.set.name) ?? [];
-        list.push({ ...fw, rules });
-        sets.set(fw.set.name, list);
-      } else {
+      if (!fw.set) {
         own.push({ ...fw, rules });
-      }
-    }
-    for (const shards of sets.values()) own.push(...splitByDroplets(shards, setDroplets(shards[0]!.set!, shards[0]!.dropletIds)));
-    if (sets.size > 0) own.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    firewalls.push(...own);
-  }
-
-  const databases: ResolvedDatabase[] = [];
-  for (const { compiled } of built) {
-    for (const trust of compiled.databases) {
-      const db = account.databases.find((d) => d.name === trust.database);
-      if (!db) {
-        report(`database:${trust.database}`, trust.origins, notFound('database', trust.database, account.databases.map((d) => d.name)));
         continue;
       }
-      const sources: TrustedSource[] = [];
-      for (const source of trust.sources) {
-        if (source.type !== 'unresolved') {
-          sources.push(source);
+      const list = sets.get(fw.set.name) ?? [];
+      list.push({ ...fw, rules });
+      sets.set(fw.set.name, list);
+    }
+    for (const shards of sets.values()) own.push(...splitByDroplets(shards, this.setDroplets(shards[0]!.set!, shards[0]!.dropletIds)));
+    if (sets.size > 0) own.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return own;
+  }
+
+  /** One policy's databases by id, with the trusted sources it names in quotes resolved. */
+  databases(trusts: readonly DatabaseTrust[]): ResolvedDatabase[] {
+    const out: ResolvedDatabase[] = [];
+    for (const trust of trusts) {
+      const db = this.account.databases.find((d) => d.name === trust.database);
+      if (!db) {
+        this.report(`database:${trust.database}`, trust.origins, notFound('database', trust.database, this.account.databases.map((d) => d.name)));
+        continue;
+      }
+      const sources = trust.sources.flatMap((source) => this.source(source, trust.origins));
+      out.push({ id: db.id, name: db.name, sources, origins: trust.origins });
+    }
+    return out;
+  }
+
+  private source(source: DatabaseTrust['sources'][number], origins: readonly Origin[]): TrustedSource[] {
+    if (source.type !== 'unresolved') return [source];
+    const found = this.lookup(source.resource, source.name);
+    if (!found.ok) {
+      this.report(`${source.resource}:${source.name}`, origins, found.diagnostic);
+      return [];
+    }
+    if (source.resource === 'vpc') {
+      const cidr = this.vpcRange(String(found.id));
+      return cidr ? [{ type: 'ip_addr', value: cidr.text }] : [];
+    }
+    return [source.resource === 'droplet' ? { type: 'droplet', value: String(found.id) } : { type: 'k8s', value: String(found.id) }];
+  }
+
+  /**
+   * Replaced firewalls, by name: one each. None is a warning (there is nothing left to replace); several
+   * an error, since fwc would have to guess which one to delete.
+   */
+  replaced(built: readonly BuiltPolicy[]): string[] {
+    const replaces: string[] = [];
+    for (const { policy } of built) {
+      for (const r of policy.replaces) {
+        const found = this.account.firewalls.filter((f) => f.name.toLowerCase() === r.name.toLowerCase());
+        if (found.length === 1) {
+          if (!replaces.includes(found[0]!.id)) replaces.push(found[0]!.id);
           continue;
         }
-        const found = lookup(source.resource, source.name);
-        if (!found.ok) report(`${source.resource}:${source.name}`, trust.origins, found.diagnostic);
-        else if (source.resource === 'vpc') {
-          const cidr = vpcRange(String(found.id));
-          if (cidr) sources.push({ type: 'ip_addr', value: cidr.text });
-        } else sources.push(source.resource === 'droplet' ? { type: 'droplet', value: String(found.id) } : { type: 'k8s', value: String(found.id) });
-      }
-      databases.push({ id: db.id, name: db.name, sources, origins: trust.origins });
-    }
-  }
-  // Replaced firewalls, by name: one each. None is a warning (there is nothing left to replace); several
-  // an error, since fwc would have to guess which one to delete.
-  const replaces: string[] = [];
-  for (const { policy } of built) {
-    for (const r of policy.replaces) {
-      const found = account.firewalls.filter((f) => f.name.toLowerCase() === r.name.toLowerCase());
-      if (found.length === 1) {
-        if (!replaces.includes(found[0]!.id)) replaces.push(found[0]!.id);
-      } else if (found.length === 0) {
-        diagnostics.push(
-          diagnostic('replacedFirewallMissing', {
-            message: `the account has no firewall named \`${r.name}\`: there is nothing to replace`,
-            file: policy.file,
-            span: r.span,
-            label: 'no such firewall',
-            help: ['remove this line (a previous `fwc apply` may have deleted it already)', didYouMean(r.name, account.firewalls.map((f) => f.name))],
-          }),
-        );
-      } else {
-        diagnostics.push(
-          diagnostic('replacedFirewallAmbiguous', {
-            message: `${found.length} firewalls are named \`${r.name}\` (${found.map((f) => f.id).join(', ')})`,
-            file: policy.file,
-            span: r.span,
-            label: 'which one?',
-            help: ['rename all but one of them in DigitalOcean, then plan again'],
-          }),
+        const init = { file: policy.file, span: r.span };
+        this.diagnostics.push(
+          found.length === 0
+            ? diagnostic('replacedFirewallMissing', {
+                ...init,
+                message: `the account has no firewall named \`${r.name}\`: there is nothing to replace`,
+                label: 'no such firewall',
+                help: ['remove this line (a previous `fwc apply` may have deleted it already)', didYouMean(r.name, this.account.firewalls.map((f) => f.name))],
+              })
+            : diagnostic('replacedFirewallAmbiguous', {
+                ...init,
+                message: `${found.length} firewalls are named \`${r.name}\` (${found.map((f) => f.id).join(', ')})`,
+                label: 'which one?',
+                help: ['rename all but one of them in DigitalOcean, then plan again'],
+              }),
         );
       }
     }
+    return replaces;
   }
-  return { value: { firewalls, databases, ...(replaces.length > 0 ? { replaces } : {}) }, diagnostics };
+}
+
+function notFound(what: string, name: string, candidates: string[]) {
+  return (file: SourceFile, origin: Origin) =>
+    diagnostic('unresolvedResource', {
+      message: `no ${what} named \`${name}\` in the account`,
+      file,
+      span: origin.span,
+      label: `names ${what} \`${name}\``,
+      help: [didYouMean(name, candidates), candidates.length === 0 ? `the account has no ${what}s that this token can see` : undefined],
+    });
 }
 
 export { MAX_DROPLETS_PER_FIREWALL };
@@ -250,7 +277,7 @@ export function splitByDroplets(shards: readonly Firewall[], ids: readonly numbe
 function ambiguous(what: string, name: string, ids: string[]) {
   return (file: SourceFile, origin: Origin) =>
     diagnostic('ambiguousResource', {
-      message: `${ids.length} ${what} are named \`${name}\` (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`,
+      message: `${ids.length} ${what} are named \`${name}\` (${ids.slice(0, LISTED_IDS).join(', ')}${ids.length > LISTED_IDS ? ', …' : ''})`,
       file,
       span: origin.span,
       label: 'ambiguous name',

@@ -157,18 +157,49 @@ export interface OrderInput {
   readonly databases: { readonly before: readonly DatabaseAccess[]; readonly after: readonly DatabaseAccess[] };
 }
 
-export function orderSteps({ plan, account, hosts, classes, policy, databases }: OrderInput): OrderedSteps {
+export function orderSteps(input: OrderInput): OrderedSteps {
+  const { hosts, databases } = input;
+  const { live, oldNet, newNet } = networksOf(input);
+  const ctx: AssemblyContext = { plan: input.plan, live, bridges: planBridges(input, oldNet, newNet), firstFirewall: firstFirewallOf(input.classes, oldNet, newNet) };
+  const problems: string[] = [];
+  let first: Step[] | null = null;
+  for (const order of ORDERS) {
+    const steps = assemble(order, ctx);
+    const found = verify(steps, live, oldNet, newNet, hosts, databases);
+    if (found.length === 0) return { steps, problems: [] };
+    first ??= steps;
+    problems.push(`${order}: ${found[0]}`);
+  }
+  const searched = searchOrder(assemble('narrow first', ctx), new Simulation(live, oldNet, newNet, hosts, databases));
+  if (searched) return { steps: withStateAfter(searched, live), problems: [] };
+  return { steps: first!, problems: [problems.join('; ')] };
+}
+
+/** The live firewalls by lower-case name, and the networks before and after. */
+function networksOf({ plan, account, databases }: OrderInput): { live: Map<string, Firewall>; oldNet: Network; newNet: Network } {
   const live = new Map(account.firewalls.map((f) => [f.name.toLowerCase(), { ...f.firewall, name: f.name, tags: [...f.tags], dropletIds: [...f.dropletIds] }]));
   const oldFirewalls = [...live.values()];
   const unmanagedNames = new Set(plan.unmanaged.map((n) => n.toLowerCase()));
   const newFirewalls = [...plan.desired, ...oldFirewalls.filter((f) => unmanagedNames.has(f.name.toLowerCase()))];
-  const oldNet = new Network(oldFirewalls, databases.before);
-  const newNet = new Network(newFirewalls, databases.after);
+  return { live, oldNet: new Network(oldFirewalls, databases.before), newNet: new Network(newFirewalls, databases.after) };
+}
 
-  // Bridges: droplets that go from no firewall to several (opening), or from several to none (closing),
-  // get an allow-everything firewall while theirs change, so no moment sees only some of them. A tag whose
-  // droplets are all at risk is bridged by tag (MAX_TAGS_PER_FIREWALL per bridge); otherwise the droplets
-  // themselves (MAX_DROPLETS_PER_FIREWALL per bridge), so that no droplet that has a firewall now is opened.
+interface Bridges {
+  /** For droplets that go from no firewall to several: created first, deleted once theirs are in. */
+  readonly opening: readonly Firewall[];
+  /** For droplets that go from several firewalls to none: created first, deleted last. */
+  readonly closing: readonly Firewall[];
+  /** Whether a firewall on these tags or droplets is one of an opening droplet's new ones. */
+  readonly reachesOpening: (tags: readonly string[], ids: readonly number[]) => boolean;
+}
+
+/**
+ * Bridges: droplets that go from no firewall to several (opening), or from several to none (closing),
+ * get an allow-everything firewall while theirs change, so no moment sees only some of them. A tag whose
+ * droplets are all at risk is bridged by tag (MAX_TAGS_PER_FIREWALL per bridge); otherwise the droplets
+ * themselves (MAX_DROPLETS_PER_FIREWALL per bridge), so that no droplet that has a firewall now is opened.
+ */
+function planBridges({ account, classes, policy }: OrderInput, oldNet: Network, newNet: Network): Bridges {
   const opening = new Set<number>();
   const closing = new Set<number>();
   for (const c of classes) {
@@ -178,7 +209,8 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
     if (before >= 2 && after === 0) for (const id of c.dropletIds) closing.add(id);
   }
   const droplets = new Map(account.droplets.map((d) => [d.id, d]));
-  const bridges: Firewall[] = [];
+  let made = 0;
+  const next = () => bridgeName(policy, ++made);
   const bridgesFor = (atRisk: ReadonlySet<number>): Firewall[] => {
     const bridgeTags: string[] = [];
     for (const tag of [...new Set(classes.filter((c) => c.dropletIds.some((id) => atRisk.has(id))).flatMap((c) => c.tags))].sort()) {
@@ -188,137 +220,153 @@ export function orderSteps({ plan, account, hosts, classes, policy, databases }:
     const bridgedTags = new Set(bridgeTags.map((t) => t.toLowerCase()));
     const byTag = (id: number) => droplets.get(id)?.tags.some((t) => bridgedTags.has(t.toLowerCase()));
     const ids = [...atRisk].filter((id) => !byTag(id)).sort((a, b) => a - b);
-    const made: Firewall[] = [];
-    const next = () => bridgeName(policy, bridges.length + made.length + 1);
-    for (let i = 0; i < bridgeTags.length; i += MAX_TAGS_PER_FIREWALL) made.push({ name: next(), tags: bridgeTags.slice(i, i + MAX_TAGS_PER_FIREWALL), dropletIds: [], rules: bridgeRules() });
-    for (let i = 0; i < ids.length; i += MAX_DROPLETS_PER_FIREWALL) made.push({ name: next(), tags: [], dropletIds: ids.slice(i, i + MAX_DROPLETS_PER_FIREWALL), rules: bridgeRules() });
-    bridges.push(...made);
-    return made;
+    const out: Firewall[] = [];
+    for (let i = 0; i < bridgeTags.length; i += MAX_TAGS_PER_FIREWALL) out.push({ name: next(), tags: bridgeTags.slice(i, i + MAX_TAGS_PER_FIREWALL), dropletIds: [], rules: bridgeRules() });
+    for (let i = 0; i < ids.length; i += MAX_DROPLETS_PER_FIREWALL) out.push({ name: next(), tags: [], dropletIds: ids.slice(i, i + MAX_DROPLETS_PER_FIREWALL), rules: bridgeRules() });
+    return out;
   };
-  const openingBridges = bridgesFor(opening);
-  const closingBridges = bridgesFor(closing);
   // A step that gives an opening droplet one of its new firewalls: done while the bridge stands, and the
   // bridge goes right after them, before any other change can widen what reaches those wide-open droplets.
   const reachesOpening = (tags: readonly string[], ids: readonly number[]) =>
     ids.some((id) => opening.has(id)) ||
     [...opening].some((id) => droplets.get(id)?.tags.some((t) => tags.some((x) => x.toLowerCase() === t.toLowerCase())));
+  return { opening: bridgesFor(opening), closing: bridgesFor(closing), reachesOpening };
+}
 
+/** Whether a firewall is the one and only new firewall of every droplet class it applies to, which had none. */
+function firstFirewallOf(classes: readonly DropletClass[], oldNet: Network, newNet: Network): (fw: Firewall) => boolean {
   const appliesTo = (fw: Firewall, c: DropletClass) =>
     c.tags.some((t) => fw.tags.some((x) => x.toLowerCase() === t.toLowerCase())) || c.dropletIds.some((id) => fw.dropletIds.includes(id));
-  const firstFirewall = (fw: Firewall) => {
+  return (fw) => {
     const reached = classes.filter((c) => appliesTo(fw, c));
     return reached.length > 0 && reached.every((c) => oldNet.firewallsOf(c.host).length === 0 && newNet.firewallsOf(c.host).length === 1);
   };
+}
 
-  // Two orders, tried in turn until one is proven. Widen first: every allow is added before any is
-  // removed. That fails where one side of a flow widens while the other narrows (a firewall that opens an
-  // inbound port and restricts its egress: for a moment its droplets could send to themselves on it).
-  // Narrow first: each firewall is first narrowed to what both versions allow (the parts of its new rules
-  // that its old rules already allow are added, then the old rules go), and only then widened.
-  const assemble = (order: 'widen first' | 'narrow first'): Step[] => {
-    const steps: Step[] = plan.tagsToCreate.map((tag) => ({ kind: 'create-tag', tag }) as const);
-    steps.push(...bridges.map((firewall) => ({ kind: 'create-firewall', firewall, bridge: true }) as const));
-    const openingAdds: Step[] = [];
-    const narrowings: Step[] = [];
-    const adds: Step[] = [];
-    const removes: Step[] = [];
-    const denyAdds: Step[] = [];
-    const denyRemoves: Step[] = [];
-    const deletes: Step[] = [];
-    for (const change of plan.firewalls) {
-      switch (change.action) {
-        case 'create': {
-          const step = { kind: 'create-firewall', firewall: change.desired, bridge: false } as const;
-          if (reachesOpening(change.desired.tags, change.desired.dropletIds)) openingAdds.push(step);
-          // The first firewall of droplets that have none only narrows what reaches them: with the denies,
-          // before anything widens what other droplets may send.
-          else if (firstFirewall(change.desired)) denyAdds.push(step);
-          else adds.push(step);
-          break;
-        }
-        case 'delete':
-          deletes.push({ kind: 'delete-firewall', id: change.id, name: change.name, bridge: false });
-          break;
-        case 'update': {
-          const { id, name } = change;
-          // DigitalOcean counts the rules it stores, which may be more than the canonical grouping (an API
-          // that stores added rules as sent keeps one per request): count the larger.
-          const grouped = groupRules(change.addRules).length;
-          const during = Math.max(groupRules([...change.live.firewall.rules, ...change.addRules]).length, (change.live.storedRules ?? 0) + grouped);
-          if (during > MAX_RULES_PER_FIREWALL) {
-            // NOTE: old and new rules together would pass DigitalOcean's limit of 50 rules per firewall
-            // (DO-API-FACTS.md 3): replace the firewall in one request instead.
-            adds.push({ kind: 'replace-firewall', id, firewall: change.desired });
-            break;
-          }
-          const allowAdds = change.addRules.filter((r) => r.action === 'allow');
-          const denyAdd = change.addRules.filter((r) => r.action === 'deny');
-          const allowRemoves = change.removeRules.filter((r) => r.action === 'allow');
-          const denyRemove = change.removeRules.filter((r) => r.action === 'deny');
-          if (denyAdd.length > 0) denyAdds.push({ kind: 'add-rules', id, name, rules: denyAdd });
-          if (order === 'narrow first' && allowRemoves.length > 0) {
-            // Old rules that a new one holds whole go last (nothing changes when they do); the others
-            // narrow the firewall, once the parts of the new rules they allow are in.
-            const wanted = change.desired.rules.filter((r) => r.action === 'allow');
-            const narrowing = allowRemoves.filter((r) => !wanted.some((w) => ruleHolds(w, r, reachesAll)));
-            const subsumed = allowRemoves.filter((r) => !narrowing.includes(r));
-            const within = commonParts(allowAdds, narrowing);
-            if (within.length > 0) narrowings.push({ kind: 'add-rules', id, name, rules: within });
-            if (narrowing.length > 0) narrowings.push({ kind: 'remove-rules', id, name, rules: narrowing });
-            const added = new Set(within.map(ruleKey));
-            const rest = allowAdds.filter((r) => !added.has(ruleKey(r)));
-            if (rest.length > 0) adds.push({ kind: 'add-rules', id, name, rules: rest });
-            if (subsumed.length > 0) removes.push({ kind: 'remove-rules', id, name, rules: subsumed });
-          } else if (allowAdds.length > 0) {
-            adds.push({ kind: 'add-rules', id, name, rules: allowAdds });
-          }
-          if (change.addTags.length > 0) (reachesOpening(change.addTags, []) ? openingAdds : adds).push({ kind: 'add-tags', id, name, tags: change.addTags });
-          if (change.addDroplets.length > 0) (reachesOpening([], change.addDroplets) ? openingAdds : adds).push({ kind: 'add-droplets', id, name, dropletIds: change.addDroplets });
-          if (order === 'widen first' && allowRemoves.length > 0) removes.push({ kind: 'remove-rules', id, name, rules: allowRemoves });
-          if (change.removeTags.length > 0) removes.push({ kind: 'remove-tags', id, name, tags: change.removeTags });
-          if (change.removeDroplets.length > 0) removes.push({ kind: 'remove-droplets', id, name, dropletIds: change.removeDroplets });
-          if (denyRemove.length > 0) denyRemoves.push({ kind: 'remove-rules', id, name, rules: denyRemove });
-          // Rules fwc cannot read go with any removal from their firewall (applyApi sends them as stored);
-          // with none planned, a removal of nothing else takes them out.
-          const removing = [...narrowings, ...removes, ...denyRemoves].some((x) => x.kind === 'remove-rules' && x.id === id);
-          if ((change.removeUnreadable?.length ?? 0) > 0 && !removing) removes.push({ kind: 'remove-rules', id, name, rules: [] });
-          break;
-        }
-      }
-    }
-    const deleteBridges = (list: readonly Firewall[]) => list.map((b) => ({ kind: 'delete-firewall', id: null, name: b.name, bridge: true }) as const);
-    steps.push(...openingAdds, ...deleteBridges(openingBridges), ...denyAdds, ...narrowings, ...adds);
-    for (const db of plan.databases) {
-      const keep = new Map(db.live.map((s) => [`${s.type}:${s.value}`, s.uuid]));
-      steps.push({
-        kind: 'replace-database',
-        id: db.id,
-        name: db.name,
-        rules: db.desired.map((s) => {
-          const value = s.type === 'unresolved' ? `${s.resource}:${s.name}` : s.value;
-          const type = s.type === 'unresolved' ? (s.resource === 'droplet' ? 'droplet' : 'k8s') : s.type;
-          const uuid = keep.get(`${type}:${value}`);
-          return uuid ? { type, value, uuid } : { type, value };
-        }),
-      });
-    }
-    steps.push(...removes, ...denyRemoves, ...deletes);
-    steps.push(...deleteBridges(closingBridges));
-    return withStateAfter(steps, live);
-  };
+interface AssemblyContext {
+  readonly plan: Plan;
+  readonly live: ReadonlyMap<string, Firewall>;
+  readonly bridges: Bridges;
+  readonly firstFirewall: (fw: Firewall) => boolean;
+}
 
-  const problems: string[] = [];
-  let first: Step[] | null = null;
-  for (const order of ORDERS) {
-    const steps = assemble(order);
-    const found = verify(steps, live, oldNet, newNet, hosts, databases);
-    if (found.length === 0) return { steps, problems: [] };
-    first ??= steps;
-    problems.push(`${order}: ${found[0]}`);
+/** The steps of an order, by the phase they go in (see the header for the phases). */
+interface Phases {
+  readonly openingAdds: Step[];
+  readonly denyAdds: Step[];
+  readonly narrowings: Step[];
+  readonly adds: Step[];
+  readonly removes: Step[];
+  readonly denyRemoves: Step[];
+  readonly deletes: Step[];
+}
+
+type Order = (typeof ORDERS)[number];
+
+/**
+ * The steps of one order. Widen first: every allow is added before any is removed. That fails where one
+ * side of a flow widens while the other narrows (a firewall that opens an inbound port and restricts its
+ * egress: for a moment its droplets could send to themselves on it). Narrow first: each firewall is first
+ * narrowed to what both versions allow (the parts of its new rules that its old rules already allow are
+ * added, then the old rules go), and only then widened.
+ */
+function assemble(order: Order, ctx: AssemblyContext): Step[] {
+  const { plan, bridges } = ctx;
+  const phases: Phases = { openingAdds: [], denyAdds: [], narrowings: [], adds: [], removes: [], denyRemoves: [], deletes: [] };
+  for (const change of plan.firewalls) {
+    match(change)
+      .with({ action: 'create' }, (c) => {
+        const step = { kind: 'create-firewall', firewall: c.desired, bridge: false } as const;
+        if (bridges.reachesOpening(c.desired.tags, c.desired.dropletIds)) phases.openingAdds.push(step);
+        // The first firewall of droplets that have none only narrows what reaches them: with the denies,
+        // before anything widens what other droplets may send.
+        else if (ctx.firstFirewall(c.desired)) phases.denyAdds.push(step);
+        else phases.adds.push(step);
+      })
+      .with({ action: 'delete' }, (c) => phases.deletes.push({ kind: 'delete-firewall', id: c.id, name: c.name, bridge: false }))
+      .with({ action: 'update' }, (c) => updateSteps(c, order, bridges, phases))
+      .exhaustive();
   }
-  const searched = searchOrder(assemble('narrow first'), new Simulation(live, oldNet, newNet, hosts, databases));
-  if (searched) return { steps: withStateAfter(searched, live), problems: [] };
-  return { steps: first!, problems: [problems.join('; ')] };
+  const deleteBridges = (list: readonly Firewall[]) => list.map((b) => ({ kind: 'delete-firewall', id: null, name: b.name, bridge: true }) as const);
+  const steps: Step[] = [
+    ...plan.tagsToCreate.map((tag) => ({ kind: 'create-tag', tag }) as const),
+    ...[...bridges.opening, ...bridges.closing].map((firewall) => ({ kind: 'create-firewall', firewall, bridge: true }) as const),
+    ...phases.openingAdds,
+    ...deleteBridges(bridges.opening),
+    ...phases.denyAdds,
+    ...phases.narrowings,
+    ...phases.adds,
+    ...plan.databases.map(databaseStep),
+    ...phases.removes,
+    ...phases.denyRemoves,
+    ...phases.deletes,
+    ...deleteBridges(bridges.closing),
+  ];
+  return withStateAfter(steps, ctx.live);
+}
+
+type UpdateChange = Extract<Plan['firewalls'][number], { action: 'update' }>;
+
+/** The steps of one firewall's update, each in its phase. */
+function updateSteps(change: UpdateChange, order: Order, bridges: Bridges, phases: Phases): void {
+  const { id, name } = change;
+  // DigitalOcean counts the rules it stores, which may be more than the canonical grouping (an API that
+  // stores added rules as sent keeps one per request): count the larger.
+  const grouped = groupRules(change.addRules).length;
+  const during = Math.max(groupRules([...change.live.firewall.rules, ...change.addRules]).length, (change.live.storedRules ?? 0) + grouped);
+  if (during > MAX_RULES_PER_FIREWALL) {
+    // NOTE: old and new rules together would pass DigitalOcean's limit of 50 rules per firewall
+    // (DO-API-FACTS.md 3): replace the firewall in one request instead.
+    phases.adds.push({ kind: 'replace-firewall', id, firewall: change.desired });
+    return;
+  }
+  const allowAdds = change.addRules.filter((r) => r.action === 'allow');
+  const denyAdd = change.addRules.filter((r) => r.action === 'deny');
+  const allowRemoves = change.removeRules.filter((r) => r.action === 'allow');
+  const denyRemove = change.removeRules.filter((r) => r.action === 'deny');
+  if (denyAdd.length > 0) phases.denyAdds.push({ kind: 'add-rules', id, name, rules: denyAdd });
+  if (order === 'narrow first' && allowRemoves.length > 0) {
+    // Old rules that a new one holds whole go last (nothing changes when they do); the others narrow the
+    // firewall, once the parts of the new rules they allow are in.
+    const wanted = change.desired.rules.filter((r) => r.action === 'allow');
+    const narrowing = allowRemoves.filter((r) => !wanted.some((w) => ruleHolds(w, r, reachesAll)));
+    const subsumed = allowRemoves.filter((r) => !narrowing.includes(r));
+    const within = commonParts(allowAdds, narrowing);
+    if (within.length > 0) phases.narrowings.push({ kind: 'add-rules', id, name, rules: within });
+    if (narrowing.length > 0) phases.narrowings.push({ kind: 'remove-rules', id, name, rules: narrowing });
+    const added = new Set(within.map(ruleKey));
+    const rest = allowAdds.filter((r) => !added.has(ruleKey(r)));
+    if (rest.length > 0) phases.adds.push({ kind: 'add-rules', id, name, rules: rest });
+    if (subsumed.length > 0) phases.removes.push({ kind: 'remove-rules', id, name, rules: subsumed });
+  } else if (allowAdds.length > 0) {
+    phases.adds.push({ kind: 'add-rules', id, name, rules: allowAdds });
+  }
+  if (change.addTags.length > 0) (bridges.reachesOpening(change.addTags, []) ? phases.openingAdds : phases.adds).push({ kind: 'add-tags', id, name, tags: change.addTags });
+  if (change.addDroplets.length > 0) (bridges.reachesOpening([], change.addDroplets) ? phases.openingAdds : phases.adds).push({ kind: 'add-droplets', id, name, dropletIds: change.addDroplets });
+  if (order === 'widen first' && allowRemoves.length > 0) phases.removes.push({ kind: 'remove-rules', id, name, rules: allowRemoves });
+  if (change.removeTags.length > 0) phases.removes.push({ kind: 'remove-tags', id, name, tags: change.removeTags });
+  if (change.removeDroplets.length > 0) phases.removes.push({ kind: 'remove-droplets', id, name, dropletIds: change.removeDroplets });
+  if (denyRemove.length > 0) phases.denyRemoves.push({ kind: 'remove-rules', id, name, rules: denyRemove });
+  // Rules fwc cannot read go with any removal from their firewall (applyApi sends them as stored); with
+  // none planned, a removal of nothing else takes them out.
+  const removing = [...phases.narrowings, ...phases.removes, ...phases.denyRemoves].some((x) => x.kind === 'remove-rules' && x.id === id);
+  if ((change.removeUnreadable?.length ?? 0) > 0 && !removing) phases.removes.push({ kind: 'remove-rules', id, name, rules: [] });
+}
+
+/** A database's trusted sources replaced in one PUT, keeping the uuid of every source that stays. */
+function databaseStep(db: Plan['databases'][number]): Step {
+  const keep = new Map(db.live.map((s) => [`${s.type}:${s.value}`, s.uuid]));
+  return {
+    kind: 'replace-database',
+    id: db.id,
+    name: db.name,
+    rules: db.desired.map((s) => {
+      const value = s.type === 'unresolved' ? `${s.resource}:${s.name}` : s.value;
+      const type = s.type === 'unresolved' ? (s.resource === 'droplet' ? 'droplet' : 'k8s') : s.type;
+      const uuid = keep.get(`${type}:${value}`);
+      return uuid ? { type, value, uuid } : { type, value };
+    }),
+  };
 }
 
 const ORDERS = ['widen first', 'narrow first'] as const;
