@@ -61,6 +61,26 @@ export interface Response<T> {
 
 /** The most DigitalOcean returns per page. */
 const PER_PAGE = 200;
+const MINUTE_MS = 60_000;
+
+/** What the client does when not told otherwise (ClientOptions says why each is what it is). */
+const DEFAULTS = {
+  maxRetries: 4,
+  retryWaitMinMs: 1000,
+  retryWaitMaxMs: 30_000,
+  maxRateLimitWaitMs: 600_000,
+  requestsPerMinute: 240,
+  concurrency: 4,
+  timeoutMs: 60_000,
+} as const;
+/** Past the time a 429 asks to wait, so that the next request lands after the reset, not on it. */
+const RATE_LIMIT_MARGIN_MS = 50;
+/** Requests left in the hour at which the client waits for the reset rather than meet 429s. */
+const HOURLY_RESERVE = 1;
+/** The longest text from outside that an error message quotes. */
+const QUOTED_TEXT_MAX = 300;
+/** Shorter tokens are not real (tests use `t`), and redacting them would redact every letter they share. */
+const REDACTED_TOKEN_MIN = 8;
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -91,6 +111,16 @@ export function rateLimitWait(headers: Headers, now: number): number | null {
   return null;
 }
 
+/** One request as it is sent, and whether a change may have been made though no answer came. */
+interface Sent {
+  readonly operation: string;
+  readonly method: string;
+  readonly url: URL;
+  readonly body: unknown;
+  readonly mutating: boolean;
+  lostResponse: boolean;
+}
+
 export class DigitalOceanClient {
   readonly #token: string;
   readonly baseUrl: URL;
@@ -109,13 +139,13 @@ export class DigitalOceanClient {
     this.baseUrl = options.baseUrl;
     this.userAgent = options.userAgent ?? 'fwc';
     this.options = {
-      maxRetries: options.maxRetries ?? 4,
-      retryWaitMinMs: options.retryWaitMinMs ?? 1000,
-      retryWaitMaxMs: options.retryWaitMaxMs ?? 30_000,
-      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 600_000,
-      requestsPerMinute: options.requestsPerMinute ?? 240,
-      concurrency: options.concurrency ?? 4,
-      timeoutMs: options.timeoutMs ?? 60_000,
+      maxRetries: options.maxRetries ?? DEFAULTS.maxRetries,
+      retryWaitMinMs: options.retryWaitMinMs ?? DEFAULTS.retryWaitMinMs,
+      retryWaitMaxMs: options.retryWaitMaxMs ?? DEFAULTS.retryWaitMaxMs,
+      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? DEFAULTS.maxRateLimitWaitMs,
+      requestsPerMinute: options.requestsPerMinute ?? DEFAULTS.requestsPerMinute,
+      concurrency: options.concurrency ?? DEFAULTS.concurrency,
+      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? defaultSleep,
       random: options.random ?? Math.random,
@@ -152,11 +182,11 @@ export class DigitalOceanClient {
   private async pace(operation: string): Promise<void> {
     for (;;) {
       const now = this.options.now();
-      while (this.started.length > 0 && now - this.started[0]! >= 60_000) this.started.shift();
+      while (this.started.length > 0 && now - this.started[0]! >= MINUTE_MS) this.started.shift();
       let wait = 0;
-      if (this.started.length >= this.options.requestsPerMinute) wait = this.started[0]! + 60_000 - now;
+      if (this.started.length >= this.options.requestsPerMinute) wait = this.started[0]! + MINUTE_MS - now;
       // The hourly budget nearly spent: wait for it to come back rather than meet 429s.
-      if (this.hourlyRemaining !== null && this.hourlyRemaining <= 1 && this.hourlyReset > now) wait = Math.max(wait, this.hourlyReset - now);
+      if (this.hourlyRemaining !== null && this.hourlyRemaining <= HOURLY_RESERVE && this.hourlyReset > now) wait = Math.max(wait, this.hourlyReset - now);
       if (wait <= 0) break;
       this.options.onEvent?.({ kind: 'paced', operation, waitMs: wait });
       await this.options.sleep(wait, this.options.signal);
@@ -190,104 +220,126 @@ export class DigitalOceanClient {
   /** Any text that came from outside, made safe to show: never the token, no control characters. */
   private redact(text: string): string {
     const token = this.#token;
-    // A token too short to be real (tests use `t`) would redact every letter it shares.
-    return printable(token.length < 8 ? text : text.split(token).join('[token]'), 300);
+    return printable(token.length < REDACTED_TOKEN_MIN ? text : text.split(token).join('[token]'), QUOTED_TEXT_MAX);
   }
 
   private async send<T>(operation: string, method: string, url: URL, body: unknown): Promise<Response<T>> {
-    const mutating = method !== 'GET';
+    const request: Sent = { operation, method, url, body, mutating: method !== 'GET', lostResponse: false };
     const user = this.options.signal;
-    let lostResponse = false;
     for (let attempt = 0; ; attempt++) {
       if (user?.aborted) throw user.reason;
-      await this.slot();
-      let response: globalThis.Response;
-      let text: string;
-      // One time limit for the answer and its body. Ctrl-C stops a read in flight at once; a change in
-      // flight is let finish (within the limit), so that the step it belongs to ends known, not ambiguous
-      // (a second Ctrl-C exits at once: cli/entry.ts).
-      const timeout = AbortSignal.timeout(this.options.timeoutMs);
-      const signal = user && !mutating ? AbortSignal.any([timeout, user]) : timeout;
-      try {
-        await this.pace(operation);
-        response = await this.options.fetch(url, {
-          method,
-          headers: {
-            authorization: `Bearer ${this.#token}`,
-            accept: 'application/json',
-            'user-agent': this.userAgent,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          // A redirect would replay the token (and a POST body) to wherever it points, plain http included.
-          redirect: 'manual',
-          signal,
-        });
-        text = await response.text();
-      } catch (error) {
-        this.release();
-        this.history.push({ operation, status: 0 });
-        if (user?.aborted && !mutating) throw user.reason;
-        // A dropped connection on a change: it may or may not have been made.
-        if (mutating) lostResponse = true;
-        const reason = networkReason(error, timeout.aborted, this.options.timeoutMs);
-        if (attempt >= this.options.maxRetries) throw ApiError.network(operation, method, url, reason, lostResponse);
+      const answer = await this.attempt(request);
+      if ('reason' in answer) {
+        if (attempt >= this.options.maxRetries) throw ApiError.network(operation, method, url, answer.reason, request.lostResponse);
         const wait = this.backoff(attempt);
-        this.options.onEvent?.({ kind: 'retry', operation, waitMs: wait, attempt: attempt + 1, reason });
+        this.options.onEvent?.({ kind: 'retry', operation, waitMs: wait, attempt: attempt + 1, reason: answer.reason });
         await this.options.sleep(wait, user);
         continue;
       }
-      this.release();
-      this.history.push({ operation, status: response.status });
+      const { response, text } = answer;
       if (response.status >= 300 && response.status < 400) {
         throw ApiError.badResponse(operation, method, url, response.status, `a redirect (${response.status}) to ${this.redact(safeLocation(response.headers.get('location')))}, which fwc does not follow`, response.headers, false);
       }
-      const remaining = response.headers.get('ratelimit-remaining');
-      const reset = response.headers.get('ratelimit-reset');
-      if (remaining !== null && /^\d+$/.test(remaining)) this.hourlyRemaining = Number(remaining);
-      if (reset !== null && /^\d+$/.test(reset)) this.hourlyReset = Number(reset) * 1000;
-      let parsed: unknown = undefined;
-      let notJson = false;
-      if (text.trim() !== '') {
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          notJson = true;
-          parsed = this.redact(text);
-        }
-      }
-      if (response.ok) {
-        // An answer is used only if it has the shape the API description gives; anything else (a proxy's
-        // HTML page, a truncated body, `null`) stops the command instead of reading as an empty list.
-        if (notJson) throw ApiError.badResponse(operation, method, url, response.status, `not JSON (${describeText(text, this.redact(text))})`, response.headers, mutating);
-        const problems = isOperation(operation) ? checkResponse(operation, response.status, parsed) : [];
-        if (problems.length > 0) {
-          const first = problems[0]!;
-          const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-          throw ApiError.badResponse(operation, method, url, response.status, `${first.path === '/' ? 'the body' : `at ${this.redact(first.path)}`}: ${this.redact(first.message)}${more}`, response.headers, mutating);
-        }
-        return { status: response.status, body: parsed as T, headers: response.headers };
-      }
-
-      const retryable = response.status === 429 || (response.status >= 500 && response.status !== 501);
+      this.noteRateLimit(response.headers);
+      const parsed = this.parse(text);
+      if (response.ok) return this.accepted<T>(request, response, text, parsed);
       const fail = () => {
-        const error = ApiError.fromResponse(operation, method, url, response.status, parsed, response.headers, lostResponse);
+        const error = ApiError.fromResponse(operation, method, url, response.status, parsed.value, response.headers, request.lostResponse);
         error.message = this.redact(error.message);
         return error;
       };
-      if (!retryable || attempt >= this.options.maxRetries) throw fail();
-      let wait = this.backoff(attempt);
-      // A 503 may ask for a pause with retry-after; its ratelimit-reset is about the hourly quota, not it.
-      if (response.status === 429 || (response.status === 503 && response.headers.has('retry-after'))) {
-        const asked = rateLimitWait(response.headers, this.options.now());
-        if (asked !== null) {
-          if (asked > this.options.maxRateLimitWaitMs) throw fail();
-          wait = asked + 50;
-        }
-      }
+      const wait = attempt < this.options.maxRetries ? this.retryWait(response, attempt) : null;
+      if (wait === null) throw fail();
       this.options.onEvent?.({ kind: response.status === 429 ? 'rate-limited' : 'retry', operation, waitMs: wait, attempt: attempt + 1, status: response.status });
       await this.options.sleep(wait, user);
     }
+  }
+
+  /**
+   * One attempt: the answer and its body, or why there is none (the connection, the time limit). One
+   * time limit for the answer and its body. Ctrl-C stops a read in flight at once; a change in flight is
+   * let finish (within the limit), so that the step it belongs to ends known, not ambiguous (a second
+   * Ctrl-C exits at once: cli/entry.ts).
+   */
+  private async attempt(request: Sent): Promise<{ response: globalThis.Response; text: string } | { reason: string }> {
+    const { operation, method, url, body, mutating } = request;
+    const user = this.options.signal;
+    await this.slot();
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = user && !mutating ? AbortSignal.any([timeout, user]) : timeout;
+    try {
+      await this.pace(operation);
+      const response = await this.options.fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.#token}`,
+          accept: 'application/json',
+          'user-agent': this.userAgent,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        // A redirect would replay the token (and a POST body) to wherever it points, plain http included.
+        redirect: 'manual',
+        signal,
+      });
+      const text = await response.text();
+      this.history.push({ operation, status: response.status });
+      return { response, text };
+    } catch (error) {
+      this.history.push({ operation, status: 0 });
+      if (user?.aborted && !mutating) throw user.reason;
+      // A dropped connection on a change: it may or may not have been made.
+      if (mutating) request.lostResponse = true;
+      return { reason: networkReason(error, timeout.aborted, this.options.timeoutMs) };
+    } finally {
+      this.release();
+    }
+  }
+
+  /** DigitalOcean's hourly budget, as the last answer gave it. */
+  private noteRateLimit(headers: Headers): void {
+    const remaining = headers.get('ratelimit-remaining');
+    const reset = headers.get('ratelimit-reset');
+    if (remaining !== null && /^\d+$/.test(remaining)) this.hourlyRemaining = Number(remaining);
+    if (reset !== null && /^\d+$/.test(reset)) this.hourlyReset = Number(reset) * 1000;
+  }
+
+  /** The body as JSON; text that is not JSON is kept, made safe to quote. */
+  private parse(text: string): { value: unknown; notJson: boolean } {
+    if (text.trim() === '') return { value: undefined, notJson: false };
+    try {
+      return { value: JSON.parse(text), notJson: false };
+    } catch {
+      return { value: this.redact(text), notJson: true };
+    }
+  }
+
+  /**
+   * A successful answer, used only if it has the shape the API description gives; anything else (a
+   * proxy's HTML page, a truncated body, `null`) stops the command instead of reading as an empty list.
+   */
+  private accepted<T>(request: Sent, response: globalThis.Response, text: string, parsed: { value: unknown; notJson: boolean }): Response<T> {
+    const { operation, method, url, mutating } = request;
+    if (parsed.notJson) throw ApiError.badResponse(operation, method, url, response.status, `not JSON (${describeText(text, this.redact(text))})`, response.headers, mutating);
+    const problems = isOperation(operation) ? checkResponse(operation, response.status, parsed.value) : [];
+    if (problems.length > 0) {
+      const first = problems[0]!;
+      const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+      throw ApiError.badResponse(operation, method, url, response.status, `${first.path === '/' ? 'the body' : `at ${this.redact(first.path)}`}: ${this.redact(first.message)}${more}`, response.headers, mutating);
+    }
+    return { status: response.status, body: parsed.value as T, headers: response.headers };
+  }
+
+  /** How long to wait before retrying a failed answer; null when it is not worth retrying. */
+  private retryWait(response: globalThis.Response, attempt: number): number | null {
+    const retryable = response.status === 429 || (response.status >= 500 && response.status !== 501);
+    if (!retryable) return null;
+    // A 503 may ask for a pause with retry-after; its ratelimit-reset is about the hourly quota, not it.
+    if (response.status === 429 || (response.status === 503 && response.headers.has('retry-after'))) {
+      const asked = rateLimitWait(response.headers, this.options.now());
+      if (asked !== null) return asked > this.options.maxRateLimitWaitMs ? null : asked + RATE_LIMIT_MARGIN_MS;
+    }
+    return this.backoff(attempt);
   }
 
   /**

@@ -6,7 +6,8 @@
  */
 import { peerText, portsText, type Rule, ruleKey, type TrustedSource } from '../model/index.js';
 import { firewallToApi, type ApiFirewallBody } from '../compile/index.js';
-import { PLAN_FORMAT_VERSION, hasChanges, type FlowChange, type Plan } from './types.js';
+import { match } from 'ts-pattern';
+import { PLAN_FORMAT_VERSION, hasChanges, type DatabaseChange, type FirewallChange, type FlowChange, type Plan } from './types.js';
 import { PLAN_WARNING_CODES } from './warnings/rules.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 
@@ -150,71 +151,76 @@ export function compareRuleDocs(a: RuleDoc, b: RuleDoc): number {
 
 const byKey = compareRuleDocs;
 
-export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?: string; apiUrl?: string } = {}): PlanDocument {
-  const names = plan.peerNames ?? {};
-  const ruleDoc = (rule: Rule) => ruleDocNamed(rule, names);
-  const byId = (ids: readonly number[]) => [...ids].sort((a, b) => a - b);
-  const dropletNames = (ids: readonly number[]) => {
-    const out: Record<string, string> = {};
-    for (const id of ids) {
-      const label = names[`droplet:${id}`];
-      const m = label ? /^droplet (.*) \(\d+\)$/.exec(label) : null;
-      if (m) out[String(id)] = m[1]!;
-    }
-    return Object.keys(out).length > 0 ? { dropletNames: out } : {};
+const byId = (ids: readonly number[]) => [...ids].sort((a, b) => a - b);
+
+/** The names of the droplets among `ids` that the account knows, for readers of the JSON. */
+function dropletNames(ids: readonly number[], names: Readonly<Record<string, string>>): { dropletNames?: Record<string, string> } {
+  const out: Record<string, string> = {};
+  for (const id of ids) {
+    const label = names[`droplet:${id}`];
+    const m = label ? /^droplet (.*) \(\d+\)$/.exec(label) : null;
+    if (m) out[String(id)] = m[1]!;
+  }
+  return Object.keys(out).length > 0 ? { dropletNames: out } : {};
+}
+
+function firewallChangeDoc(c: FirewallChange, names: Readonly<Record<string, string>>): FirewallChangeDoc {
+  const rules = (list: readonly Rule[]) => list.map((rule) => ruleDocNamed(rule, names)).sort(byKey);
+  return match(c)
+    .returnType<FirewallChangeDoc>()
+    .with({ action: 'create' }, (c) => ({
+      action: 'create',
+      name: c.name,
+      tags: { add: [...c.desired.tags], remove: [] },
+      droplets: { add: byId(c.desired.dropletIds), remove: [] },
+      ...dropletNames(c.desired.dropletIds, names),
+      rules: { add: rules(c.desired.rules), remove: [], unchanged: 0 },
+    }))
+    .with({ action: 'update' }, (c) => ({
+      action: 'update',
+      name: c.name,
+      id: c.id,
+      tags: { add: [...c.addTags], remove: [...c.removeTags] },
+      droplets: { add: byId(c.addDroplets), remove: byId(c.removeDroplets) },
+      ...dropletNames([...c.addDroplets, ...c.removeDroplets], names),
+      rules: {
+        add: rules(c.addRules),
+        remove: rules(c.removeRules),
+        unchanged: c.unchangedRules,
+        ...(c.removeUnreadable ? { unreadable: c.removeUnreadable.map((u) => ({ direction: u.direction, rule: JSON.stringify(u.stored), reason: u.reason })) } : {}),
+      },
+    }))
+    .with({ action: 'delete' }, (c) => ({
+      action: 'delete',
+      name: c.name,
+      id: c.id,
+      tags: { add: [], remove: [...c.live.tags] },
+      droplets: { add: [], remove: byId(c.live.dropletIds) },
+      ...dropletNames(c.live.dropletIds, names),
+      rules: { add: [], remove: rules(c.live.firewall.rules), unchanged: 0 },
+    }))
+    .exhaustive();
+}
+
+/** A database's change: the sources added and removed, and the rules it will have (with the uuids that stay). */
+function databaseChangeDoc(d: DatabaseChange): DatabaseChangeDoc {
+  const keep = new Map(d.live.map((s) => [`${s.type}:${s.value}`, s.uuid]));
+  return {
+    action: 'replace',
+    name: d.name,
+    id: d.id,
+    sources: { add: d.add.map(sourceDoc), remove: d.remove.map(sourceDoc), unchanged: d.unchanged },
+    rules: d.desired.map((s) => {
+      const doc = sourceDoc(s);
+      const uuid = keep.get(`${doc.type}:${doc.value}`);
+      return uuid ? { ...doc, uuid } : doc;
+    }),
   };
-  const firewalls: FirewallChangeDoc[] = plan.firewalls.map((c) => {
-    switch (c.action) {
-      case 'create':
-        return {
-          action: 'create',
-          name: c.name,
-          tags: { add: [...c.desired.tags], remove: [] },
-          droplets: { add: byId(c.desired.dropletIds), remove: [] },
-          ...dropletNames(c.desired.dropletIds),
-          rules: { add: c.desired.rules.map(ruleDoc).sort(byKey), remove: [], unchanged: 0 },
-        };
-      case 'update':
-        return {
-          action: 'update',
-          name: c.name,
-          id: c.id,
-          tags: { add: [...c.addTags], remove: [...c.removeTags] },
-          droplets: { add: byId(c.addDroplets), remove: byId(c.removeDroplets) },
-          ...dropletNames([...c.addDroplets, ...c.removeDroplets]),
-          rules: {
-            add: c.addRules.map(ruleDoc).sort(byKey),
-            remove: c.removeRules.map(ruleDoc).sort(byKey),
-            unchanged: c.unchangedRules,
-            ...(c.removeUnreadable ? { unreadable: c.removeUnreadable.map((u) => ({ direction: u.direction, rule: JSON.stringify(u.stored), reason: u.reason })) } : {}),
-          },
-        };
-      case 'delete':
-        return {
-          action: 'delete',
-          name: c.name,
-          id: c.id,
-          tags: { add: [], remove: [...c.live.tags] },
-          droplets: { add: [], remove: byId(c.live.dropletIds) },
-          ...dropletNames(c.live.dropletIds),
-          rules: { add: [], remove: c.live.firewall.rules.map(ruleDoc).sort(byKey), unchanged: 0 },
-        };
-    }
-  });
-  const databases: DatabaseChangeDoc[] = plan.databases.map((d) => {
-    const keep = new Map(d.live.map((s) => [`${s.type}:${s.value}`, s.uuid]));
-    return {
-      action: 'replace',
-      name: d.name,
-      id: d.id,
-      sources: { add: d.add.map(sourceDoc), remove: d.remove.map(sourceDoc), unchanged: d.unchanged },
-      rules: d.desired.map((s) => {
-        const doc = sourceDoc(s);
-        const uuid = keep.get(`${doc.type}:${doc.value}`);
-        return uuid ? { ...doc, uuid } : doc;
-      }),
-    };
-  });
+}
+
+export function planDocument(plan: Plan, meta: { fwcVersion?: string; createdAt?: string; apiUrl?: string } = {}): PlanDocument {
+  const firewalls = plan.firewalls.map((c) => firewallChangeDoc(c, plan.peerNames ?? {}));
+  const databases = plan.databases.map(databaseChangeDoc);
   const count = (a: FirewallChangeDoc['action']) => firewalls.filter((f) => f.action === a).length;
   return {
     formatVersion: PLAN_FORMAT_VERSION,
