@@ -4,3 +4,17 @@
  */
 export { OPERATIONS, findOperation, operationById, validateRequest, validateResponse } from './schema.js';
 export type { OperationId, SchemaError } from './schema.js';
+export type {
+  ApiDatabaseCluster,
+  ApiDatabaseRule,
+  ApiDroplet,
+  ApiFirewall,
+  ApiKubernetesCluster,
+  ApiLoadBalancer,
+  ApiNetworkV4,
+  ApiNetworkV6,
+  ApiRegion,
+  ApiRuleBase,
+  ApiTarget,
+  ApiVpc,
+} from './schema.js';
