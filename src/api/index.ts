@@ -3,7 +3,7 @@
  * Imports nothing of fwc.
  */
 export { OPERATIONS, findOperation, operationById, validateRequest, validateResponse } from './schema.js';
-export type { OperationId, SchemaError } from './schema.js';
+export type { OperationId, OperationSpec, SchemaError } from './schema.js';
 export type {
   ApiDatabaseCluster,
   ApiDatabaseRule,
