@@ -8,8 +8,13 @@ import type { Behaviour } from './behaviour.js';
 import { ApiFailure, unprocessable } from './errors.js';
 import { findTag, type EmulatorState, type StoredRule, type StoredTargets } from './state.js';
 
+/** DigitalOcean's limits (DO-API-FACTS.md 3): rules per firewall, and entries in one rule's sources or destinations. */
 export const MAX_RULES = 50;
 export const MAX_ENTRIES = 1000;
+/** The highest TCP/UDP port. */
+const MAX_PORT = 65535;
+/** A port as written: up to five digits (the range is checked after). */
+const PORT_RANGE = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/;
 
 interface RuleBody {
   protocol?: unknown;
@@ -29,10 +34,10 @@ export function storedPorts(protocol: string, ports: unknown, behaviour: Behavio
     if ((behaviour.allPortsWrite as string[]).includes(text)) return '0';
     throw unprocessable('You must specify a positive value for ports.');
   }
-  const m = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/.exec(text);
+  const m = PORT_RANGE.exec(text);
   const from = m ? Number(m[1]) : NaN;
   const to = m ? Number(m[2] ?? m[1]) : NaN;
-  if (!m || from < 1 || to > 65535 || from > to) throw unprocessable('you must specify a valid range for ports');
+  if (!m || from < 1 || to > MAX_PORT || from > to) throw unprocessable('you must specify a valid range for ports');
   return text;
 }
 

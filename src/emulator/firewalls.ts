@@ -4,10 +4,11 @@
  */
 import type { Behaviour } from './behaviour.js';
 import { ApiFailure, notFound, unprocessable } from './errors.js';
-import { MAX_RULES, canonicalIpv6, entryCount, missingTag, presentRule, ruleIdentity, shapeKey, storeRule } from './firewallRules.js';
+import { MAX_ENTRIES, MAX_RULES, canonicalIpv6, entryCount, missingTag, presentRule, ruleIdentity, shapeKey, storeRule } from './firewallRules.js';
 import { findTag, type EmulatorState, type StoredFirewall, type StoredRule, type StoredTargets } from './state.js';
 
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9.-]+$/;
+/** DigitalOcean's limits per firewall (DO-API-FACTS.md 3). */
 export const MAX_TAGS = 5;
 export const MAX_DROPLETS = 10;
 
@@ -187,7 +188,7 @@ export function addRules(ctx: FirewallContext, id: string, body: FirewallBody): 
       const same = ctx.behaviour.ruleStorage === 'merge' ? next[direction].find((r) => shapeKey(r) === shapeKey(rule)) : undefined;
       if (same) {
         mergeTargets(same.targets, rule.targets);
-        if (entryCount(same.targets) > 1000) throw unprocessable("a rule's targets may hold at most 1000 entries");
+        if (entryCount(same.targets) > MAX_ENTRIES) throw unprocessable(`a rule's targets may hold at most ${MAX_ENTRIES} entries`);
       } else {
         next[direction].push(rule);
       }

@@ -4,9 +4,9 @@
  */
 import { badRequest } from './errors.js';
 
-/** DigitalOcean's page size when `per_page` is not given. */
+/** DigitalOcean's page size when `per_page` is not given (DO-API-FACTS.md 5.4). */
 export const DEFAULT_PER_PAGE = 20;
-/** The largest page DigitalOcean serves; a larger `per_page` is served as this. */
+/** The largest page DigitalOcean serves (DO-API-FACTS.md 5.4); a larger `per_page` is served as this. */
 export const MAX_PER_PAGE = 200;
 
 const POSITIVE_INTEGER = /^[1-9][0-9]*$/;

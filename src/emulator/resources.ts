@@ -7,6 +7,10 @@ import { ApiFailure, badRequest, notFound, unprocessable } from './errors.js';
 import { findTag, type Database, type DatabaseRule, type Droplet, type EmulatorState } from './state.js';
 
 export const TAG_PATTERN = /^[a-zA-Z0-9_\-:]+$/;
+/** DigitalOcean's longest tag name (DO-API-FACTS.md 3). */
+export const MAX_TAG_LENGTH = 255;
+/** DigitalOcean's limit of trusted sources per database cluster (DO-API-FACTS.md 3). */
+export const MAX_DATABASE_RULES = 100;
 
 const REGION = (slug: string) => ({
   name: slug === 'nyc3' ? 'New York 3' : slug,
@@ -82,8 +86,8 @@ export function presentTag(state: EmulatorState, name: string): Record<string, u
  */
 export function createTag(state: EmulatorState, body: { name?: unknown }): string {
   const name = typeof body.name === 'string' ? body.name : '';
-  if (name === '' || name.length > 255 || !TAG_PATTERN.test(name)) {
-    throw new ApiFailure(400, 'bad_request', 'name: must consist of letters, numbers, colons, dashes and underscores, at most 255 characters', [
+  if (name === '' || name.length > MAX_TAG_LENGTH || !TAG_PATTERN.test(name)) {
+    throw new ApiFailure(400, 'bad_request', `name: must consist of letters, numbers, colons, dashes and underscores, at most ${MAX_TAG_LENGTH} characters`, [
       `invalid tag name ${JSON.stringify(name)}`,
     ]);
   }
@@ -212,7 +216,7 @@ export function findDatabase(state: EmulatorState, id: string): Database {
 export function replaceDatabaseRules(state: EmulatorState, id: string, body: { rules?: unknown }, newId: () => string, now: () => number): void {
   const db = findDatabase(state, id);
   if (!Array.isArray(body.rules)) throw unprocessable('rules must be a list');
-  if (body.rules.length > 100) throw unprocessable('a database can have at most 100 trusted sources');
+  if (body.rules.length > MAX_DATABASE_RULES) throw unprocessable(`a database can have at most ${MAX_DATABASE_RULES} trusted sources`);
   const next: DatabaseRule[] = [];
   for (const raw of body.rules as Record<string, unknown>[]) {
     const type = String(raw.type);

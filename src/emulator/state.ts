@@ -103,8 +103,11 @@ export interface EmulatorState {
 
 export type EmulatorStateSnapshot = EmulatorState;
 
+/** The first droplet id an empty account hands out (a seed may give its droplets other ids). */
+export const FIRST_DROPLET_ID = 100001;
+
 export function emptyState(): EmulatorState {
-  return { firewalls: [], tags: [], droplets: [], load_balancers: [], kubernetes_clusters: [], databases: [], vpcs: [], next_droplet_id: 100001 };
+  return { firewalls: [], tags: [], droplets: [], load_balancers: [], kubernetes_clusters: [], databases: [], vpcs: [], next_droplet_id: FIRST_DROPLET_ID };
 }
 
 export function cloneState(state: EmulatorState): EmulatorState {
