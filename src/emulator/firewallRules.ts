@@ -4,6 +4,7 @@
  * back), 3 (limits) and 5.2 (error messages).
  */
 import ipaddr from 'ipaddr.js';
+import type { ApiInboundRule, ApiOutboundRule, ApiRuleBase, ApiTarget } from '../api/index.js';
 import type { Behaviour } from './behaviour.js';
 import { ApiFailure, unprocessable } from './errors.js';
 import { findTag, type EmulatorState, type StoredRule, type StoredTargets } from './state.js';
@@ -138,18 +139,21 @@ export function entryCount(targets: StoredTargets): number {
   return (targets.addresses?.length ?? 0) + (targets.droplet_ids?.length ?? 0) + (targets.load_balancer_uids?.length ?? 0) + (targets.kubernetes_ids?.length ?? 0) + (targets.tags?.length ?? 0);
 }
 
+type Order = <T>(xs: readonly T[]) => T[];
+
 /** The response form of a stored rule, with the read-back quirks the behaviour asks for. */
-export function presentRule(rule: StoredRule, direction: 'inbound' | 'outbound', behaviour: Behaviour, order: <T>(xs: readonly T[]) => T[]): Record<string, unknown> {
-  const targets: Record<string, unknown> = {};
+export function presentRule(rule: StoredRule, direction: 'inbound', behaviour: Behaviour, order: Order): ApiInboundRule;
+export function presentRule(rule: StoredRule, direction: 'outbound', behaviour: Behaviour, order: Order): ApiOutboundRule;
+export function presentRule(rule: StoredRule, direction: 'inbound' | 'outbound', behaviour: Behaviour, order: Order): ApiInboundRule | ApiOutboundRule {
+  const targets: ApiTarget = {};
   const t = rule.targets;
   if (t.addresses) targets.addresses = order(behaviour.ipv6ReadBack === 'canonical' ? t.addresses.map((a) => (a.includes(':') ? canonicalIpv6(a) : a)) : t.addresses);
   if (t.droplet_ids) targets.droplet_ids = order(t.droplet_ids);
   if (t.load_balancer_uids) targets.load_balancer_uids = order(t.load_balancer_uids);
   if (t.kubernetes_ids) targets.kubernetes_ids = order(t.kubernetes_ids);
   if (t.tags) targets.tags = order(t.tags);
-  const out: Record<string, unknown> = { protocol: rule.protocol, ports: rule.ports };
+  const out: ApiRuleBase = { protocol: rule.protocol, ports: rule.ports };
   const action = rule.action ?? 'allow';
   if (behaviour.actionReadBack === 'always' || action === 'deny') out.action = action;
-  out[direction === 'inbound' ? 'sources' : 'destinations'] = targets;
-  return out;
+  return direction === 'inbound' ? Object.assign(out, { sources: targets }) : Object.assign(out, { destinations: targets });
 }

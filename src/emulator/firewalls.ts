@@ -2,6 +2,7 @@
  * The firewall endpoints: create, read, list, replace (PUT), delete, and the rule, tag and droplet
  * sub-resources, with DigitalOcean's checks and limits. NOTE: DO-API-FACTS.md 2–4.
  */
+import type { ApiFirewall } from '../api/index.js';
 import type { Behaviour } from './behaviour.js';
 import { ApiFailure, notFound, unprocessable } from './errors.js';
 import { MAX_ENTRIES, MAX_RULES, canonicalIpv6, entryCount, missingTag, presentRule, ruleIdentity, shapeKey, storeRule } from './firewallRules.js';
@@ -40,7 +41,7 @@ function changed(ctx: FirewallContext, fw: StoredFirewall, before: number[] = []
   fw.pending = [...new Set([...before, ...dropletsOf(ctx.state, fw)])].sort((a, b) => a - b);
 }
 
-export function presentFirewall(ctx: FirewallContext, fw: StoredFirewall): Record<string, unknown> {
+export function presentFirewall(ctx: FirewallContext, fw: StoredFirewall): ApiFirewall {
   const waiting = ctx.now() - fw.changed_at < ctx.settleMs;
   return {
     id: fw.id,

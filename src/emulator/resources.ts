@@ -3,6 +3,7 @@
  * their trusted sources. Responses carry every field the OpenAPI schemas require, with plausible values.
  */
 import ipaddr from 'ipaddr.js';
+import type { ApiDroplet, ApiKubernetesCluster, ApiNetworkV4, ApiVpc } from '../api/index.js';
 import { ApiFailure, badRequest, notFound, unprocessable } from './errors.js';
 import { findTag, type Database, type DatabaseRule, type Droplet, type EmulatorState } from './state.js';
 
@@ -33,11 +34,11 @@ const SIZE = {
   description: 'Basic',
 };
 
-export function presentDroplet(d: Droplet): Record<string, unknown> {
-  const v4: Record<string, unknown>[] = [];
+export function presentDroplet(d: Droplet): ApiDroplet {
+  const v4: ApiNetworkV4[] = [];
   if (d.public_ipv4) v4.push({ ip_address: d.public_ipv4, netmask: '255.255.240.0', gateway: d.public_ipv4.replace(/\.\d+$/, '.1'), type: 'public' });
   if (d.private_ipv4) v4.push({ ip_address: d.private_ipv4, netmask: '255.255.0.0', gateway: d.private_ipv4.replace(/\.\d+$/, '.1'), type: 'private' });
-  const v6 = d.public_ipv6 ? [{ ip_address: d.public_ipv6, netmask: 64, gateway: d.public_ipv6.replace(/[0-9a-f]*$/, '1'), type: 'public' }] : [];
+  const v6 = d.public_ipv6 ? [{ ip_address: d.public_ipv6, netmask: 64, gateway: d.public_ipv6.replace(/[0-9a-f]*$/, '1'), type: 'public' as const }] : [];
   return {
     id: d.id,
     name: d.name,
@@ -63,6 +64,7 @@ export function presentDroplet(d: Droplet): Record<string, unknown> {
   };
 }
 
+/** Not typed as the contract's `tags`: its schema misspells `images` as `imgages`, and DigitalOcean sends `images`. */
 export function presentTag(state: EmulatorState, name: string): Record<string, unknown> {
   const droplets = state.droplets.filter((d) => d.tags.some((t) => t.toLowerCase() === name.toLowerCase()));
   const databases = 0;
@@ -127,7 +129,7 @@ export function listDroplets(state: EmulatorState, query: URLSearchParams): Drop
   });
 }
 
-export function presentVpc(v: EmulatorState['vpcs'][number]): Record<string, unknown> {
+export function presentVpc(v: EmulatorState['vpcs'][number]): ApiVpc {
   return { id: v.id, urn: `do:vpc:${v.id}`, name: v.name, description: v.description, region: v.region, ip_range: v.ip_range, default: v.default, created_at: v.created_at };
 }
 
@@ -138,6 +140,7 @@ export function getVpc(state: EmulatorState, id: string): Record<string, unknown
   return { vpc: presentVpc(vpc) };
 }
 
+/** Not typed as ApiLoadBalancer: that alias is `load_balancer_base`, which has no `region`. */
 export function presentLoadBalancer(lb: EmulatorState['load_balancers'][number]): Record<string, unknown> {
   return {
     id: lb.id,
@@ -154,7 +157,7 @@ export function presentLoadBalancer(lb: EmulatorState['load_balancers'][number])
   };
 }
 
-export function presentCluster(c: EmulatorState['kubernetes_clusters'][number]): Record<string, unknown> {
+export function presentCluster(c: EmulatorState['kubernetes_clusters'][number]): ApiKubernetesCluster {
   return {
     id: c.id,
     name: c.name,
@@ -186,6 +189,7 @@ export function presentCluster(c: EmulatorState['kubernetes_clusters'][number]):
   };
 }
 
+/** Not typed as ApiDatabaseCluster: a seed's engine may be any name (state.ts, Database). */
 export function presentDatabase(db: Database): Record<string, unknown> {
   return {
     id: db.id,
