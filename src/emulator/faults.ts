@@ -21,9 +21,14 @@ export interface FaultSpec {
   readonly paths?: string;
 }
 
+/** The fault generator's seed when the spec gives none. */
+const DEFAULT_FAULT_SEED = 1;
+/** The share of requests that fail when the spec gives no `rate`: one in ten. */
+const DEFAULT_FAULT_RATE = 0.1;
+
 export function parseFaults(spec: string): FaultSpec {
-  let seed = 1;
-  let rate = 0.1;
+  let seed = DEFAULT_FAULT_SEED;
+  let rate = DEFAULT_FAULT_RATE;
   let kinds: FaultKind[] = [...FAULT_KINDS];
   let latency: FaultSpec['latency'];
   let methods: string[] | undefined;

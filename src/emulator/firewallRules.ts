@@ -4,12 +4,18 @@
  * back), 3 (limits) and 5.2 (error messages).
  */
 import ipaddr from 'ipaddr.js';
+import type { ApiInboundRule, ApiOutboundRule, ApiRuleBase, ApiTarget } from '../api/index.js';
 import type { Behaviour } from './behaviour.js';
 import { ApiFailure, unprocessable } from './errors.js';
 import { findTag, type EmulatorState, type StoredRule, type StoredTargets } from './state.js';
 
+/** DigitalOcean's limits (DO-API-FACTS.md 3): rules per firewall, and entries in one rule's sources or destinations. */
 export const MAX_RULES = 50;
 export const MAX_ENTRIES = 1000;
+/** The highest TCP/UDP port. */
+const MAX_PORT = 65535;
+/** A port as written: up to five digits (the range is checked after). */
+const PORT_RANGE = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/;
 
 interface RuleBody {
   protocol?: unknown;
@@ -29,10 +35,10 @@ export function storedPorts(protocol: string, ports: unknown, behaviour: Behavio
     if ((behaviour.allPortsWrite as string[]).includes(text)) return '0';
     throw unprocessable('You must specify a positive value for ports.');
   }
-  const m = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/.exec(text);
+  const m = PORT_RANGE.exec(text);
   const from = m ? Number(m[1]) : NaN;
   const to = m ? Number(m[2] ?? m[1]) : NaN;
-  if (!m || from < 1 || to > 65535 || from > to) throw unprocessable('you must specify a valid range for ports');
+  if (!m || from < 1 || to > MAX_PORT || from > to) throw unprocessable('you must specify a valid range for ports');
   return text;
 }
 
@@ -133,18 +139,21 @@ export function entryCount(targets: StoredTargets): number {
   return (targets.addresses?.length ?? 0) + (targets.droplet_ids?.length ?? 0) + (targets.load_balancer_uids?.length ?? 0) + (targets.kubernetes_ids?.length ?? 0) + (targets.tags?.length ?? 0);
 }
 
+type Order = <T>(xs: readonly T[]) => T[];
+
 /** The response form of a stored rule, with the read-back quirks the behaviour asks for. */
-export function presentRule(rule: StoredRule, direction: 'inbound' | 'outbound', behaviour: Behaviour, order: <T>(xs: readonly T[]) => T[]): Record<string, unknown> {
-  const targets: Record<string, unknown> = {};
+export function presentRule(rule: StoredRule, direction: 'inbound', behaviour: Behaviour, order: Order): ApiInboundRule;
+export function presentRule(rule: StoredRule, direction: 'outbound', behaviour: Behaviour, order: Order): ApiOutboundRule;
+export function presentRule(rule: StoredRule, direction: 'inbound' | 'outbound', behaviour: Behaviour, order: Order): ApiInboundRule | ApiOutboundRule {
+  const targets: ApiTarget = {};
   const t = rule.targets;
   if (t.addresses) targets.addresses = order(behaviour.ipv6ReadBack === 'canonical' ? t.addresses.map((a) => (a.includes(':') ? canonicalIpv6(a) : a)) : t.addresses);
   if (t.droplet_ids) targets.droplet_ids = order(t.droplet_ids);
   if (t.load_balancer_uids) targets.load_balancer_uids = order(t.load_balancer_uids);
   if (t.kubernetes_ids) targets.kubernetes_ids = order(t.kubernetes_ids);
   if (t.tags) targets.tags = order(t.tags);
-  const out: Record<string, unknown> = { protocol: rule.protocol, ports: rule.ports };
+  const out: ApiRuleBase = { protocol: rule.protocol, ports: rule.ports };
   const action = rule.action ?? 'allow';
   if (behaviour.actionReadBack === 'always' || action === 'deny') out.action = action;
-  out[direction === 'inbound' ? 'sources' : 'destinations'] = targets;
-  return out;
+  return direction === 'inbound' ? Object.assign(out, { sources: targets }) : Object.assign(out, { destinations: targets });
 }

@@ -2,12 +2,14 @@
  * The firewall endpoints: create, read, list, replace (PUT), delete, and the rule, tag and droplet
  * sub-resources, with DigitalOcean's checks and limits. NOTE: DO-API-FACTS.md 2–4.
  */
+import type { ApiFirewall } from '../api/index.js';
 import type { Behaviour } from './behaviour.js';
 import { ApiFailure, notFound, unprocessable } from './errors.js';
-import { MAX_RULES, canonicalIpv6, entryCount, missingTag, presentRule, ruleIdentity, shapeKey, storeRule } from './firewallRules.js';
+import { MAX_ENTRIES, MAX_RULES, canonicalIpv6, entryCount, missingTag, presentRule, ruleIdentity, shapeKey, storeRule } from './firewallRules.js';
 import { findTag, type EmulatorState, type StoredFirewall, type StoredRule, type StoredTargets } from './state.js';
 
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9.-]+$/;
+/** DigitalOcean's limits per firewall (DO-API-FACTS.md 3). */
 export const MAX_TAGS = 5;
 export const MAX_DROPLETS = 10;
 
@@ -39,7 +41,7 @@ function changed(ctx: FirewallContext, fw: StoredFirewall, before: number[] = []
   fw.pending = [...new Set([...before, ...dropletsOf(ctx.state, fw)])].sort((a, b) => a - b);
 }
 
-export function presentFirewall(ctx: FirewallContext, fw: StoredFirewall): Record<string, unknown> {
+export function presentFirewall(ctx: FirewallContext, fw: StoredFirewall): ApiFirewall {
   const waiting = ctx.now() - fw.changed_at < ctx.settleMs;
   return {
     id: fw.id,
@@ -187,7 +189,7 @@ export function addRules(ctx: FirewallContext, id: string, body: FirewallBody): 
       const same = ctx.behaviour.ruleStorage === 'merge' ? next[direction].find((r) => shapeKey(r) === shapeKey(rule)) : undefined;
       if (same) {
         mergeTargets(same.targets, rule.targets);
-        if (entryCount(same.targets) > 1000) throw unprocessable("a rule's targets may hold at most 1000 entries");
+        if (entryCount(same.targets) > MAX_ENTRIES) throw unprocessable(`a rule's targets may hold at most ${MAX_ENTRIES} entries`);
       } else {
         next[direction].push(rule);
       }

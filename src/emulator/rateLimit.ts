@@ -12,6 +12,14 @@ export interface RateLimitSpec {
 
 export const DEFAULT_RATE_LIMIT: RateLimitSpec = { perMinute: 250, perHour: 5000 };
 
+/** The two sliding windows, in milliseconds. */
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const SECONDS_PER_MINUTE = 60;
+const MS_PER_SECOND = 1000;
+/** What the headers say when there is no hourly limit (`off`, or a per-minute one only): DigitalOcean's. */
+const UNLIMITED_HEADER_LIMIT = DEFAULT_RATE_LIMIT.perHour;
+
 /** Parses `250/min,5000/h`, `10/s`, or `off`. */
 export function parseRateLimit(spec: string): RateLimitSpec | null {
   if (spec.trim() === 'off') return null;
@@ -21,7 +29,7 @@ export function parseRateLimit(spec: string): RateLimitSpec | null {
     const m = /^(\d+)\/(s|sec|min|m|h|hour)$/.exec(part);
     if (!m) throw badRequest(`rate limit '${part}' is not like 250/min or 5000/h`);
     const n = Number(m[1]);
-    if (m[2] === 's' || m[2] === 'sec') perMinute = Math.min(perMinute, n * 60);
+    if (m[2] === 's' || m[2] === 'sec') perMinute = Math.min(perMinute, n * SECONDS_PER_MINUTE);
     else if (m[2] === 'min' || m[2] === 'm') perMinute = Math.min(perMinute, n);
     else perHour = Math.min(perHour, n);
   }
@@ -44,22 +52,22 @@ export class RateLimiter {
   /** Counts a request of `token` (unless refused) and says whether it may go on, with the headers. */
   take(token: string): RateDecision {
     const now = this.now();
-    const times = (this.seen.get(token) ?? []).filter((t) => now - t < 3_600_000);
+    const times = (this.seen.get(token) ?? []).filter((t) => now - t < HOUR_MS);
     this.seen.set(token, times);
-    const limit = this.spec?.perHour ?? 5000;
-    const inMinute = times.filter((t) => now - t < 60_000);
+    const limit = this.spec?.perHour ?? UNLIMITED_HEADER_LIMIT;
+    const inMinute = times.filter((t) => now - t < MINUTE_MS);
     const headers = (remaining: number) => ({
-      'ratelimit-limit': String(Number.isFinite(limit) ? limit : 5000),
-      'ratelimit-remaining': String(Math.max(0, Number.isFinite(limit) ? remaining : 5000)),
-      'ratelimit-reset': String(Math.ceil(((times[0] ?? now) + 3_600_000) / 1000)),
+      'ratelimit-limit': String(Number.isFinite(limit) ? limit : UNLIMITED_HEADER_LIMIT),
+      'ratelimit-remaining': String(Math.max(0, Number.isFinite(limit) ? remaining : UNLIMITED_HEADER_LIMIT)),
+      'ratelimit-reset': String(Math.ceil(((times[0] ?? now) + HOUR_MS) / MS_PER_SECOND)),
     });
     if (this.spec) {
       if (inMinute.length >= this.spec.perMinute) {
-        const wait = Math.max(1, Math.ceil((inMinute[0]! + 60_000 - now) / 1000));
+        const wait = Math.max(1, Math.ceil((inMinute[0]! + MINUTE_MS - now) / MS_PER_SECOND));
         return { allowed: false, headers: { ...headers(limit - times.length), 'retry-after': String(wait) } };
       }
       if (times.length >= this.spec.perHour) {
-        const wait = Math.max(1, Math.ceil((times[0]! + 3_600_000 - now) / 1000));
+        const wait = Math.max(1, Math.ceil((times[0]! + HOUR_MS - now) / MS_PER_SECOND));
         return { allowed: false, headers: { ...headers(0), 'retry-after': String(wait) } };
       }
     }

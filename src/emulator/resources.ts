@@ -3,10 +3,15 @@
  * their trusted sources. Responses carry every field the OpenAPI schemas require, with plausible values.
  */
 import ipaddr from 'ipaddr.js';
+import type { ApiDroplet, ApiKubernetesCluster, ApiNetworkV4, ApiVpc } from '../api/index.js';
 import { ApiFailure, badRequest, notFound, unprocessable } from './errors.js';
 import { findTag, type Database, type DatabaseRule, type Droplet, type EmulatorState } from './state.js';
 
 export const TAG_PATTERN = /^[a-zA-Z0-9_\-:]+$/;
+/** DigitalOcean's longest tag name (DO-API-FACTS.md 3). */
+export const MAX_TAG_LENGTH = 255;
+/** DigitalOcean's limit of trusted sources per database cluster (DO-API-FACTS.md 3). */
+export const MAX_DATABASE_RULES = 100;
 
 const REGION = (slug: string) => ({
   name: slug === 'nyc3' ? 'New York 3' : slug,
@@ -29,11 +34,11 @@ const SIZE = {
   description: 'Basic',
 };
 
-export function presentDroplet(d: Droplet): Record<string, unknown> {
-  const v4: Record<string, unknown>[] = [];
+export function presentDroplet(d: Droplet): ApiDroplet {
+  const v4: ApiNetworkV4[] = [];
   if (d.public_ipv4) v4.push({ ip_address: d.public_ipv4, netmask: '255.255.240.0', gateway: d.public_ipv4.replace(/\.\d+$/, '.1'), type: 'public' });
   if (d.private_ipv4) v4.push({ ip_address: d.private_ipv4, netmask: '255.255.0.0', gateway: d.private_ipv4.replace(/\.\d+$/, '.1'), type: 'private' });
-  const v6 = d.public_ipv6 ? [{ ip_address: d.public_ipv6, netmask: 64, gateway: d.public_ipv6.replace(/[0-9a-f]*$/, '1'), type: 'public' }] : [];
+  const v6 = d.public_ipv6 ? [{ ip_address: d.public_ipv6, netmask: 64, gateway: d.public_ipv6.replace(/[0-9a-f]*$/, '1'), type: 'public' as const }] : [];
   return {
     id: d.id,
     name: d.name,
@@ -59,6 +64,7 @@ export function presentDroplet(d: Droplet): Record<string, unknown> {
   };
 }
 
+/** Not typed as the contract's `tags`: its schema misspells `images` as `imgages`, and DigitalOcean sends `images`. */
 export function presentTag(state: EmulatorState, name: string): Record<string, unknown> {
   const droplets = state.droplets.filter((d) => d.tags.some((t) => t.toLowerCase() === name.toLowerCase()));
   const databases = 0;
@@ -82,8 +88,8 @@ export function presentTag(state: EmulatorState, name: string): Record<string, u
  */
 export function createTag(state: EmulatorState, body: { name?: unknown }): string {
   const name = typeof body.name === 'string' ? body.name : '';
-  if (name === '' || name.length > 255 || !TAG_PATTERN.test(name)) {
-    throw new ApiFailure(400, 'bad_request', 'name: must consist of letters, numbers, colons, dashes and underscores, at most 255 characters', [
+  if (name === '' || name.length > MAX_TAG_LENGTH || !TAG_PATTERN.test(name)) {
+    throw new ApiFailure(400, 'bad_request', `name: must consist of letters, numbers, colons, dashes and underscores, at most ${MAX_TAG_LENGTH} characters`, [
       `invalid tag name ${JSON.stringify(name)}`,
     ]);
   }
@@ -123,7 +129,7 @@ export function listDroplets(state: EmulatorState, query: URLSearchParams): Drop
   });
 }
 
-export function presentVpc(v: EmulatorState['vpcs'][number]): Record<string, unknown> {
+export function presentVpc(v: EmulatorState['vpcs'][number]): ApiVpc {
   return { id: v.id, urn: `do:vpc:${v.id}`, name: v.name, description: v.description, region: v.region, ip_range: v.ip_range, default: v.default, created_at: v.created_at };
 }
 
@@ -134,6 +140,7 @@ export function getVpc(state: EmulatorState, id: string): Record<string, unknown
   return { vpc: presentVpc(vpc) };
 }
 
+/** Not typed as ApiLoadBalancer: that alias is `load_balancer_base`, which has no `region`. */
 export function presentLoadBalancer(lb: EmulatorState['load_balancers'][number]): Record<string, unknown> {
   return {
     id: lb.id,
@@ -150,7 +157,7 @@ export function presentLoadBalancer(lb: EmulatorState['load_balancers'][number])
   };
 }
 
-export function presentCluster(c: EmulatorState['kubernetes_clusters'][number]): Record<string, unknown> {
+export function presentCluster(c: EmulatorState['kubernetes_clusters'][number]): ApiKubernetesCluster {
   return {
     id: c.id,
     name: c.name,
@@ -182,6 +189,7 @@ export function presentCluster(c: EmulatorState['kubernetes_clusters'][number]):
   };
 }
 
+/** Not typed as ApiDatabaseCluster: a seed's engine may be any name (state.ts, Database). */
 export function presentDatabase(db: Database): Record<string, unknown> {
   return {
     id: db.id,
@@ -212,7 +220,7 @@ export function findDatabase(state: EmulatorState, id: string): Database {
 export function replaceDatabaseRules(state: EmulatorState, id: string, body: { rules?: unknown }, newId: () => string, now: () => number): void {
   const db = findDatabase(state, id);
   if (!Array.isArray(body.rules)) throw unprocessable('rules must be a list');
-  if (body.rules.length > 100) throw unprocessable('a database can have at most 100 trusted sources');
+  if (body.rules.length > MAX_DATABASE_RULES) throw unprocessable(`a database can have at most ${MAX_DATABASE_RULES} trusted sources`);
   const next: DatabaseRule[] = [];
   for (const raw of body.rules as Record<string, unknown>[]) {
     const type = String(raw.type);

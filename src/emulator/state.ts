@@ -5,93 +5,88 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import type {
+  ApiDatabaseCluster,
+  ApiDatabaseRule,
+  ApiDroplet,
+  ApiFirewall,
+  ApiKubernetesCluster,
+  ApiLoadBalancer,
+  ApiNetworkV4,
+  ApiNetworkV6,
+  ApiRegion,
+  ApiRuleBase,
+  ApiTarget,
+  ApiVpc,
+} from '../api/index.js';
 
-/** A rule's targets as stored: the fields of `sources`/`destinations`. */
-export interface StoredTargets {
-  addresses?: string[];
-  droplet_ids?: number[];
-  load_balancer_uids?: string[];
-  kubernetes_ids?: string[];
-  tags?: string[];
-}
+/*
+ * The stored shapes are the contract's shapes (src/api, generated from the OpenAPI description), narrowed
+ * where DigitalOcean's stored form is stricter than a response: fields the schema marks optional or
+ * read-only are always there and writable here, and lists are never `null`. What the contract does not
+ * describe (when a firewall changed, the droplets a change concerns, a droplet's flattened addresses, a
+ * cluster's node droplets, a database's trusted sources) is added with `&`, with a comment.
+ */
 
-export interface StoredRule {
-  protocol: 'tcp' | 'udp' | 'icmp';
-  /** As DigitalOcean keeps it: `"0"` for all ports and for ICMP, ranges and `"1-65535"` as written. */
-  ports: string;
-  /** Absent means allow. */
-  action?: 'allow' | 'deny';
-  targets: StoredTargets;
-}
+/** The stored form: every field the pick names present, writable, and never `null`. */
+type Stored<T> = { -readonly [K in keyof T]-?: NonNullable<T[K]> };
 
-export interface StoredFirewall {
-  id: string;
-  name: string;
-  created_at: string;
+/** A rule's targets as stored: the fields of `sources`/`destinations`, each present only when non-empty. */
+export type StoredTargets = Partial<Stored<ApiTarget>>;
+
+/**
+ * A rule as stored. `ports` as DigitalOcean keeps it: `"0"` for all ports and for ICMP, ranges and
+ * `"1-65535"` as written; `action` absent means allow. The targets are kept without their direction.
+ */
+export type StoredRule = Stored<Pick<ApiRuleBase, 'protocol' | 'ports'>> & Pick<ApiRuleBase, 'action'> & { targets: StoredTargets };
+
+export type StoredFirewall = Stored<Pick<ApiFirewall, 'id' | 'name' | 'created_at' | 'droplet_ids' | 'tags'>> & {
   inbound: StoredRule[];
   outbound: StoredRule[];
-  droplet_ids: number[];
-  tags: string[];
   /** When the firewall last changed (ms since the epoch); `status` is `waiting` until settled. */
   changed_at: number;
   /** The droplets a change concerned, reported in `pending_changes` while waiting. */
   pending: number[];
-}
+};
 
-export interface Droplet {
-  id: number;
-  name: string;
-  tags: string[];
-  region: string;
-  public_ipv4?: string;
-  private_ipv4?: string;
-  public_ipv6?: string;
+/** An address of a droplet's `networks` (the contract nests them; the emulator keeps one of each). */
+type Address = NonNullable<ApiNetworkV4['ip_address']>;
+
+export type Droplet = Pick<ApiDroplet, 'id' | 'name' | 'tags' | 'created_at'> & {
+  /** The region's slug (the response carries the whole region object). */
+  region: ApiRegion['slug'];
+  public_ipv4?: Address;
+  private_ipv4?: Address;
+  public_ipv6?: NonNullable<ApiNetworkV6['ip_address']>;
   /** The VPC the droplet's private address is in. */
-  vpc_uuid?: string;
+  vpc_uuid?: ApiDroplet['vpc_uuid'];
+  /** Listed only with `type=gpus`; presented with a `gpu_info`. */
   gpu: boolean;
-  created_at: string;
-}
+};
 
-export interface Vpc {
-  id: string;
-  name: string;
-  region: string;
-  ip_range: string;
-  description: string;
-  default: boolean;
-  created_at: string;
-}
+export type Vpc = Stored<Pick<ApiVpc, 'id' | 'name' | 'region' | 'ip_range' | 'description' | 'default' | 'created_at'>>;
 
-export interface LoadBalancer {
-  id: string;
-  name: string;
-  ip: string;
-  region: string;
-}
+export type LoadBalancer = Stored<Pick<ApiLoadBalancer, 'id' | 'name' | 'ip'>> & {
+  /** The region's slug (the response carries the whole region object). */
+  region: ApiRegion['slug'];
+};
 
-export interface KubernetesCluster {
-  id: string;
-  name: string;
-  region: string;
+export type KubernetesCluster = Stored<Pick<ApiKubernetesCluster, 'id' | 'name' | 'region'>> & {
+  /** The droplets of the cluster's one node pool (the response names them as strings in `nodes`). */
   node_droplet_ids: number[];
-}
+};
 
-export interface DatabaseRule {
-  uuid: string;
-  cluster_uuid: string;
-  type: 'droplet' | 'k8s' | 'ip_addr' | 'tag' | 'app';
-  value: string;
-  created_at: string;
-  description?: string;
-}
+export type DatabaseRule = Stored<Pick<ApiDatabaseRule, 'uuid' | 'cluster_uuid' | 'type' | 'value' | 'created_at'>> & Pick<ApiDatabaseRule, 'description'>;
 
-export interface Database {
-  id: string;
-  name: string;
+export type Database = Stored<Pick<ApiDatabaseCluster, 'id' | 'name' | 'region'>> & {
+  /**
+   * Any engine name a seed gives (the contract lists the engines DigitalOcean offers, but seeds are not
+   * checked against that list, and refusing them now would change what the emulator accepts).
+   */
   engine: string;
-  region: string;
+  /** The trusted sources (`GET/PUT /v2/databases/{uuid}/firewall`), kept apart from the cluster. */
   rules: DatabaseRule[];
-}
+};
 
 export interface EmulatorState {
   firewalls: StoredFirewall[];
@@ -108,8 +103,11 @@ export interface EmulatorState {
 
 export type EmulatorStateSnapshot = EmulatorState;
 
+/** The first droplet id an empty account hands out (a seed may give its droplets other ids). */
+export const FIRST_DROPLET_ID = 100001;
+
 export function emptyState(): EmulatorState {
-  return { firewalls: [], tags: [], droplets: [], load_balancers: [], kubernetes_clusters: [], databases: [], vpcs: [], next_droplet_id: 100001 };
+  return { firewalls: [], tags: [], droplets: [], load_balancers: [], kubernetes_clusters: [], databases: [], vpcs: [], next_droplet_id: FIRST_DROPLET_ID };
 }
 
 export function cloneState(state: EmulatorState): EmulatorState {
