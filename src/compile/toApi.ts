@@ -4,38 +4,34 @@
  * makes validates against the OpenAPI request schema, with the one documented exception that ICMP rules
  * carry no `ports` (see src/api/schema.ts).
  */
+import type { ApiFirewall, ApiRuleBase, ApiTarget } from '../api/index.js';
 import { type DatabaseTrust, type Firewall, type GroupedRule, groupRules, type Peer, type Ports, portsText, type Protocol, type TrustedSource } from '../model/index.js';
 
 /** Where the names of resources that only the API can resolve are kept in a compiled body. */
 export const UNRESOLVED_KEY = 'x-fwc-unresolved';
 
-export interface ApiTargetBody {
-  addresses?: string[];
-  droplet_ids?: number[];
-  load_balancer_uids?: string[];
-  kubernetes_ids?: string[];
-  tags?: string[];
+/** A rule's sources or destinations: the contract's shape, plus the names only plan time resolves. */
+export type ApiTargetBody = ApiTarget & {
   /** Only in compiled output, before plan time: `droplet:NAME`, `load-balancer:NAME`, `cluster:NAME`. */
   [UNRESOLVED_KEY]?: string[];
-}
+};
 
-export interface ApiRuleBody {
-  protocol: Protocol;
-  ports?: string;
-  action?: 'allow' | 'deny';
+/** A rule as fwc sends it: the contract's shape, except that ICMP rules carry no `ports` (see above). */
+export type ApiRuleBody = Omit<ApiRuleBase, 'ports'> & {
+  ports?: ApiRuleBase['ports'];
   sources?: ApiTargetBody;
   destinations?: ApiTargetBody;
-}
+};
 
-export interface ApiFirewallBody {
-  name: string;
+/** A firewall's create or update body: the contract's fields fwc always sends, with its rule shape. */
+export type ApiFirewallBody = Required<Pick<ApiFirewall, 'name'>> & {
   inbound_rules: ApiRuleBody[];
   outbound_rules: ApiRuleBody[];
-  tags: string[];
-  droplet_ids?: number[];
+  tags: NonNullable<ApiFirewall['tags']>;
+  droplet_ids?: NonNullable<ApiFirewall['droplet_ids']>;
   /** Only in compiled output, before plan time: a droplet set's droplets named by name (`droplet:NAME`). */
   [UNRESOLVED_KEY]?: string[];
-}
+};
 
 /**
  * The ports string fwc sends. NOTE: `"1-65535"` is the only all-ports form no report has seen the API
