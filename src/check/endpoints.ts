@@ -7,6 +7,7 @@
  */
 import { ANY_IPV4, ANY_IPV6 } from '../model/index.js';
 import { didYouMean, hasControl, printable } from '../diagnostics/index.js';
+import type { Span } from '../source/index.js';
 import type { Endpoint, NumberLit, StringLit } from '../syntax/index.js';
 import { BUILTIN_SERVICES, MAX_NAME_LENGTH, NAME_PATTERN, isReserved } from './builtins.js';
 import { checkAddress } from './addresses.js';
@@ -70,83 +71,92 @@ export function resolveEndpoint(ctx: CheckContext, endpoint: Endpoint): Resolved
       const member = dropletMember(ctx, endpoint.ref);
       return member ? [{ kind: 'droplet', name: member.name, id: member.id, span: endpoint.span }] : [];
     }
-    case 'TagRef': {
-      const tag = endpoint.name.text;
-      if (!checkTagRefName(ctx, endpoint.name)) return [];
-      // A tag this policy governs is the same tag, whichever way it is written (DigitalOcean compares
-      // tags without case): it is governed, in the spelling it was declared with.
-      const decl = ctx.declarations.get(tag) ?? [...ctx.declarations.values()].find((d) => d.kind === 'tag' && d.name.text.toLowerCase() === tag.toLowerCase());
-      if (decl?.kind === 'tag') return [{ kind: 'tag', tag: decl.name.text, span: endpoint.span }];
-      return [{ kind: 'tag-ref', tag, span: endpoint.span }];
-    }
+    case 'TagRef':
+      return tagRef(ctx, endpoint.name, endpoint.span);
     case 'Vpc':
       return [{ kind: 'vpc', name: endpoint.name.text, span: endpoint.span }];
     case 'Address': {
       const cidr = checkAddress(ctx, endpoint);
       return cidr ? [{ kind: 'address', cidr, span: endpoint.span }] : [];
     }
-    case 'Name': {
-      if (!checkReference(ctx, endpoint)) return [];
-      const decl = ctx.declarations.get(endpoint.text);
-      if (!decl) {
-        if (looksLikeAddress(endpoint.text)) {
-          ctx.report('invalidAddress', {
-            message: `\`${endpoint.text}\` is not a valid IP address or CIDR block`,
-            span: endpoint.span,
-            label: 'not an address',
-            help: ['IPv6 addresses have at most eight groups and one `::`; a name that looks like this must be quoted'],
-          });
-          return [];
-        }
-        if (BUILTIN_SERVICES.has(endpoint.text)) {
-          ctx.report('wrongKind', {
-            message: `\`${endpoint.text}\` is a built-in service, not a source or destination`,
-            span: endpoint.span,
-            label: 'a service',
-            help: ['services go after `on`; to name droplets, declare a tag (a name that is also a service is fine)'],
-          });
-          return [];
-        }
-        const bare = isReserved(endpoint.text, 'name') || !NAME_PATTERN.test(endpoint.text) ? `"${endpoint.text}"` : endpoint.text;
-        const suggestion = didYouMean(endpoint.text, ctx.namesOf('tag', 'droplets', 'group', 'addresses'));
-        ctx.report('unknownName', {
-          message: `unknown name \`${endpoint.text}\``,
-          span: endpoint.span,
-          label: 'not declared in this policy',
-          help: [
-            suggestion,
-            `to govern tag \`${endpoint.text}\` (its own firewall, closed to all this policy does not grant): declare \`tags ${bare}\``,
-            `to refer to tag \`${endpoint.text}\` without governing it (its droplets keep the firewalls they have): write \`tag "${endpoint.text}"\``,
-            'or declare it as a droplet set, group or address set (`droplets NAME = …`, `group NAME = …`, `addresses NAME = …`)',
-          ],
-        });
-        return [];
-      }
-      switch (decl.kind) {
-        case 'tag':
-        case 'droplets':
-          return [unitEndpoint(ctx, decl.name.text, endpoint.span)];
-        case 'group':
-          return (ctx.groupTags.get(decl.name.text) ?? []).map((unit) => unitEndpoint(ctx, unit, endpoint.span, decl.name.text));
-        case 'addresses':
-          return (ctx.addressSets.get(decl.name.text) ?? []).map((cidr) => ({
-            kind: 'address',
-            cidr,
-            span: endpoint.span,
-            via: decl.name.text,
-          }));
-        case 'service':
-          ctx.report('wrongKind', {
-            message: `\`${endpoint.text}\` is ${KIND_WORDS.service}, not a source or destination`,
-            span: endpoint.span,
-            label: 'a service',
-            secondary: [{ file: ctx.file, span: decl.name.span, message: 'declared here' }],
-            help: ['services go after `on`'],
-          });
-          return [];
-      }
-    }
+    case 'Name':
+      return namedEndpoint(ctx, endpoint);
   }
+}
+
+/**
+ * `tag "NAME"`. A tag this policy governs is the same tag, whichever way it is written (DigitalOcean
+ * compares tags without case): it is governed, in the spelling it was declared with.
+ */
+function tagRef(ctx: CheckContext, name: StringLit, span: Span): ResolvedEndpoint[] {
+  const tag = name.text;
+  if (!checkTagRefName(ctx, name)) return [];
+  const decl = ctx.declarations.get(tag) ?? [...ctx.declarations.values()].find((d) => d.kind === 'tag' && d.name.text.toLowerCase() === tag.toLowerCase());
+  if (decl?.kind === 'tag') return [{ kind: 'tag', tag: decl.name.text, span }];
+  return [{ kind: 'tag-ref', tag, span }];
+}
+
+/** A bare name: what it was declared as, expanded (a group to its units, an address set to its blocks). */
+function namedEndpoint(ctx: CheckContext, endpoint: Extract<Endpoint, { kind: 'Name' }>): ResolvedEndpoint[] {
+  if (!checkReference(ctx, endpoint)) return [];
+  const decl = ctx.declarations.get(endpoint.text);
+  if (!decl) {
+    undeclared(ctx, endpoint);
+    return [];
+  }
+  switch (decl.kind) {
+    case 'tag':
+    case 'droplets':
+      return [unitEndpoint(ctx, decl.name.text, endpoint.span)];
+    case 'group':
+      return (ctx.groupTags.get(decl.name.text) ?? []).map((unit) => unitEndpoint(ctx, unit, endpoint.span, decl.name.text));
+    case 'addresses':
+      return (ctx.addressSets.get(decl.name.text) ?? []).map((cidr) => ({ kind: 'address', cidr, span: endpoint.span, via: decl.name.text }));
+    case 'service':
+      ctx.report('wrongKind', {
+        message: `\`${endpoint.text}\` is ${KIND_WORDS.service}, not a source or destination`,
+        span: endpoint.span,
+        label: 'a service',
+        secondary: [{ file: ctx.file, span: decl.name.span, message: 'declared here' }],
+        help: ['services go after `on`'],
+      });
+      return [];
+  }
+}
+
+/** A name nothing declares: a mistyped address, a built-in service in the wrong place, or a name to declare. */
+function undeclared(ctx: CheckContext, endpoint: Extract<Endpoint, { kind: 'Name' }>): void {
+  if (looksLikeAddress(endpoint.text)) {
+    ctx.report('invalidAddress', {
+      message: `\`${endpoint.text}\` is not a valid IP address or CIDR block`,
+      span: endpoint.span,
+      label: 'not an address',
+      help: ['IPv6 addresses have at most eight groups and one `::`; a name that looks like this must be quoted'],
+    });
+    return;
+  }
+  if (BUILTIN_SERVICES.has(endpoint.text)) {
+    ctx.report('wrongKind', {
+      message: `\`${endpoint.text}\` is a built-in service, not a source or destination`,
+      span: endpoint.span,
+      label: 'a service',
+      help: ['services go after `on`; to name droplets, declare a tag (a name that is also a service is fine)'],
+    });
+    return;
+  }
+  const bare = isReserved(endpoint.text, 'name') || !NAME_PATTERN.test(endpoint.text) ? `"${endpoint.text}"` : endpoint.text;
+  const suggestion = didYouMean(endpoint.text, ctx.namesOf('tag', 'droplets', 'group', 'addresses'));
+  ctx.report('unknownName', {
+    message: `unknown name \`${endpoint.text}\``,
+    span: endpoint.span,
+    label: 'not declared in this policy',
+    help: [
+      suggestion,
+      `to govern tag \`${endpoint.text}\` (its own firewall, closed to all this policy does not grant): declare \`tags ${bare}\``,
+      `to refer to tag \`${endpoint.text}\` without governing it (its droplets keep the firewalls they have): write \`tag "${endpoint.text}"\``,
+      'or declare it as a droplet set, group or address set (`droplets NAME = …`, `group NAME = …`, `addresses NAME = …`)',
+    ],
+  });
 }
 
 /** A bare word made of hex digits and colons with `::` or several colons: a mistyped IPv6 address. */

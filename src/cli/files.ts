@@ -9,6 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 
+/** How much one read takes (a large policy is read in a few). */
+const READ_CHUNK = 1 << 20;
+
 /** The largest policy file fwc reads (a generated policy of thousands of tags is a few MB). */
 export const MAX_POLICY_BYTES = 32 * 1024 * 1024;
 /** The largest saved plan fwc reads. */
@@ -42,7 +45,7 @@ export function readRegularFile(path: string, maxBytes: number): string {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const buffer = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
+      const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, maxBytes + 1 - total));
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       total += n;

@@ -6,9 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { SourceFile } from '../source/index.js';
 import { UserError } from './errors.js';
 
+/** The largest output of one git command: a file at a revision may be as large as fwc reads (256 MB). */
+const GIT_OUTPUT_MAX = 1 << 28;
+
 function git(args: readonly string[], cwd: string): string {
   try {
-    return execFileSync('git', [...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+    return execFileSync('git', [...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: GIT_OUTPUT_MAX });
   } catch (error) {
     const e = error as { code?: string; stderr?: string };
     if (e.code === 'ENOENT') throw new UserError('`fwc diff --base` needs git, which is not installed');

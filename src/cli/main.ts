@@ -8,6 +8,9 @@ import { parseCommand, renderHelp, type CommandSpec, type ParsedArgs } from './a
 import { UsageError, UserError } from './errors.js';
 import type { Io } from './io.js';
 
+/** How many first letters of an unknown command suggest a known one (`fwc vali` → `fwc validate`). */
+const COMMAND_PREFIX = 3;
+
 /** What a command module exports. */
 export interface CommandModule {
   readonly spec: CommandSpec;
@@ -73,7 +76,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     const entry = COMMANDS[name];
     if (!entry) {
-      const near = Object.keys(COMMANDS).find((c) => c.startsWith(name.slice(0, 3)));
+      const near = Object.keys(COMMANDS).find((c) => c.startsWith(name.slice(0, COMMAND_PREFIX)));
       throw new UsageError(`unknown command '${name}'`, near ? `did you mean \`fwc ${near}\`?` : 'run `fwc help` for the commands');
     }
     const command = await entry.load();

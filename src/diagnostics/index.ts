@@ -6,7 +6,7 @@ export { CODES, lookupCode } from './codes.js';
 export type { CodeName } from './codes.js';
 export { diagnostic, hasErrors, sortDiagnostics } from './diagnostic.js';
 export type { Diagnostic, DiagnosticInit, Label } from './diagnostic.js';
-export { hasControl, mapStrings, markdownSafe, printable } from './printable.js';
+export { hasControl, mapStrings, markdownSafe, printable, QUOTED } from './printable.js';
 export { diagnosticToJson, renderDiagnostic, summarize } from './render.js';
 export { ANSI, PLAIN } from './style.js';
 export type { Style } from './style.js';

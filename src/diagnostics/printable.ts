@@ -18,6 +18,12 @@ export function hasControl(text: string): boolean {
   return UNSAFE.test(text);
 }
 
+/**
+ * The longest text from outside that one message quotes, by what it is: long enough to recognise, short
+ * enough that a hostile answer cannot flood a terminal or a CI log.
+ */
+export const QUOTED = { requestId: 80, host: 100, url: 200, message: 300, detail: 400, start: 40 } as const;
+
 /** The text with every control character escaped; cut to `max` characters (with `…`) when given. */
 export function printable(text: string, max?: number): string {
   const safe = text.replace(UNSAFE, escape);

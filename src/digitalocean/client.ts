@@ -11,7 +11,7 @@
 import { inspect } from 'node:util';
 import { OPERATIONS, operationById, validateResponse, type OperationId, type SchemaError } from '../api/index.js';
 import { ApiError } from './errors.js';
-import { printable } from '../diagnostics/index.js';
+import { printable, QUOTED } from '../diagnostics/index.js';
 
 export interface ClientEvent {
   readonly kind: 'retry' | 'rate-limited' | 'paced';
@@ -77,8 +77,6 @@ const DEFAULTS = {
 const RATE_LIMIT_MARGIN_MS = 50;
 /** Requests left in the hour at which the client waits for the reset rather than meet 429s. */
 const HOURLY_RESERVE = 1;
-/** The longest text from outside that an error message quotes. */
-const QUOTED_TEXT_MAX = 300;
 /** Shorter tokens are not real (tests use `t`), and redacting them would redact every letter they share. */
 const REDACTED_TOKEN_MIN = 8;
 
@@ -220,7 +218,7 @@ export class DigitalOceanClient {
   /** Any text that came from outside, made safe to show: never the token, no control characters. */
   private redact(text: string): string {
     const token = this.#token;
-    return printable(token.length < REDACTED_TOKEN_MIN ? text : text.split(token).join('[token]'), QUOTED_TEXT_MAX);
+    return printable(token.length < REDACTED_TOKEN_MIN ? text : text.split(token).join('[token]'), QUOTED.message);
   }
 
   private async send<T>(operation: string, method: string, url: URL, body: unknown): Promise<Response<T>> {
@@ -435,7 +433,7 @@ function safeLocation(location: string | null): string {
 function describeText(raw: string, shown: string): string {
   if (/^\s*</.test(raw)) return 'an HTML or XML page';
   if (/^\s*[[{]/.test(raw)) return `cut off or malformed after ${raw.length} characters`;
-  return `it starts ${JSON.stringify(shown.slice(0, 40))}`;
+  return `it starts ${JSON.stringify(shown.slice(0, QUOTED.start))}`;
 }
 
 /**

@@ -5,7 +5,7 @@
  * host is loopback, so a token never crosses a network in the clear.
  */
 
-import { printable } from '../diagnostics/index.js';
+import { printable, QUOTED } from '../diagnostics/index.js';
 
 export const DEFAULT_API_URL = 'https://api.digitalocean.com';
 export const TOKEN_VARIABLES = ['DIGITALOCEAN_TOKEN', 'DIGITALOCEAN_ACCESS_TOKEN'] as const;
@@ -26,7 +26,7 @@ function isLoopback(host: string): boolean {
 
 /** A URL as it may be shown: any user name or password in it replaced, control characters escaped. */
 export function shownUrl(text: string): string {
-  return printable(text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@'), 200);
+  return printable(text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@'), QUOTED.url);
 }
 
 /**
@@ -50,7 +50,7 @@ export function apiBaseUrl(flag: string | undefined, env: Readonly<Record<string
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new ConfigError(
-      `refusing to send a token over plain http to ${printable(url.hostname, 100)}`,
+      `refusing to send a token over plain http to ${printable(url.hostname, QUOTED.host)}`,
       'use https, or http only to a loopback address (127.0.0.1, ::1, localhost) such as `fwc emulator`',
     );
   }

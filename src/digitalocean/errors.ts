@@ -4,7 +4,10 @@
  */
 import { OPERATIONS } from '../api/index.js';
 import { TOKEN_VARIABLES } from './config.js';
-import { printable } from '../diagnostics/index.js';
+import { printable, QUOTED } from '../diagnostics/index.js';
+
+/** A plain-text error body shorter than this is what the server says; a longer one is a page, not a message. */
+const PLAIN_MESSAGE_MAX = 500;
 
 const WHAT: Record<string, string> = {
   firewalls_list: 'list firewalls',
@@ -73,8 +76,8 @@ export class ApiError extends Error {
     const requestId = headers.get('x-request-id');
     const what = WHAT[operation] ?? `${method} ${url.pathname}`;
     return new ApiError(
-      `could not ${what}: the answer from ${url.host} (${status}) is not what the DigitalOcean API sends: ${printable(detail, 400)}` +
-        `${ambiguous ? '; the change may or may not have been made' : ''}${requestId ? ` [request id ${printable(requestId, 80)}]` : ''}`,
+      `could not ${what}: the answer from ${url.host} (${status}) is not what the DigitalOcean API sends: ${printable(detail, QUOTED.detail)}` +
+        `${ambiguous ? '; the change may or may not have been made' : ''}${requestId ? ` [request id ${printable(requestId, QUOTED.requestId)}]` : ''}`,
       operation,
       status,
       null,
@@ -86,11 +89,11 @@ export class ApiError extends Error {
 
   static fromResponse(operation: string, method: string, url: URL, status: number, body: unknown, headers: Headers, ambiguous: boolean): ApiError {
     const b = (body ?? {}) as { id?: unknown; message?: unknown; request_id?: unknown; error?: unknown; messages?: unknown };
-    const said0 = typeof b.message === 'string' ? b.message : typeof b.error === 'string' ? b.error : typeof body === 'string' && body.length < 500 ? body : null;
+    const said0 = typeof b.message === 'string' ? b.message : typeof b.error === 'string' ? b.error : typeof body === 'string' && body.length < PLAIN_MESSAGE_MAX ? body : null;
     // What a server says is shown, but never raw: it may carry terminal escapes.
-    const apiMessage = said0 === null ? null : printable(said0, 300);
+    const apiMessage = said0 === null ? null : printable(said0, QUOTED.message);
     const rawId = (typeof b.request_id === 'string' && b.request_id !== '' ? b.request_id : null) ?? headers.get('x-request-id');
-    const requestId = rawId === null ? null : printable(rawId, 80);
+    const requestId = rawId === null ? null : printable(rawId, QUOTED.requestId);
     const what = WHAT[operation] ?? `${method} ${url.pathname}`;
     const said = apiMessage ? `: ${apiMessage}` : '';
     let message: string;

@@ -5,7 +5,7 @@
  * `action` (allow), tag case. NOTE: DO-API-FACTS.md 2.2 and 2.3, pain points 1, 3, 5, 11, 12, 30.
  */
 import { createHash } from 'node:crypto';
-import { ALL_PORTS, canonicalAddress, canonicalRules, type Firewall, parseAddress, type Peer, portRange, type Ports, type Rule, ruleKey } from '../model/index.js';
+import { ALL_PORTS, canonicalAddress, canonicalRules, FINGERPRINT_LENGTH, type Firewall, parseAddress, type Peer, portRange, type Ports, type Rule, ruleKey } from '../model/index.js';
 import type { LiveFirewall } from '../plan/index.js';
 
 export interface ApiTargetLike {
@@ -108,7 +108,7 @@ export function fingerprint(name: string, tags: readonly string[], dropletIds: r
     dropletIds: [...dropletIds].sort((a, b) => a - b),
     rules: rules.map(ruleKey).sort(),
   };
-  return createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, FINGERPRINT_LENGTH);
 }
 
 export function firewallFromApi(raw: ApiFirewallLike): ReadFirewall {
@@ -135,7 +135,7 @@ export function firewallFromApi(raw: ApiFirewallLike): ReadFirewall {
     dropletIds,
     firewall,
     // Unreadable rules change the fingerprint too (a saved plan is stale when they change).
-    fingerprint: unreadable.length === 0 ? print : createHash('sha256').update(print + JSON.stringify(unreadable.map((u) => [u.direction, u.stored]))).digest('hex').slice(0, 32),
+    fingerprint: unreadable.length === 0 ? print : createHash('sha256').update(print + JSON.stringify(unreadable.map((u) => [u.direction, u.stored]))).digest('hex').slice(0, FINGERPRINT_LENGTH),
     ...(unreadable.length > 0 ? { unreadable } : {}),
     status: String(raw.status ?? 'succeeded'),
     storedRules: (raw.inbound_rules ?? []).length + (raw.outbound_rules ?? []).length,

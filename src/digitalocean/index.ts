@@ -3,6 +3,7 @@
  */
 export type { ApplyProgress } from './apply.js';
 export { applyPlan } from './applyPlan.js';
+export type { ApplyOutcome } from './applyPlan.js';
 export { DigitalOceanClient } from './client.js';
 export type { ClientEvent } from './client.js';
 export { ConfigError, apiBaseUrl, apiToken, retrySettings } from './config.js';

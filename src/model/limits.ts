@@ -3,6 +3,9 @@
  * page). The emulator keeps its own copy on purpose: it imports nothing of fwc's but the API contract.
  */
 
+/** Hex digits of a fingerprint (of a firewall or a database's sources) in a saved plan: 128 bits of SHA-256. */
+export const FINGERPRINT_LENGTH = 32;
+
 /** Rules per firewall, inbound and outbound together. */
 export const MAX_RULES_PER_FIREWALL = 50;
 /** Entries in one rule's sources or destinations. */

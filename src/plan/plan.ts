@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type DatabaseAccess, describe, difference, type Host, Network, sameBits, type ServiceSet, within } from '../analysis/index.js';
-import { canonicalAddress, type Cidr, type Firewall, ownsFirewall, ownsSetFirewall, policyPrefix, ruleKey, type TrustedSource } from '../model/index.js';
+import { canonicalAddress, type Cidr, FINGERPRINT_LENGTH, type Firewall, ownsFirewall, ownsSetFirewall, policyPrefix, ruleKey, type TrustedSource } from '../model/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { BuiltPolicy } from '../pipeline/index.js';
 import { forChangedPairs } from './changedPairs.js';
@@ -30,7 +30,7 @@ export function trustKey(type: string, value: string): string {
 /** A stable hash of a database's trusted sources, whatever their order or spelling. */
 export function databaseFingerprint(sources: readonly { readonly type: string; readonly value: string }[]): string {
   const keys = sources.map((s) => trustKey(s.type, s.value)).sort();
-  return createHash('sha256').update(JSON.stringify(keys)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(JSON.stringify(keys)).digest('hex').slice(0, FINGERPRINT_LENGTH);
 }
 
 /** Rule-level difference between a desired firewall and the live one of the same name. */

@@ -9,6 +9,10 @@ import type { FlowChange } from './types.js';
 import { mapStrings, markdownSafe } from '../diagnostics/index.js';
 import { compareRuleDocs, type FirewallChangeDoc, type PlanDocument, type RuleDoc } from './document.js';
 
+/** How many edges the Mermaid diagram draws (the table below it has every flow), and how long a label may be. */
+const DIAGRAM_EDGES = 50;
+const DIAGRAM_LABEL = 40;
+
 /** GitHub refuses comments over 65,536 characters; keep a margin for the marker and edits. */
 export const MARKDOWN_LIMIT = 65_000;
 
@@ -57,11 +61,11 @@ function diagram(doc: PlanDocument): string[] {
     return id;
   };
   const lines: string[] = [];
-  const shown = edges.slice(0, 50);
+  const shown = edges.slice(0, DIAGRAM_EDGES);
   for (const { from, to, services, allowed } of shown) {
     const a = node(from);
     const b = node(to);
-    const label = services.replaceAll('"', "'").replaceAll('|', '/').slice(0, 40);
+    const label = services.replaceAll('"', "'").replaceAll('|', '/').slice(0, DIAGRAM_LABEL);
     lines.push(allowed ? `  ${a} -->|"+ ${label}"| ${b}` : `  ${a} -.->|"- ${label}"| ${b}`);
   }
   return [

@@ -10,7 +10,7 @@ import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import { type Io, useColor } from '../io.js';
 import { ANSI, PLAIN, printable } from '../../diagnostics/index.js';
-import { ApiError, applyPlan, type ApplyProgress, firewallFromApi, readAccount, type ReadAccount } from '../../digitalocean/index.js';
+import { ApiError, type ApplyOutcome, applyPlan, type ApplyProgress, firewallFromApi, readAccount, type ReadAccount } from '../../digitalocean/index.js';
 import { type Firewall, isBridgeName, ownsFirewall, parseAddress, policyPrefix, type TrustedSource } from '../../model/index.js';
 import { type accountHosts, databaseFingerprint, hasChanges, isGuardWarning, type Plan, planDocument, type PlanDocument, renderText, replanSaved, type ResolvedDesired, type RuleDoc, warningFromDocument } from '../../plan/index.js';
 import { API_URL_OPTION, api, connect, planPolicies, type Connection } from '../account.js';
@@ -199,47 +199,15 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const asOf = asOfDate(args.values['as-of'], spec.name);
   const connection = connect(io, args.values['api-url']);
   const style = useColor(io.stdout, io.env) ? ANSI : PLAIN;
-  const first = args.positionals[0];
-  const planFile = args.positionals.length === 1 && first !== undefined && first.endsWith('.json');
-
-  let target: Target;
-  if (planFile) {
-    const got = await targetFromPlanFile(io, connection, first);
-    if (typeof got === 'number') return got;
-    target = got;
-  } else {
-    const planned = await planPolicies(io, connection, args.positionals, asOf, args.values.diagnostics);
-    if (!planned) return 1;
-    target = {
-      plan: planned.plan,
-      desired: planned.desired,
-      account: planned.account,
-      policies: planned.built.map((b) => b.policy.name),
-      namedAddresses: planned.built.map((b) => b.policy),
-      doc: planDocument(planned.plan),
-    };
-  }
+  const target = await targetOf(args, io, connection, asOf);
+  if (typeof target === 'number') return target;
 
   io.stdout.write(renderText(target.doc, style));
   if (!hasChanges(target.plan)) return 0;
-
-  // For a saved plan these warnings were recomputed from what will be executed (targetFromPlanFile).
-  const lockouts = target.plan.warnings.filter(isGuardWarning);
-  if (lockouts.length > 0 && args.values['allow-lockout'] !== true) {
-    throw new UserError(
-      `refusing to apply: ${lockouts.map((w) => w.message).join('; ')}`,
-      1,
-      'if this is what you want, run again with --allow-lockout',
-    );
-  }
-  if (args.values['auto-approve'] !== true) {
-    if (io.stdin.isTTY !== true) {
-      throw new UsageError('fwc apply needs a confirmation, and stdin is not a terminal', 'review the plan and run with --auto-approve');
-    }
-    if (!(await confirm(io))) {
-      io.stdout.write('Apply cancelled; nothing was changed.\n');
-      return 1;
-    }
+  guardLockouts(target, args.values['allow-lockout'] === true);
+  if (args.values['auto-approve'] !== true && !(await approved(io))) {
+    io.stdout.write('Apply cancelled; nothing was changed.\n');
+    return 1;
   }
 
   const events = { ...progressFor(io),
@@ -253,6 +221,43 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       events,
     ),
   );
+  return report(outcome, io, style, target, connection);
+}
+
+/** What to apply: a saved plan (one `.json` argument), or a plan of the policy files made now. */
+async function targetOf(args: ParsedArgs, io: Io, connection: Connection, asOf: string): Promise<Target | number> {
+  const first = args.positionals[0];
+  if (args.positionals.length === 1 && first !== undefined && first.endsWith('.json')) return targetFromPlanFile(io, connection, first);
+  const planned = await planPolicies(io, connection, args.positionals, asOf, args.values.diagnostics);
+  if (!planned) return 1;
+  return {
+    plan: planned.plan,
+    desired: planned.desired,
+    account: planned.account,
+    policies: planned.built.map((b) => b.policy.name),
+    namedAddresses: planned.built.map((b) => b.policy),
+    doc: planDocument(planned.plan),
+  };
+}
+
+/** Refuses a plan that leaves droplets with no firewall or without SSH, unless told otherwise. */
+function guardLockouts(target: Target, allowed: boolean): void {
+  // For a saved plan these warnings were recomputed from what will be executed (targetFromPlanFile).
+  const lockouts = target.plan.warnings.filter(isGuardWarning);
+  if (lockouts.length === 0 || allowed) return;
+  throw new UserError(`refusing to apply: ${lockouts.map((w) => w.message).join('; ')}`, 1, 'if this is what you want, run again with --allow-lockout');
+}
+
+/** Asks on the terminal; without one, there is nobody to ask. */
+async function approved(io: Io): Promise<boolean> {
+  if (io.stdin.isTTY !== true) {
+    throw new UsageError('fwc apply needs a confirmation, and stdin is not a terminal', 'review the plan and run with --auto-approve');
+  }
+  return confirm(io);
+}
+
+/** The outcome for the person at the terminal, and the exit code. */
+function report(outcome: ApplyOutcome, io: Io, style: typeof PLAIN, target: Target, connection: Connection): number {
   return match(outcome)
     .with({ kind: 'no-safe-order' }, (o) => {
       throw new UserError(`refusing to apply: no safe order was found; ${o.problem}`, 1, `${o.round === 0 ? 'nothing was changed' : 'what was done so far is safe'}; please report this plan`);

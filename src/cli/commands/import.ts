@@ -14,6 +14,9 @@ import { API_URL_OPTION, api, connect } from '../account.js';
 import { writeFileAtomic } from '../files.js';
 import { AS_OF_OPTION, asOfDate } from '../report.js';
 
+/** How many imported firewalls the summary line names. */
+const NAMED_FIREWALLS = 8;
+
 export const spec: CommandSpec = {
   name: 'import',
   usage: 'fwc import [--firewall NAME…] [--all] [--policy NAME] [--api-url URL] [--from-terraform FILE] [--out FILE] [--best-effort]',
@@ -100,7 +103,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
   }
   else io.stdout.write(result.text);
-  const shown = result.imported.length > 8 ? `${result.imported.slice(0, 8).join(', ')}, …` : result.imported.join(', ');
+  const shown = result.imported.length > NAMED_FIREWALLS ? `${result.imported.slice(0, NAMED_FIREWALLS).join(', ')}, …` : result.imported.join(', ');
   const what = `${result.imported.length} firewall${result.imported.length === 1 ? '' : 's'} (${shown})`;
   if (!result.exact) {
     io.stderr.write(`warning: imported ${what}${out ? ` to ${out}` : ''}, NOT exact:\n${result.problems.map((p) => `  - ${p}\n`).join('')}`);

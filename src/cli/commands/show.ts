@@ -6,7 +6,7 @@ import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument, planDocumentProblem } from '../../plan/index.js';
-import { printable } from '../../diagnostics/index.js';
+import { printable, QUOTED } from '../../diagnostics/index.js';
 import { FileReadError, MAX_PLAN_BYTES, readRegularFile } from '../files.js';
 import { DETAILED_EXITCODE_OPTION, PLAN_FORMAT_OPTION, planExitCode, printPlan } from '../planOutput.js';
 
@@ -40,7 +40,7 @@ export function readPlanFile(path: string, cwd: string): PlanDocument {
     throw new UserError(`${printable(path)} is a plan of format version ${printable(String(version))}; this fwc reads version ${PLAN_FORMAT_VERSION}`, 1, 'make the plan again with this fwc');
   }
   const problem = planDocumentProblem(doc);
-  if (problem !== null) throw new UserError(`${printable(path)} is damaged or was edited: ${printable(problem, 300)}`, 1, 'make the plan again with `fwc plan --out PLANFILE`');
+  if (problem !== null) throw new UserError(`${printable(path)} is damaged or was edited: ${printable(problem, QUOTED.message)}`, 1, 'make the plan again with `fwc plan --out PLANFILE`');
   return doc as PlanDocument;
 }
 
