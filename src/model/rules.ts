@@ -2,7 +2,7 @@
  * The canonical form of rules: keys, order, merging, and DigitalOcean's grouping. Used on desired and
  * live firewalls alike, so that two firewalls that allow the same traffic have the same rules.
  */
-import { ANY_IPV4, ANY_IPV6, cidrContains, compareCidr } from './addresses.js';
+import { ANY_IPV4, ANY_IPV6, cidrContains, compareCidr, networkOf } from './addresses.js';
 import type { Action, Direction, GroupedRule, Origin, Peer, Ports, Protocol, Rule } from './firewall.js';
 import { MAX_ENTRIES_PER_RULE } from './limits.js';
 
@@ -188,15 +188,41 @@ function covered(from: number, to: number, cover: Interval[]): boolean {
  * Origins of merged rules are kept, so every rule still says which statements produced it.
  */
 export function canonicalRules(rules: readonly Rule[]): Rule[] {
-  interface Cell {
-    direction: Direction;
-    protocol: Protocol;
-    action: Action;
-    peer: Peer;
-    intervals: Interval[];
+  const cells = cellsOf(rules);
+  for (const cell of cells) cell.intervals = mergeIntervals(cell.intervals);
+  dropCoveredAddresses(cells);
+  const out: Rule[] = [];
+  for (const cell of cells) {
+    for (const iv of cell.intervals) {
+      out.push({
+        direction: cell.direction,
+        protocol: cell.protocol,
+        ports: cell.protocol === 'icmp' ? ALL_PORTS : portRange(iv.from, iv.to),
+        peer: cell.peer,
+        action: cell.action,
+        origins: mergeOrigins(iv.origins),
+      });
+    }
   }
-  // Cells by peer, then by shape (direction × protocol × action as a small number): no string is built
-  // per rule, which matters with a million rules.
+  return out.sort(compareRules);
+}
+
+/** The port intervals of one direction, protocol, action and peer. */
+interface Cell {
+  readonly direction: Direction;
+  readonly protocol: Protocol;
+  readonly action: Action;
+  readonly peer: Peer;
+  intervals: Interval[];
+}
+
+type AddressCell = Cell & { readonly peer: Extract<Peer, { kind: 'address' }> };
+
+/**
+ * The rules' cells, in the order first met. Cells by peer, then by shape (direction × protocol × action
+ * as a small number): no string is built per rule, which matters with a million rules.
+ */
+function cellsOf(rules: readonly Rule[]): Cell[] {
   const byPeer = new Map<string, (Cell | undefined)[]>();
   const cells: Cell[] = [];
   for (const r of rules) {
@@ -214,58 +240,40 @@ export function canonicalRules(rules: readonly Rule[]): Rule[] {
     const to = r.protocol === 'icmp' ? 65535 : portsTo(r.ports);
     cell.intervals.push({ from, to, origins: [[...r.origins]] });
   }
-  for (const cell of cells) cell.intervals = mergeIntervals(cell.intervals);
+  return cells;
+}
 
-  // Addresses covered by a wider address with the same shape. Group address cells by shape, then look
-  // each one's containing blocks up by prefix length (O(cells × distinct prefix lengths)).
-  const byShape = new Map<string, Map<string, Cell>>();
+/**
+ * Drops the intervals of address cells that wider addresses of the same shape allow in full. Address
+ * cells are grouped by shape, and each one's containing blocks looked up by prefix length
+ * (O(cells × distinct prefix lengths)).
+ */
+function dropCoveredAddresses(cells: readonly Cell[]): void {
+  const byShape = new Map<string, AddressCell[]>();
   for (const cell of cells) {
     if (cell.peer.kind !== 'address') continue;
     const shape = `${cell.direction} ${cell.protocol} ${cell.action} ${cell.peer.cidr.family}`;
-    let m = byShape.get(shape);
-    if (!m) byShape.set(shape, (m = new Map()));
-    m.set(peerKey(cell.peer), cell);
+    let list = byShape.get(shape);
+    if (!list) byShape.set(shape, (list = []));
+    list.push(cell as AddressCell);
   }
   for (const group of byShape.values()) {
-    if (group.size < 2) continue;
-    const prefixes = [...new Set([...group.values()].map((c) => (c.peer as { cidr: { prefix: number } }).cidr.prefix))];
-    const index = new Map<string, Cell>();
-    for (const c of group.values()) {
-      const cidr = (c.peer as Extract<Peer, { kind: 'address' }>).cidr;
-      index.set(`${cidr.prefix}/${cidr.network}`, c);
-    }
-    for (const c of group.values()) {
-      const cidr = (c.peer as Extract<Peer, { kind: 'address' }>).cidr;
-      const containers: Cell[] = [];
+    if (group.length < 2) continue;
+    const prefixes = [...new Set(group.map((c) => c.peer.cidr.prefix))];
+    const index = new Map(group.map((c) => [`${c.peer.cidr.prefix}/${c.peer.cidr.network}`, c]));
+    for (const c of group) {
+      const cidr = c.peer.cidr;
+      const containers: AddressCell[] = [];
       for (const p of prefixes) {
         if (p >= cidr.prefix) continue;
-        const bits = cidr.family === 4 ? 32 : 128;
-        const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - p)) - 1n);
-        const outer = index.get(`${p}/${cidr.network & mask}`);
-        if (outer && cidrContains((outer.peer as Extract<Peer, { kind: 'address' }>).cidr, cidr)) containers.push(outer);
+        const outer = index.get(`${p}/${networkOf(cidr, p)}`);
+        if (outer && cidrContains(outer.peer.cidr, cidr)) containers.push(outer);
       }
       if (containers.length === 0) continue;
-      const cover = mergeIntervals(
-        containers.flatMap((o) => o.intervals.map((iv) => ({ from: iv.from, to: iv.to, origins: [] }))),
-      );
+      const cover = mergeIntervals(containers.flatMap((o) => o.intervals.map((iv) => ({ from: iv.from, to: iv.to, origins: [] }))));
       c.intervals = c.intervals.filter((iv) => !covered(iv.from, iv.to, cover));
     }
   }
-
-  const out: Rule[] = [];
-  for (const cell of cells) {
-    for (const iv of cell.intervals) {
-      out.push({
-        direction: cell.direction,
-        protocol: cell.protocol,
-        ports: cell.protocol === 'icmp' ? ALL_PORTS : portRange(iv.from, iv.to),
-        peer: cell.peer,
-        action: cell.action,
-        origins: mergeOrigins(iv.origins),
-      });
-    }
-  }
-  return out.sort(compareRules);
 }
 
 /**
