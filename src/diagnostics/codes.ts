@@ -253,9 +253,10 @@ Droplet names need not be unique in DigitalOcean. When a name matches several dr
 which one is meant: name it by id (\`droplet 12345\`), or better, tag the droplets and use the tag.`),
 
   replacedFirewallAmbiguous: entry('FW704', 'replaced-firewall-ambiguous', 'error', 'several firewalls have the replaced name', `
-DigitalOcean does not require firewall names to be unique. \`replaces firewall "NAME"\` must name exactly one
-firewall, since fwc will delete it: when several have the name, fwc cannot tell which one the policy takes
-over, and deletes none. Rename all but one in DigitalOcean (the plan lists their ids), then plan again.`),
+\`replaces firewall "NAME"\` must name exactly one firewall, since fwc will delete it. DigitalOcean refuses a
+second firewall of the same name, but fwc reads the name without regard to case, as it reads tags, so
+\`web-fw\` and \`Web-FW\` both answer to it. When several firewalls have the name, fwc cannot tell which
+one the policy takes over, and deletes none. Rename all but one in DigitalOcean (the plan lists their ids), then plan again.`),
 
   firewallNameTaken: entry('FW703', 'firewall-name-taken', 'error', 'a firewall fwc would create exists and is not fwc\'s', `
 Firewall names are unique in an account. A firewall with the name fwc would give a tag's firewall exists,

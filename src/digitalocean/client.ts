@@ -75,6 +75,11 @@ const DEFAULTS = {
 } as const;
 /** Past the time a 429 asks to wait, so that the next request lands after the reset, not on it. */
 const RATE_LIMIT_MARGIN_MS = 50;
+/**
+ * The largest answer the client reads. A page of 200 droplets is a few MB; a body past this is not the
+ * DigitalOcean API (a proxy's download, a stream that never ends) and is refused before it fills memory.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 /** Requests left in the hour at which the client waits for the reset rather than meet 429s. */
 const HOURLY_RESERVE = 1;
 /** Shorter tokens are not real (tests use `t`), and redacting them would redact every letter they share. */
@@ -235,6 +240,9 @@ export class DigitalOceanClient {
         continue;
       }
       const { response, text } = answer;
+      if (text === null) {
+        throw ApiError.badResponse(operation, method, url, response.status, `larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, far more than any answer of the DigitalOcean API`, response.headers, request.mutating);
+      }
       if (response.status >= 300 && response.status < 400) {
         throw ApiError.badResponse(operation, method, url, response.status, `a redirect (${response.status}) to ${this.redact(safeLocation(response.headers.get('location')))}, which fwc does not follow`, response.headers, false);
       }
@@ -259,7 +267,7 @@ export class DigitalOceanClient {
    * let finish (within the limit), so that the step it belongs to ends known, not ambiguous (a second
    * Ctrl-C exits at once: cli/entry.ts).
    */
-  private async attempt(request: Sent): Promise<{ response: globalThis.Response; text: string } | { reason: string }> {
+  private async attempt(request: Sent): Promise<{ response: globalThis.Response; text: string | null } | { reason: string }> {
     const { operation, method, url, body, mutating } = request;
     const user = this.options.signal;
     await this.slot();
@@ -280,7 +288,7 @@ export class DigitalOceanClient {
         redirect: 'manual',
         signal,
       });
-      const text = await response.text();
+      const text = await readCapped(response, MAX_ANSWER_BYTES);
       this.history.push({ operation, status: response.status });
       return { response, text };
     } catch (error) {
@@ -428,6 +436,30 @@ function safeLocation(location: string | null): string {
   } catch {
     return 'an unreadable address';
   }
+}
+
+/** The body as text, or null when it is larger than `max` bytes (then it is not read further). */
+async function readCapped(response: globalThis.Response, max: number): Promise<string | null> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > max) {
+    await response.body?.cancel();
+    return null;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function describeText(raw: string, shown: string): string {

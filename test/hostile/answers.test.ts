@@ -95,6 +95,12 @@ Broken('a list of the wrong shape, or without its key', async () => {
   await refused(w, on('GET', '/v2/firewalls', json({ meta: { total: 0 } })), ['plan', 'shop.fw'], /has no `firewalls` list/);
   await refused(w, on('GET', '/v2/tags', json({ tags: [{}], meta: { total: 1 } })), ['plan', 'shop.fw'], /list tags: .*item 0 of the list has no `name`/);
 });
+Broken('an answer larger than any the API sends is refused, whether its length is declared or streamed', async () => {
+  const w = await world();
+  const huge = `{"firewalls":[${'"x",'.repeat(9_000_000)}"x"]}`;
+  await refused(w, on('GET', '/v2/firewalls', { reply: 200, body: huge, headers: { 'content-type': 'application/json' } }), ['plan', 'shop.fw'], /list firewalls: .*larger than 32 MB/);
+  await refused(w, on('GET', '/v2/firewalls', { reply: 200, body: huge, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }), ['plan', 'shop.fw'], /list firewalls: .*larger than 32 MB/);
+});
 Broken('`null` from /v2/droplets does not switch the lockout guard off: apply stops before any change', async () => {
   const w = await world();
   // Without ops-ssh's rule the lockout guard would refuse; a broken droplet list must not hide that.
