@@ -10,6 +10,7 @@ import type { ReadFirewall } from '../digitalocean/index.js';
 import type { Account, LiveFirewall } from '../plan/index.js';
 import { policyPrefix } from '../model/index.js';
 import { isKubernetesFirewall } from '../check/index.js';
+import { CODES } from '../diagnostics/index.js';
 import { proveExact, type Difference, type Proof } from './prove.js';
 import { selectFirewalls, type Selection } from './select.js';
 import { translate } from './translate.js';
@@ -110,7 +111,7 @@ function statementAt(written: Written, line: number): number | undefined {
   return [...written.lines].find(([, l]) => l === line)?.[0];
 }
 
-/** The warnings the text earns only because the account is so today: the first on each statement, and FW406 on a unit's egress. */
+/** The warnings the text earns only because the account is so today: the first on each statement, and DNS blocked (FW406) on a unit's egress. */
 function acknowledgements(proof: Proof, written: Written): Acknowledged {
   const acknowledge = new Map<number, string>();
   for (const w of proof.warnings) {
@@ -120,7 +121,7 @@ function acknowledgements(proof: Proof, written: Written): Acknowledged {
   }
   const egressAck = new Map<string, string>();
   for (const w of proof.warnings) {
-    const unit = w.code.code === 'FW406' ? /`([^`]+)`/.exec(w.message)?.[1] : undefined;
+    const unit = w.code.code === CODES.dnsBlocked.code ? /`([^`]+)`/.exec(w.message)?.[1] : undefined;
     if (unit) egressAck.set(unit, w.code.code);
   }
   return { acknowledge, egressAck };
