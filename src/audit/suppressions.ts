@@ -24,11 +24,14 @@ export interface Suppression {
 
 export class SuppressionError extends Error {}
 
+/** `2027-03-31`: the date part of an ISO timestamp. */
+const ISO_DATE_LENGTH = 'YYYY-MM-DD'.length;
+
 function isDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) return false;
   const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Date(t).toISOString().slice(0, 10) === text;
+  return new Date(t).toISOString().slice(0, ISO_DATE_LENGTH) === text;
 }
 
 /** Reads a suppression file's text; every mistake names the file, the line and the fix. */
@@ -58,7 +61,7 @@ export function parseSuppressions(path: string, text: string): Suppression[] {
     if (typeof e.reason !== 'string' || e.reason.trim() === '') fail(line, `\`reason\` is required for ${String(e.finding)}: say why the finding is accepted`);
     let until: string | undefined;
     if (e.until !== undefined) {
-      const raw = e.until instanceof Date ? e.until.toISOString().slice(0, 10) : String(e.until);
+      const raw = e.until instanceof Date ? e.until.toISOString().slice(0, ISO_DATE_LENGTH) : String(e.until);
       if (!isDate(raw)) fail(line, `\`until\` takes a date like 2027-03-31, not ${JSON.stringify(String(e.until))}`);
       until = raw;
     }

@@ -10,10 +10,18 @@ import type { DraftSet, End, Service } from './translate.js';
 
 const lower = (s: string) => s.toLowerCase();
 
+/**
+ * The longest name an import makes: below the 255 characters DigitalOcean allows a tag name
+ * (DO-API-FACTS.md), with room for the `fwc-<policy>-` and `-N` a firewall name adds around it.
+ */
+const MAX_NAME_LENGTH = 200;
+/** A set is named for its droplets' common stem only if it is this long: `w` of w1, w2 says nothing. */
+const MIN_STEM_LENGTH = 2;
+
 /** A name as fwc reads it: letters, digits, `-`, `_`, `:`, starting with a letter or digit. */
 export function asName(text: string): string {
   const cleaned = text.replace(/[^A-Za-z0-9_:-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').replace(/-+$/, '');
-  return cleaned === '' ? 'imported' : cleaned.slice(0, 200);
+  return cleaned === '' ? 'imported' : cleaned.slice(0, MAX_NAME_LENGTH);
 }
 
 /** Hands out names no other declaration has, nor one whose firewall name would be the same. */
@@ -46,7 +54,7 @@ export function setStem(set: DraftSet, account: Account): string {
     let prefix = names[0]!;
     for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
     const stem = prefix.replace(/[-_.]*[0-9]*$/, '').replace(/[-_.]+$/, '');
-    if (stem.length >= 2) return stem;
+    if (stem.length >= MIN_STEM_LENGTH) return stem;
   }
   return set.firewalls[0]!.replace(/[-_]?(fw|firewall)$/i, '') || set.firewalls[0]!;
 }

@@ -15,6 +15,9 @@ export interface Selection {
   readonly problems: readonly string[];
 }
 
+/** How many of the account's firewalls a "no firewall named" problem lists, as a hint, before `…`. */
+const NAMES_LISTED = 8;
+
 export function selectFirewalls(firewalls: readonly LiveFirewall[], names: readonly string[], all: boolean): Selection {
   const chosen: LiveFirewall[] = [];
   const skipped: { name: string; why: string }[] = [];
@@ -22,7 +25,7 @@ export function selectFirewalls(firewalls: readonly LiveFirewall[], names: reado
   const lower = (s: string) => s.toLowerCase();
   for (const name of names) {
     const found = firewalls.filter((f) => lower(f.name) === lower(name));
-    if (found.length === 0) problems.push(`no firewall named \`${name}\` in the account${firewalls.length > 0 ? ` (it has ${firewalls.slice(0, 8).map((f) => f.name).join(', ')}${firewalls.length > 8 ? ', …' : ''})` : ''}`);
+    if (found.length === 0) problems.push(`no firewall named \`${name}\` in the account${firewalls.length > 0 ? ` (it has ${firewalls.slice(0, NAMES_LISTED).map((f) => f.name).join(', ')}${firewalls.length > NAMES_LISTED ? ', …' : ''})` : ''}`);
     else if (found.length > 1) problems.push(`${found.length} firewalls are named \`${name}\` (${found.map((f) => f.id).join(', ')}): rename all but one in DigitalOcean, since the policy will replace it`);
     else if (!chosen.includes(found[0]!)) chosen.push(found[0]!);
   }

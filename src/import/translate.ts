@@ -10,6 +10,7 @@
  * restricted to exactly its outbound rules. Whether the result is exact is not assumed: prove.ts checks
  * it on the reachability engine before anything is written.
  */
+import { match } from 'ts-pattern';
 import { covers, EMPTY, equals, intersect, Network, type ServiceSet, single, union } from '../analysis/index.js';
 import type { Cidr, Peer, Rule } from '../model/index.js';
 import type { Account, LiveFirewall } from '../plan/index.js';
@@ -57,6 +58,12 @@ export interface Draft {
 
 const lower = (s: string) => s.toLowerCase();
 
+/**
+ * Zero-padding in sort keys, so that they sort as numbers do: droplet ids (DigitalOcean's have far fewer
+ * than 12 digits), a 128-bit network in hex, a prefix length up to 128, a port up to 65535.
+ */
+const KEY_WIDTH = { dropletId: 12, network: 128 / 4, prefix: 3, port: 5 } as const;
+
 export function endKey(e: End): string {
   switch (e.kind) {
     case 'unit-tag':
@@ -66,20 +73,20 @@ export function endKey(e: End): string {
     case 'tag-ref':
       return `2:${lower(e.tag)}`;
     case 'droplet':
-      return `3:${String(e.id).padStart(12, '0')}`;
+      return `3:${String(e.id).padStart(KEY_WIDTH.dropletId, '0')}`;
     case 'load-balancer':
       return `4:${e.id}`;
     case 'cluster':
       return `5:${e.id}`;
     case 'address':
-      return `6:${e.cidr.family}:${e.cidr.network.toString(16).padStart(32, '0')}/${String(e.cidr.prefix).padStart(3, '0')}`;
+      return `6:${e.cidr.family}:${e.cidr.network.toString(16).padStart(KEY_WIDTH.network, '0')}/${String(e.cidr.prefix).padStart(KEY_WIDTH.prefix, '0')}`;
     case 'anyone':
       return '7:anyone';
   }
 }
 
 export function serviceKey(s: Service): string {
-  return s.protocol === 'icmp' ? 'icmp' : `${s.protocol}:${String(s.from).padStart(5, '0')}-${String(s.to).padStart(5, '0')}`;
+  return s.protocol === 'icmp' ? 'icmp' : `${s.protocol}:${String(s.from).padStart(KEY_WIDTH.port, '0')}-${String(s.to).padStart(KEY_WIDTH.port, '0')}`;
 }
 
 function serviceOf(rule: Rule): Service {
@@ -105,81 +112,106 @@ interface Atom {
 }
 
 export function translate(firewalls: readonly LiveFirewall[], account?: Account): Draft {
-  // Units: every tag an imported firewall applies to, and every distinct list of droplet ids.
-  const tagSpelling = new Map<string, string>();
-  const tagFirewalls = new Map<string, string[]>();
-  const sets = new Map<string, { ids: number[]; firewalls: string[] }>();
-  const unitsOf = new Map<LiveFirewall, End[]>();
-  for (const fw of firewalls) {
-    const units: End[] = [];
-    for (const t of fw.tags) {
-      if (!tagSpelling.has(lower(t))) tagSpelling.set(lower(t), t);
-      const list = tagFirewalls.get(lower(t)) ?? [];
-      if (!list.includes(fw.name)) list.push(fw.name);
-      tagFirewalls.set(lower(t), list);
-      units.push({ kind: 'unit-tag', tag: tagSpelling.get(lower(t))! });
-    }
-    if (fw.dropletIds.length > 0) {
-      const ids = [...new Set(fw.dropletIds)].sort((a, b) => a - b);
-      const key = ids.join(',');
-      const set = sets.get(key) ?? { ids, firewalls: [] };
-      set.firewalls.push(fw.name);
-      sets.set(key, set);
-      units.push({ kind: 'unit-set', set: key });
-    }
-    unitsOf.set(fw, units);
-  }
-
-  // Egress: open where the outbound allows of every firewall on the unit together let everything out.
-  const rulesOfUnit = new Map<string, Rule[]>();
-  for (const fw of firewalls) for (const u of unitsOf.get(fw)!) rulesOfUnit.set(endKey(u), [...(rulesOfUnit.get(endKey(u)) ?? []), ...fw.firewall.rules]);
-  const open = new Set([...rulesOfUnit].filter(([, rules]) => opensEverything(rules)).map(([k]) => k));
-
-  const endOf = (peer: Peer): End | null => {
-    switch (peer.kind) {
-      case 'tag':
-        return tagSpelling.has(lower(peer.name)) ? { kind: 'unit-tag', tag: tagSpelling.get(lower(peer.name))! } : { kind: 'tag-ref', tag: peer.name };
-      case 'address':
-        return { kind: 'address', cidr: peer.cidr };
-      case 'droplet':
-        return { kind: 'droplet', id: peer.id };
-      case 'load-balancer':
-        return { kind: 'load-balancer', id: peer.id };
-      case 'kubernetes':
-        return { kind: 'cluster', id: peer.id };
-      case 'unresolved':
-        return null;
-    }
-  };
-
-  const atoms: Atom[] = [];
-  for (const fw of firewalls) {
-    for (const rule of fw.firewall.rules) {
-      const peer = endOf(rule.peer);
-      if (!peer) continue;
-      const service = serviceOf(rule);
-      for (const unit of unitsOf.get(fw)!) {
-        if (rule.direction === 'inbound') atoms.push({ effect: rule.action, src: peer, dst: unit, service, origin: fw.name });
-        else if (rule.action === 'deny' || !open.has(endKey(unit))) atoms.push({ effect: rule.action, src: unit, dst: peer, service, origin: fw.name });
-      }
-    }
-  }
+  const units = new Units(firewalls);
+  const open = openEgress(firewalls, units);
+  const atoms = atomsOf(firewalls, units, open);
 
   // A grant between two governed tags (or sets) compiles to both sides: the destination's inbound and,
   // with restricted egress, the source's outbound. Where today only one side holds the rule, the other
   // side's firewalls decide whether anything passes: when nothing does, the rule is dead today and is
   // left out (writing it would open the other side); when everything does, the grant adds nothing.
   const left: string[] = [];
-  const kept = account ? dropDead(atoms, open, account, sets, left) : atoms;
+  const kept = account ? dropDead(atoms, open, account, units.sets, left) : atoms;
 
-  const units: End[] = [...[...tagSpelling.values()].map((tag) => ({ kind: 'unit-tag', tag }) as const), ...[...sets.keys()].map((set) => ({ kind: 'unit-set', set }) as const)];
   return {
-    tags: [...tagSpelling.entries()].map(([k, tag]) => ({ tag, firewalls: tagFirewalls.get(k)! })),
-    sets: [...sets.entries()].map(([key, s]) => ({ key, ids: s.ids, firewalls: s.firewalls })),
-    restricted: units.filter((u) => !open.has(endKey(u))),
-    statements: group(withAnyoneAtoms(kept), sets),
+    tags: [...units.tagSpelling.entries()].map(([k, tag]) => ({ tag, firewalls: units.tagFirewalls.get(k)! })),
+    sets: [...units.sets.entries()].map(([key, s]) => ({ key, ids: s.ids, firewalls: s.firewalls })),
+    restricted: units.all().filter((u) => !open.has(endKey(u))),
+    statements: group(withAnyoneAtoms(kept), units.sets),
     deadRules: left,
   };
+}
+
+/** The units an import governs: every tag an imported firewall applies to, and every distinct list of droplet ids. */
+class Units {
+  /** Lower case → the spelling of the first firewall that names the tag. */
+  readonly tagSpelling = new Map<string, string>();
+  /** Lower case → the firewalls that apply to the tag. */
+  readonly tagFirewalls = new Map<string, string[]>();
+  /** Droplet ids, sorted and joined → the set, with the firewalls that apply to exactly those. */
+  readonly sets = new Map<string, { ids: number[]; firewalls: string[] }>();
+  private readonly unitsOf = new Map<LiveFirewall, End[]>();
+
+  constructor(firewalls: readonly LiveFirewall[]) {
+    for (const fw of firewalls) this.unitsOf.set(fw, this.add(fw));
+  }
+
+  /** The units a firewall applies to. */
+  of(fw: LiveFirewall): readonly End[] {
+    return this.unitsOf.get(fw)!;
+  }
+
+  /** Every unit: the tags, then the sets. */
+  all(): End[] {
+    return [...[...this.tagSpelling.values()].map((tag) => ({ kind: 'unit-tag', tag }) as const), ...[...this.sets.keys()].map((set) => ({ kind: 'unit-set', set }) as const)];
+  }
+
+  /** A rule's peer as a statement's endpoint: a governed tag is its unit; an unresolved peer has none. */
+  endOf(peer: Peer): End | null {
+    return match(peer)
+      .returnType<End | null>()
+      .with({ kind: 'tag' }, (p) => (this.tagSpelling.has(lower(p.name)) ? { kind: 'unit-tag', tag: this.tagSpelling.get(lower(p.name))! } : { kind: 'tag-ref', tag: p.name }))
+      .with({ kind: 'address' }, (p) => ({ kind: 'address', cidr: p.cidr }))
+      .with({ kind: 'droplet' }, (p) => ({ kind: 'droplet', id: p.id }))
+      .with({ kind: 'load-balancer' }, (p) => ({ kind: 'load-balancer', id: p.id }))
+      .with({ kind: 'kubernetes' }, (p) => ({ kind: 'cluster', id: p.id }))
+      .with({ kind: 'unresolved' }, () => null)
+      .exhaustive();
+  }
+
+  private add(fw: LiveFirewall): End[] {
+    const units: End[] = [];
+    for (const t of fw.tags) {
+      if (!this.tagSpelling.has(lower(t))) this.tagSpelling.set(lower(t), t);
+      const list = this.tagFirewalls.get(lower(t)) ?? [];
+      if (!list.includes(fw.name)) list.push(fw.name);
+      this.tagFirewalls.set(lower(t), list);
+      units.push({ kind: 'unit-tag', tag: this.tagSpelling.get(lower(t))! });
+    }
+    if (fw.dropletIds.length > 0) {
+      const ids = [...new Set(fw.dropletIds)].sort((a, b) => a - b);
+      const key = ids.join(',');
+      const set = this.sets.get(key) ?? { ids, firewalls: [] };
+      set.firewalls.push(fw.name);
+      this.sets.set(key, set);
+      units.push({ kind: 'unit-set', set: key });
+    }
+    return units;
+  }
+}
+
+/** The units (by endKey) whose egress stays open: the outbound allows of every firewall on them together let everything out. */
+function openEgress(firewalls: readonly LiveFirewall[], units: Units): Set<string> {
+  const rulesOfUnit = new Map<string, Rule[]>();
+  for (const fw of firewalls) for (const u of units.of(fw)) rulesOfUnit.set(endKey(u), [...(rulesOfUnit.get(endKey(u)) ?? []), ...fw.firewall.rules]);
+  return new Set([...rulesOfUnit].filter(([, rules]) => opensEverything(rules)).map(([k]) => k));
+}
+
+/** Every rule as one atom per unit of its firewall; the outbound allows of a unit with open egress say nothing more. */
+function atomsOf(firewalls: readonly LiveFirewall[], units: Units, open: ReadonlySet<string>): Atom[] {
+  const atoms: Atom[] = [];
+  for (const fw of firewalls) {
+    for (const rule of fw.firewall.rules) {
+      const peer = units.endOf(rule.peer);
+      if (!peer) continue;
+      const service = serviceOf(rule);
+      for (const unit of units.of(fw)) {
+        if (rule.direction === 'inbound') atoms.push({ effect: rule.action, src: peer, dst: unit, service, origin: fw.name });
+        else if (rule.action === 'deny' || !open.has(endKey(unit))) atoms.push({ effect: rule.action, src: unit, dst: peer, service, origin: fw.name });
+      }
+    }
+  }
+  return atoms;
 }
 
 /**

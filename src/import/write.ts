@@ -7,7 +7,7 @@ import { format, parse } from '../syntax/index.js';
 import { SourceFile } from '../source/index.js';
 import type { Account } from '../plan/index.js';
 import { NameBook, dropletRef, endText, serviceItems, setStem } from './names.js';
-import type { Draft, DraftStatement } from './translate.js';
+import type { Draft, DraftStatement, End } from './translate.js';
 
 export interface WriteInput {
   readonly policy: string;
@@ -39,7 +39,42 @@ export interface Written {
 
 const comment = (text: string) => `# ${text}`;
 
+/** A list gets a declaration of its own when it has at least this many items (one reads well inline)… */
+const MIN_ITEMS_TO_DECLARE = 2;
+/** …and at least this many statements use it (or, for addresses, it stands for what this many firewalls each listed). */
+const MIN_USES_TO_DECLARE = 2;
+/** Prometheus exporters take 9100-9999 by convention (node 9100, process 9256, …). */
+const EXPORTER_PORTS = { from: 9100, to: 9999 } as const;
+
+const isAddress = (t: string) => /^[0-9a-fA-F:.]+(\/[0-9]+)?$/.test(t) && /[.:]/.test(t);
+
+/** Lists declared once under a name: the declarations in order, and the name of each list's text. */
+interface Declared {
+  readonly decls: readonly { readonly name: string; readonly list: string }[];
+  readonly nameOf: ReadonlyMap<string, string>;
+}
+
+/** Every name the text uses, given before a line is written, in the order the NameBook hands them out. */
+interface Naming {
+  /** Droplet set key → its name in the policy. */
+  readonly setNames: ReadonlyMap<string, string>;
+  /** Per statement, its sources and its destinations as text. */
+  readonly ends: readonly (readonly [readonly string[], readonly string[]])[];
+  /** Per statement, its service items as text. */
+  readonly services: readonly (readonly string[])[];
+  readonly addressLists: Declared;
+  readonly serviceLists: Declared;
+  readonly problems: readonly { readonly statement: number; readonly what: string }[];
+}
+
 export function writePolicy(input: WriteInput): Written {
+  const naming = nameEverything(input);
+  const raw = [...headerLines(input), ...declarationLines(input, naming), ...statementLines(input, naming)].join('\n') + '\n';
+  const { text, lines } = layOut(raw);
+  return { text, lines, problems: naming.problems };
+}
+
+function nameEverything(input: WriteInput): Naming {
   const { draft, account } = input;
   const book = new NameBook(input.policy);
   for (const t of draft.tags) book.reserve(t.tag);
@@ -47,62 +82,77 @@ export function writePolicy(input: WriteInput): Written {
   for (const s of draft.sets) setNames.set(s.key, book.fresh(setStem(s, account)));
 
   const problems: { statement: number; what: string }[] = [];
-  // Endpoint lists and service lists of every statement, as text.
-  const ends = draft.statements.map((st, i) =>
-    [st.sources, st.dests].map((list) =>
+  const ends = draft.statements.map((st, i) => {
+    const text = (list: readonly End[]) =>
       list.map((e) => {
         const t = endText(e, account, setNames);
         if (typeof t === 'string') return t;
         problems.push({ statement: i, what: t.inexact });
         return `droplet 0`;
-      }),
-    ),
-  );
+      });
+    return [text(st.sources), text(st.dests)] as const;
+  });
   const services = draft.statements.map((st) => serviceItems(st.services));
+  const addressLists = declareAddressLists(draft, services, ends, book);
+  const serviceLists = declareServiceLists(draft, services, ends, book);
+  return { setNames, ends, services, addressLists, serviceLists, problems };
+}
 
-  // Address lists (two or more addresses) and multi-item service lists used by two statements or more.
-  const addressLists = new Map<string, { count: number; first: number; side: 'sources' | 'dests' }>();
-  const isAddress = (t: string) => /^[0-9a-fA-F:.]+(\/[0-9]+)?$/.test(t) && /[.:]/.test(t);
+/** Address lists used by two statements or more, or standing for what several firewalls each listed. */
+function declareAddressLists(draft: Draft, services: Naming['services'], ends: Naming['ends'], book: NameBook): Declared {
+  const uses = new Map<string, { count: number; first: number; side: 'sources' | 'dests' }>();
   ends.forEach(([src, dst], i) => {
-    for (const [list, side] of [[src!, 'sources'], [dst!, 'dests']] as const) {
+    for (const [list, side] of [[src, 'sources'], [dst, 'dests']] as const) {
       const addrs = list.filter(isAddress);
-      if (addrs.length < 2) continue;
+      if (addrs.length < MIN_ITEMS_TO_DECLARE) continue;
       const key = addrs.join(', ');
-      const e = addressLists.get(key) ?? { count: 0, first: i, side };
+      const e = uses.get(key) ?? { count: 0, first: i, side };
       e.count++;
-      addressLists.set(key, e);
+      uses.set(key, e);
     }
   });
-  const addressDecls: { name: string; list: string }[] = [];
-  const addressName = new Map<string, string>();
-  for (const [list, { count, first, side }] of addressLists) {
-    // Declared when used twice, or when it stands for what several firewalls each listed.
-    if (count < 2 && draft.statements[first]!.origins.length < 2) continue;
+  const decls: { name: string; list: string }[] = [];
+  const nameOf = new Map<string, string>();
+  for (const [list, { count, first, side }] of uses) {
     const st = draft.statements[first]!;
-    const service = services[first]!.length === 1 && !/^\d|^(tcp|udp|icmp|all)/.test(services[first]![0]!) ? services[first]![0]! : null;
+    if (count < MIN_USES_TO_DECLARE && st.origins.length < MIN_USES_TO_DECLARE) continue;
+    // Named for the one named service they reach (`postgres-clients`), else for the firewall they came from.
+    const only = services[first]!;
+    const service = only.length === 1 && !/^\d|^(tcp|udp|icmp|all)/.test(only[0]!) ? only[0]! : null;
     const name = book.fresh(service && side === 'sources' ? `${service}-clients` : `${st.origins[0]}-${side === 'sources' ? 'sources' : 'destinations'}`);
-    addressName.set(list, name);
-    addressDecls.push({ name, list });
+    nameOf.set(list, name);
+    decls.push({ name, list });
   }
-  const serviceLists = new Map<string, { count: number; first: number }>();
-  services.forEach((items, i) => {
-    if (items.length < 2 || (items.length === 2 && items.every((x) => /^[a-z]/.test(x) && !/^(tcp|udp)/.test(x)))) return;
-    const key = items.join(', ');
-    const e = serviceLists.get(key) ?? { count: 0, first: i };
-    e.count++;
-    serviceLists.set(key, e);
-  });
-  const serviceDecls: { name: string; list: string }[] = [];
-  const serviceName = new Map<string, string>();
-  for (const [list, { count, first }] of serviceLists) {
-    if (count < 2) continue;
-    const st = draft.statements[first]!;
-    const dst = st.dests.length === 1 && (st.dests[0]!.kind === 'unit-tag' || st.dests[0]!.kind === 'unit-set') ? ends[first]![1]![0]!.replace(/"/g, '') : st.origins[0]!;
-    const name = book.fresh(wellKnown(list) ?? `${dst}-ports`);
-    serviceName.set(list, name);
-    serviceDecls.push({ name, list });
-  }
+  return { decls, nameOf };
+}
 
+/** Service lists of several items used by two statements or more; two named services (`http, https`) read well inline. */
+function declareServiceLists(draft: Draft, services: Naming['services'], ends: Naming['ends'], book: NameBook): Declared {
+  const uses = new Map<string, { count: number; first: number }>();
+  services.forEach((items, i) => {
+    const namedPair = items.length === MIN_ITEMS_TO_DECLARE && items.every((x) => /^[a-z]/.test(x) && !/^(tcp|udp)/.test(x));
+    if (items.length < MIN_ITEMS_TO_DECLARE || namedPair) return;
+    const key = items.join(', ');
+    const e = uses.get(key) ?? { count: 0, first: i };
+    e.count++;
+    uses.set(key, e);
+  });
+  const decls: { name: string; list: string }[] = [];
+  const nameOf = new Map<string, string>();
+  for (const [list, { count, first }] of uses) {
+    if (count < MIN_USES_TO_DECLARE) continue;
+    // Named for the unit they reach (`web-ports`), else for the firewall they came from.
+    const st = draft.statements[first]!;
+    const dst = st.dests.length === 1 && (st.dests[0]!.kind === 'unit-tag' || st.dests[0]!.kind === 'unit-set') ? ends[first]![1][0]!.replace(/"/g, '') : st.origins[0]!;
+    const name = book.fresh(wellKnown(list) ?? `${dst}-ports`);
+    nameOf.set(list, name);
+    decls.push({ name, list });
+  }
+  return { decls, nameOf };
+}
+
+/** Where the policy came from, whether it is exact, what was left in place or out, then the `policy` line. */
+function headerLines(input: WriteInput): string[] {
   const out: string[] = [];
   input.from.split('\n').forEach((line, i, all) => out.push(comment(`${i === 0 ? 'Imported by `fwc import` from ' : ''}${line}${i === all.length - 1 ? '.' : ''}`)));
   if (input.inexact && input.inexact.size > 0) {
@@ -120,59 +170,80 @@ export function writePolicy(input: WriteInput): Written {
     out.push(comment(`Imported, and left in place: ${k}`));
     out.push(comment('  (DigitalOcean Kubernetes makes it itself: it cannot be replaced; the policy holds the same rules).'));
   }
-  if (draft.deadRules.length > 0) {
+  if (input.draft.deadRules.length > 0) {
     out.push(comment('Left out, since other rules let nothing through them today (and a grant would open the other side):'));
-    for (const d of draft.deadRules) out.push(comment(`  ${d}`));
+    for (const d of input.draft.deadRules) out.push(comment(`  ${d}`));
   }
   out.push(`policy ${JSON.stringify(input.policy)}`);
   out.push('');
+  return out;
+}
+
+/** Tags, droplet sets, replaced firewalls, named address and service lists, then egress. */
+function declarationLines(input: WriteInput, naming: Naming): string[] {
+  const { draft, account } = input;
+  const out: string[] = [];
   if (draft.tags.length > 0) out.push(`tags ${draft.tags.map((t) => JSON.stringify(t.tag)).join(', ')}`);
   for (const s of draft.sets) {
-    out.push(`droplets ${JSON.stringify(setNames.get(s.key)!)} = ${s.ids.map((id) => dropletRef(id, account)).join(', ')}  ${comment(`applied by id in ${s.firewalls.join(', ')}`)}`);
+    out.push(`droplets ${JSON.stringify(naming.setNames.get(s.key)!)} = ${s.ids.map((id) => dropletRef(id, account)).join(', ')}  ${comment(`applied by id in ${s.firewalls.join(', ')}`)}`);
   }
   if (input.replaces.length > 0) {
     out.push('');
     for (const r of input.replaces) out.push(`replaces firewall ${JSON.stringify(r)}`);
   }
-  if (addressDecls.length + serviceDecls.length > 0) out.push('');
-  for (const d of addressDecls) out.push(`addresses ${JSON.stringify(d.name)} = ${d.list}`);
-  for (const d of serviceDecls) out.push(`service ${JSON.stringify(d.name)} = ${d.list}`);
-  const unitName = (u: (typeof draft.restricted)[number]) => (u.kind === 'unit-tag' ? u.tag : u.kind === 'unit-set' ? setNames.get(u.set)! : '');
-  const restricted = draft.restricted.map(unitName);
-  if (restricted.length > 0) {
-    out.push('');
-    // A unit whose egress earns a warning gets a line of its own, where the warning is acknowledged.
-    const plain = restricted.filter((u) => !input.egressAck?.has(u));
-    if (plain.length > 0) out.push(`egress from ${plain.map((u) => JSON.stringify(u)).join(', ')} is restricted`);
-    for (const u of restricted.filter((x) => input.egressAck?.has(x))) {
-      const firewalls = [...draft.tags.filter((t) => t.tag === u).flatMap((t) => t.firewalls), ...draft.sets.filter((x) => setNames.get(x.key) === u).flatMap((x) => x.firewalls)];
-      out.push(`egress from ${JSON.stringify(u)} is restricted  # fwc-ignore ${input.egressAck!.get(u)}: as ${firewalls.join(', ')} ${firewalls.length === 1 ? 'has' : 'have'} it today`);
-    }
-  }
+  if (naming.addressLists.decls.length + naming.serviceLists.decls.length > 0) out.push('');
+  for (const d of naming.addressLists.decls) out.push(`addresses ${JSON.stringify(d.name)} = ${d.list}`);
+  for (const d of naming.serviceLists.decls) out.push(`service ${JSON.stringify(d.name)} = ${d.list}`);
+  return [...out, ...egressLines(input, naming)];
+}
 
+function egressLines(input: WriteInput, naming: Naming): string[] {
+  const { draft } = input;
+  const unitName = (u: End) => (u.kind === 'unit-tag' ? u.tag : u.kind === 'unit-set' ? naming.setNames.get(u.set)! : '');
+  const restricted = draft.restricted.map(unitName);
+  if (restricted.length === 0) return [];
+  const out = [''];
+  // A unit whose egress earns a warning gets a line of its own, where the warning is acknowledged.
+  const plain = restricted.filter((u) => !input.egressAck?.has(u));
+  if (plain.length > 0) out.push(`egress from ${plain.map((u) => JSON.stringify(u)).join(', ')} is restricted`);
+  for (const u of restricted.filter((x) => input.egressAck?.has(x))) {
+    const firewalls = [...draft.tags.filter((t) => t.tag === u).flatMap((t) => t.firewalls), ...draft.sets.filter((x) => naming.setNames.get(x.key) === u).flatMap((x) => x.firewalls)];
+    out.push(`egress from ${JSON.stringify(u)} is restricted  # fwc-ignore ${input.egressAck!.get(u)}: as ${firewalls.join(', ')} ${firewalls.length === 1 ? 'has' : 'have'} it today`);
+  }
+  return out;
+}
+
+/** The grants and guardrails, a blank line between those of different firewalls, each saying where it came from. */
+function statementLines(input: WriteInput, naming: Naming): string[] {
+  const out: string[] = [];
+  // A declared address list stands in for its addresses, after the other endpoints of the side.
+  const named = (items: readonly string[]) => {
+    const addrs = items.filter(isAddress);
+    const name = addrs.length >= MIN_ITEMS_TO_DECLARE ? naming.addressLists.nameOf.get(addrs.join(', ')) : undefined;
+    return name ? [...items.filter((x) => !isAddress(x)), JSON.stringify(name)] : items;
+  };
   let previous = '';
-  draft.statements.forEach((st: DraftStatement, i) => {
+  input.draft.statements.forEach((st: DraftStatement, i) => {
     const origin = st.origins.join(', ');
     if (origin !== previous) {
       out.push('');
       previous = origin;
     }
-    const [src, dst] = ends[i]!;
-    const list = (items: string[]) => {
-      const addrs = items.filter(isAddress);
-      const name = addrs.length >= 2 ? addressName.get(addrs.join(', ')) : undefined;
-      return name ? [...items.filter((x) => !isAddress(x)), JSON.stringify(name)] : items;
-    };
-    const items = services[i]!;
-    const svc = serviceName.get(items.join(', '));
+    const [src, dst] = naming.ends[i]!;
+    const items = naming.services[i]!;
+    const svc = naming.serviceLists.nameOf.get(items.join(', '));
     const on = svc ? JSON.stringify(svc) : items.join(', ');
     const why = input.inexact?.get(i);
     if (why) out.push(comment(`INEXACT (fwc import --best-effort): ${why}`));
     const ack = input.acknowledge?.get(i);
     const trailing = ack ? `# fwc-ignore ${ack}: as ${origin} has it today` : comment(`from ${origin}`);
-    out.push(`${list(src!).join(', ')} ${st.effect === 'allow' ? 'may' : 'must not'} reach ${list(dst!).join(', ')} on ${on}  ${trailing}`);
+    out.push(`${named(src).join(', ')} ${st.effect === 'allow' ? 'may' : 'must not'} reach ${named(dst).join(', ')} on ${on}  ${trailing}`);
   });
-  const raw = out.join('\n') + '\n';
+  return out;
+}
+
+/** The text as `fwc fmt` lays it out, and the line of each statement in it. */
+function layOut(raw: string): Pick<Written, 'text' | 'lines'> {
   const parsed = parse(new SourceFile('import.fw', raw));
   if (parsed.diagnostics.length > 0) throw new Error(`internal: the imported policy does not parse: ${parsed.diagnostics[0]!.message}\n${raw}`);
   const text = format(parsed.value);
@@ -180,16 +251,15 @@ export function writePolicy(input: WriteInput): Written {
   // formatted text, by order (the rules are written in the draft's order).
   const formatted = parse(new SourceFile('import.fw', text)).value;
   const rules = formatted.statements.filter((s) => s.kind === 'Rule');
-  const found = new Map<number, number>();
-  rules.forEach((r, i) => found.set(i, formatted.source.position(r.span.start).line));
-  return { text, lines: found, problems };
+  const lines = new Map<number, number>();
+  rules.forEach((r, i) => lines.set(i, formatted.source.position(r.span.start).line));
+  return { text, lines };
 }
 
 /** A name for a port list that says what it is, where its ports all say the same thing. */
 function wellKnown(list: string): string | null {
   const ports = list.split(', ').map((p) => (/^\d+(-\d+)?$/.test(p) ? Number(p.split('-')[0]) : NaN));
   if (ports.some(Number.isNaN)) return null;
-  // Prometheus exporters take 9100-9999 by convention (node 9100, process 9256, …).
-  if (ports.every((p) => p >= 9100 && p <= 9999)) return 'metrics';
+  if (ports.every((p) => p >= EXPORTER_PORTS.from && p <= EXPORTER_PORTS.to)) return 'metrics';
   return null;
 }

@@ -21,6 +21,9 @@ const PHRASES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** A literal the grammar expects (a keyword), as opposed to a rule's description (`a name`, `end of input`). */
+/** How far back (characters) completion looks for the start of the statement: a statement is a few lines. */
+const LOOK_BACK = 2000;
+
 const LITERAL_WORD = /^[a-z][a-z-]*$/;
 
 const KIND_ITEM: Record<NameKind, CompletionItemKind> = {
@@ -44,7 +47,7 @@ function statementPrefix(text: string, offset: number): string | null {
     else if (c === '#' && !quoted) return null;
   }
   // Only the lines of the statement matter; a statement is at most a few lines, so look back a little.
-  const from = Math.max(0, text.lastIndexOf('\n', Math.max(0, lineStart - 2000)));
+  const from = Math.max(0, text.lastIndexOf('\n', Math.max(0, lineStart - LOOK_BACK)));
   const before = text.slice(from, offset);
   const { chunks } = splitStatements(before);
   const last = chunks[chunks.length - 1];

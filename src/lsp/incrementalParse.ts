@@ -62,6 +62,12 @@ function moveDiagnostic(d: Diagnostic, file: SourceFile, delta: number): Diagnos
  * its parse). Statements no file holds any more are dropped from time to time (sweep), so it stays about
  * as large as the workspace's text.
  */
+/**
+ * The cache is swept only when it holds more than twice the live statements plus this many: a sweep
+ * then frees at least half of it, and a small workspace is not swept after every few edits.
+ */
+const SWEEP_SLACK = 1000;
+
 export class StatementCache {
   private entries = new Map<string, StatementParse>();
   /** How many statements went through the grammar, for the benchmark and tests. */
@@ -105,7 +111,7 @@ export class StatementCache {
   sweep(live: Iterable<readonly string[]>): void {
     const keep = new Set<string>();
     for (const keys of live) for (const k of keys) keep.add(k);
-    if (this.entries.size <= 2 * keep.size + 1000) return;
+    if (this.entries.size <= 2 * keep.size + SWEEP_SLACK) return;
     for (const key of this.entries.keys()) if (!keep.has(key)) this.entries.delete(key);
   }
 }

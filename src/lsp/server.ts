@@ -15,6 +15,9 @@ import {
   type Connection,
   type Diagnostic as LspDiagnostic,
   type InitializeResult,
+  type Position,
+  type Range,
+  type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { BuildThread, type BuildReply } from './buildWorker.js';
@@ -35,7 +38,13 @@ export interface ServerSettings {
   readonly asOf?: string;
 }
 
+/**
+ * Quiet time after a change before diagnostics are rebuilt, unless the client sets `debounceMs`: long
+ * enough to let the keys of a word go by, short enough that the squiggles seem to follow the typing.
+ */
 const DEFAULT_DEBOUNCE_MS = 150;
+/** Stack frames a logged bug shows: enough to find the failing step, not a screenful of the library's. */
+const STACK_FRAMES_LOGGED = 7;
 
 function settingsFrom(options: unknown): ServerSettings {
   const o = (options && typeof options === 'object' ? options : {}) as Record<string, unknown>;
@@ -55,177 +64,216 @@ export interface ServerOptions {
   readonly buildWorker?: URL;
 }
 
-export function startServer(connection: Connection, options: ServerOptions = {}): void {
-  const documents = new TextDocuments(TextDocument);
-  let workspace = new Workspace([]);
-  let settings: ServerSettings = { debounceMs: DEFAULT_DEBOUNCE_MS };
-  let timer: NodeJS.Timeout | undefined;
-  /** The diagnostics last published for each file, with the text they were made from (for quick fixes). */
-  let published = new Map<string, { text: string | undefined; diagnostics: LspDiagnostic[] }>();
-  let watchFiles = false;
-  let thread: BuildThread | null = null;
+/** What the server announces it can do. */
+const CAPABILITIES: ServerCapabilities = {
+  textDocumentSync: TextDocumentSyncKind.Incremental,
+  hoverProvider: true,
+  completionProvider: { triggerCharacters: [' ', ','] },
+  definitionProvider: true,
+  referencesProvider: true,
+  renameProvider: { prepareProvider: true },
+  documentFormattingProvider: true,
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  documentSymbolProvider: true,
+  semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+};
 
-  const log = (what: string, error: unknown) => {
+/** Diagnostics of each file, with the text they were made from (for quick fixes). */
+type Published = Map<string, { text: string | undefined; diagnostics: LspDiagnostic[] }>;
+
+/** One group of handlers: registers them on the connection (or on the documents). */
+type HandlerGroup = (server: Server, documents: TextDocuments<TextDocument>) => void;
+
+/** The handlers, group by group, in the order they are registered. */
+const HANDLER_GROUPS: readonly HandlerGroup[] = [onInitialize, onInitialized, onDocumentChanges, onLanguageFeatures];
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const server = new Server(connection, options);
+  const documents = new TextDocuments(TextDocument);
+  for (const register of HANDLER_GROUPS) register(server, documents);
+  connection.onShutdown(() => server.thread?.stop());
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** What the server holds between requests, and the steps its handlers share: guarding, debouncing and publishing. */
+class Server {
+  workspace = new Workspace([]);
+  settings: ServerSettings = { debounceMs: DEFAULT_DEBOUNCE_MS };
+  /** Whether the client lets the server register a watcher for policy files on disk. */
+  watchFiles = false;
+  /** The diagnostics thread, once started; null while the main thread builds. */
+  thread: BuildThread | null = null;
+  /** The diagnostics last published for each file. */
+  private published: Published = new Map();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly connection: Connection,
+    readonly options: ServerOptions,
+  ) {}
+
+  log(what: string, error: unknown): void {
     const e = error instanceof Error ? error : new Error(String(error));
-    connection.console.error(`fwc lsp: ${what} failed: ${e.message}\n${(e.stack ?? '').split('\n').slice(1, 8).join('\n')}\nThis is a bug in fwc; please report it with the file that caused it.`);
-  };
+    const frames = (e.stack ?? '').split('\n').slice(1, 1 + STACK_FRAMES_LOGGED).join('\n');
+    this.connection.console.error(`fwc lsp: ${what} failed: ${e.message}\n${frames}\nThis is a bug in fwc; please report it with the file that caused it.`);
+  }
 
   /** Runs a handler; an error is logged and answered with `fallback`, so one bad request never stops the server. */
-  function guard<A extends unknown[], R>(what: string, fallback: R, fn: (...args: A) => R): (...args: A) => R {
+  guard<A extends unknown[], R>(what: string, fallback: R, fn: (...args: A) => R): (...args: A) => R {
     return (...args: A) => {
       try {
         return fn(...args);
       } catch (error) {
         if (error instanceof ResponseError) throw error;
-        log(what, error);
+        this.log(what, error);
         return fallback;
       }
     };
   }
 
-  const withDoc = <R>(what: string, fallback: R, fn: (doc: PolicyDocument, params: never) => R) =>
-    guard(what, fallback, (params: { textDocument: { uri: string } }) => {
-      const doc = workspace.get(params.textDocument.uri);
+  /** A guarded handler of a request about one document; a document the workspace does not have gets `fallback`. */
+  withDoc<R>(what: string, fallback: R, fn: (doc: PolicyDocument, params: never) => R) {
+    return this.guard(what, fallback, (params: { textDocument: { uri: string } }) => {
+      const doc = this.workspace.get(params.textDocument.uri);
       return doc ? fn(doc, params as never) : fallback;
     });
-
-  const uriOf = (path: string) => workspace.all().find((d) => d.file.path === path)?.uri;
-
-  /** Sends the diagnostics of every file of `next` whose list changed, and empty lists for files that are gone. */
-  function sendAll(next: Map<string, { text: string | undefined; diagnostics: LspDiagnostic[] }>): void {
-    for (const [uri, { diagnostics }] of next) {
-      const before = published.get(uri);
-      if (before && JSON.stringify(before.diagnostics) === JSON.stringify(diagnostics)) continue;
-      void connection.sendDiagnostics({ uri, diagnostics });
-    }
-    for (const uri of published.keys()) if (!next.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
-    published = next;
   }
 
-  const publishReply = guard('publishing diagnostics', undefined, (reply: BuildReply, texts: ReadonlyMap<string, string>) => {
+  /** Publishes diagnostics once no change has come for the debounce time. */
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.publish();
+    }, this.settings.debounceMs);
+  }
+
+  /** The diagnostics published for a document, if they were made from its current text. */
+  currentDiagnostics(doc: PolicyDocument): LspDiagnostic[] {
+    const entry = this.published.get(doc.uri);
+    return entry && entry.text === doc.file.text ? entry.diagnostics : [];
+  }
+
+  /** Publishes what the diagnostics thread built from the texts it was sent. */
+  readonly publishReply = this.guard('publishing diagnostics', undefined, (reply: BuildReply, texts: ReadonlyMap<string, string>) => {
     if (reply.error) {
-      log('building diagnostics', new Error(reply.error));
+      this.log('building diagnostics', new Error(reply.error));
       return;
     }
-    sendAll(new Map(reply.diagnostics.map(({ uri, diagnostics }) => [uri, { text: texts.get(uri), diagnostics }])));
+    this.sendAll(new Map(reply.diagnostics.map(({ uri, diagnostics }) => [uri, { text: texts.get(uri), diagnostics }])));
   });
 
-  const publishHere = guard('publishing diagnostics', undefined, () => {
-    const build = workspace.build();
-    sendAll(new Map(workspace.all().map((doc) => [doc.uri, { text: doc.file.text, diagnostics: toLspDiagnostics(doc, build.byUri.get(doc.uri) ?? [], uriOf) }])));
-  });
-
-  function publish(): void {
-    if (thread && !thread.failed) {
-      thread.request(() => workspace.all().map((d) => ({ uri: d.uri, text: d.file.text, open: d.open })));
+  /** Builds on the thread while it works, else here. */
+  private publish(): void {
+    if (this.thread && !this.thread.failed) {
+      this.thread.request(() => this.workspace.all().map((d) => ({ uri: d.uri, text: d.file.text, open: d.open })));
     } else {
-      publishHere();
+      this.publishHere();
     }
   }
 
-  function schedule(): void {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      publish();
-    }, settings.debounceMs);
-  }
+  private readonly publishHere = this.guard('publishing diagnostics', undefined, () => {
+    const build = this.workspace.build();
+    const uriOf = (path: string) => this.workspace.all().find((d) => d.file.path === path)?.uri;
+    this.sendAll(new Map(this.workspace.all().map((doc) => [doc.uri, { text: doc.file.text, diagnostics: toLspDiagnostics(doc, build.byUri.get(doc.uri) ?? [], uriOf) }])));
+  });
 
-  connection.onInitialize(
-    guard('initialize', { capabilities: {} } as InitializeResult, (params) => {
-      settings = settingsFrom(params.initializationOptions);
-      const asOf = settings.asOf;
-      workspace = new Workspace(rootsFrom(params), asOf ? () => asOf : undefined);
-      watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  /** Sends the diagnostics of every file of `next` whose list changed, and empty lists for files that are gone. */
+  private sendAll(next: Published): void {
+    for (const [uri, { diagnostics }] of next) {
+      const before = this.published.get(uri);
+      if (before && JSON.stringify(before.diagnostics) === JSON.stringify(diagnostics)) continue;
+      void this.connection.sendDiagnostics({ uri, diagnostics });
+    }
+    for (const uri of this.published.keys()) if (!next.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    this.published = next;
+  }
+}
+
+/** `initialize`: the settings, the workspace roots, and what the server can do. */
+function onInitialize(s: Server): void {
+  s.connection.onInitialize(
+    s.guard('initialize', { capabilities: {} } as InitializeResult, (params) => {
+      s.settings = settingsFrom(params.initializationOptions);
+      const asOf = s.settings.asOf;
+      s.workspace = new Workspace(rootsFrom(params), asOf ? () => asOf : undefined);
+      s.watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
       const result: InitializeResult = {
-        capabilities: {
-          textDocumentSync: TextDocumentSyncKind.Incremental,
-          hoverProvider: true,
-          completionProvider: { triggerCharacters: [' ', ','] },
-          definitionProvider: true,
-          referencesProvider: true,
-          renameProvider: { prepareProvider: true },
-          documentFormattingProvider: true,
-          codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-          documentSymbolProvider: true,
-          semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
-        },
+        capabilities: CAPABILITIES,
         serverInfo: { name: 'fwc', version: typeof FWC_VERSION === 'string' ? FWC_VERSION : 'dev' },
       };
       return result;
     }),
   );
+}
 
-  connection.onInitialized(
-    guard('initialized', undefined, () => {
-      if (options.buildWorker && process.env.FWC_LSP_THREADS !== '1') {
-        try {
-          thread = new BuildThread(options.buildWorker, { roots: workspace.roots, asOf: settings.asOf }, publishReply, (error) => {
-            log('the diagnostics thread', error);
-            // From now on the main thread builds.
-            schedule();
-          });
-        } catch (error) {
-          log('starting the diagnostics thread', error);
-        }
-      }
-      workspace.scan();
-      connection.console.log(`fwc lsp: ${workspace.all().length} policy files; diagnostics built on ${thread ? 'a thread of their own' : 'the main thread'}`);
-      schedule();
-      if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.fw' }] });
+/** `initialized`: the diagnostics thread, the first scan of the workspace and its diagnostics, the file watcher. */
+function onInitialized(s: Server): void {
+  s.connection.onInitialized(
+    s.guard('initialized', undefined, () => {
+      startBuildThread(s);
+      s.workspace.scan();
+      s.connection.console.log(`fwc lsp: ${s.workspace.all().length} policy files; diagnostics built on ${s.thread ? 'a thread of their own' : 'the main thread'}`);
+      s.schedule();
+      if (s.watchFiles) void s.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.fw' }] });
     }),
   );
+}
 
+/** Builds diagnostics on a thread of their own, unless there is no worker script or FWC_LSP_THREADS=1; failing that, here. */
+function startBuildThread(s: Server): void {
+  if (!s.options.buildWorker || process.env.FWC_LSP_THREADS === '1') return;
+  try {
+    s.thread = new BuildThread(s.options.buildWorker, { roots: s.workspace.roots, asOf: s.settings.asOf }, s.publishReply, (error) => {
+      s.log('the diagnostics thread', error);
+      // From now on the main thread builds.
+      s.schedule();
+    });
+  } catch (error) {
+    s.log('starting the diagnostics thread', error);
+  }
+}
+
+/** Edits, closes and changes on disk: the workspace follows, and diagnostics are rebuilt after a pause. */
+function onDocumentChanges(s: Server, documents: TextDocuments<TextDocument>): void {
   documents.onDidChangeContent(
-    guard('change', undefined, (event) => {
-      workspace.update(event.document.uri, event.document.getText());
-      schedule();
+    s.guard('change', undefined, (event) => {
+      s.workspace.update(event.document.uri, event.document.getText());
+      s.schedule();
     }),
   );
   documents.onDidClose(
-    guard('close', undefined, (event) => {
-      workspace.close(event.document.uri);
-      schedule();
+    s.guard('close', undefined, (event) => {
+      s.workspace.close(event.document.uri);
+      s.schedule();
     }),
   );
-  connection.onDidChangeWatchedFiles(
-    guard('watched files', undefined, (params) => {
+  s.connection.onDidChangeWatchedFiles(
+    s.guard('watched files', undefined, (params) => {
       for (const change of params.changes) {
-        if (change.uri.startsWith('file:')) workspace.changedOnDisk(change.uri, change.type === FileChangeType.Deleted);
+        if (change.uri.startsWith('file:')) s.workspace.changedOnDisk(change.uri, change.type === FileChangeType.Deleted);
       }
-      schedule();
+      s.schedule();
     }),
   );
+}
 
-  /** The diagnostics published for a document, if they were made from its current text. */
-  const currentDiagnostics = (doc: PolicyDocument) => {
-    const entry = published.get(doc.uri);
-    return entry && entry.text === doc.file.text ? entry.diagnostics : [];
-  };
-  connection.onHover(withDoc('hover', null, (doc, p: { position: { line: number; character: number } }) => hover(workspace, doc, p.position, currentDiagnostics(doc))));
-  connection.onCompletion(withDoc('completion', [], (doc, p: { position: { line: number; character: number } }) => complete(doc, p.position)));
-  connection.onDefinition(withDoc('definition', [], (doc, p: { position: { line: number; character: number } }) => definition(doc, p.position)));
-  connection.onReferences(
-    withDoc('references', [], (doc, p: { position: { line: number; character: number }; context: { includeDeclaration: boolean } }) =>
-      references(workspace, doc, p.position, p.context.includeDeclaration),
-    ),
-  );
-  connection.onPrepareRename(withDoc('prepare rename', null, (doc, p: { position: { line: number; character: number } }) => prepareRename(doc, p.position)));
-  connection.onRenameRequest(
-    withDoc('rename', null, (doc, p: { position: { line: number; character: number }; newName: string }) => rename(workspace, doc, p.position, p.newName)),
-  );
-  connection.onDocumentFormatting(withDoc('formatting', null, (doc) => formatDocument(doc)));
-  connection.onCodeAction(
-    withDoc('code action', [], (doc, p: { range: { start: { line: number; character: number }; end: { line: number; character: number } } }) =>
-      codeActions(doc, currentDiagnostics(doc), p.range),
-    ),
-  );
-  connection.onDocumentSymbol(withDoc('document symbols', [], (doc) => documentSymbols(doc)));
-  connection.languages.semanticTokens.on(withDoc('semantic tokens', { data: [] }, (doc) => semanticTokens(doc)));
+type At = { position: Position };
 
-  connection.onShutdown(() => thread?.stop());
-  documents.listen(connection);
-  connection.listen();
+/** The requests about one document, each answered by the job of its own file. */
+function onLanguageFeatures(s: Server): void {
+  const c = s.connection;
+  c.onHover(s.withDoc('hover', null, (doc, p: At) => hover(s.workspace, doc, p.position, s.currentDiagnostics(doc))));
+  c.onCompletion(s.withDoc('completion', [], (doc, p: At) => complete(doc, p.position)));
+  c.onDefinition(s.withDoc('definition', [], (doc, p: At) => definition(doc, p.position)));
+  c.onReferences(s.withDoc('references', [], (doc, p: At & { context: { includeDeclaration: boolean } }) => references(s.workspace, doc, p.position, p.context.includeDeclaration)));
+  c.onPrepareRename(s.withDoc('prepare rename', null, (doc, p: At) => prepareRename(doc, p.position)));
+  c.onRenameRequest(s.withDoc('rename', null, (doc, p: At & { newName: string }) => rename(s.workspace, doc, p.position, p.newName)));
+  c.onDocumentFormatting(s.withDoc('formatting', null, (doc) => formatDocument(doc)));
+  c.onCodeAction(s.withDoc('code action', [], (doc, p: { range: Range }) => codeActions(doc, s.currentDiagnostics(doc), p.range)));
+  c.onDocumentSymbol(s.withDoc('document symbols', [], (doc) => documentSymbols(doc)));
+  c.languages.semanticTokens.on(s.withDoc('semantic tokens', { data: [] }, (doc) => semanticTokens(doc)));
 }
 
 declare const FWC_VERSION: string | undefined;

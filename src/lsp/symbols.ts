@@ -6,6 +6,7 @@ import type { Statement } from '../syntax/index.js';
 import { toRange } from './positions.js';
 import type { PolicyDocument } from './workspace.js';
 
+/** Longest statement text shown as a symbol name (the outline is a narrow side panel); longer ends in `…`. */
 const MAX_NAME = 80;
 
 function shortText(doc: PolicyDocument, stmt: Statement): string {

@@ -42,6 +42,9 @@ export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+/** Updates between sweeps of the statement cache: rare enough to cost nothing, often enough to keep it small. */
+const UPDATES_PER_SWEEP = 500;
+
 export class Workspace {
   private readonly docs = new Map<string, PolicyDocument>();
   private readonly cache = new StatementCache();
@@ -107,7 +110,7 @@ export class Workspace {
     this.built = null;
     // Every keystroke leaves the old text of one statement in the cache: forget those now and then, also
     // where no build runs on this thread (the server builds on a thread of its own).
-    if (++this.updates % 500 === 0) this.cache.sweep(this.all().map((d) => d.parsed.keys));
+    if (++this.updates % UPDATES_PER_SWEEP === 0) this.cache.sweep(this.all().map((d) => d.parsed.keys));
     return doc;
   }
 

@@ -9,6 +9,9 @@ import type { Finding } from '../finding.js';
 import { RULES } from '../rules.js';
 import { trafficText } from './text.js';
 
+/** How many lines of traffic an annotation lists: more would bury the fix under it in the job log. */
+const MAX_TRAFFIC_IN_ANNOTATION = 6;
+
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
@@ -24,7 +27,7 @@ export function renderGithub(findings: readonly Finding[]): string {
     props.push(`title=${escapeProperty(`${r.id} ${r.name}`)}`);
     const command = f.level === 'note' ? 'notice' : f.level;
     const traffic = trafficText(f);
-    const body = [f.message, ...(traffic.length > 0 ? [`traffic: ${traffic.slice(0, 6).join('; ')}`] : []), `fix: ${f.fix}`, `key: ${f.key}`].join('\n');
+    const body = [f.message, ...(traffic.length > 0 ? [`traffic: ${traffic.slice(0, MAX_TRAFFIC_IN_ANNOTATION).join('; ')}`] : []), `fix: ${f.fix}`, `key: ${f.key}`].join('\n');
     out.push(`::${command} ${props.join(',')}::${escapeData(body)}`);
   }
   return out.length > 0 ? out.join('\n') + '\n' : '';

@@ -7,6 +7,9 @@ import type { Finding } from '../finding.js';
 import { LEVELS, RULES } from '../rules.js';
 import { resourceText, summaryLine, trafficText } from './text.js';
 
+/** How many resources and causes a finding's details list, so that a comment on a large account stays short. */
+const MAX_LISTED = 10;
+
 const ICON = { error: '🔴', warning: '🟠', note: '🔵' } as const;
 const HEADING = { error: 'Errors', warning: 'Warnings', note: 'Notes' } as const;
 
@@ -28,10 +31,10 @@ export function renderMarkdown(report: AuditReport, findings: readonly Finding[]
       out.push(`- **${r.id}** ${r.name}: ${md(f.message)}${at}`);
       out.push('  <details><summary>details</summary>', '');
       out.push(`  - key: \`${f.key.replace(/`/g, "'")}\``);
-      if (f.resources.length > 0) out.push(`  - resources: ${md(f.resources.slice(0, 10).map(resourceText).join(', '))}${f.resources.length > 10 ? ` and ${f.resources.length - 10} more` : ''}`);
+      if (f.resources.length > 0) out.push(`  - resources: ${md(f.resources.slice(0, MAX_LISTED).map(resourceText).join(', '))}${f.resources.length > MAX_LISTED ? ` and ${f.resources.length - MAX_LISTED} more` : ''}`);
       const traffic = trafficText(f);
       if (traffic.length > 0) out.push(`  - traffic: ${md(traffic.join('; '))}`);
-      for (const c of f.causes.slice(0, 10)) out.push(`  - caused by ${md(c.firewall)}${c.managed === false ? ' (not managed by fwc)' : ''}: \`${c.rule.replace(/`/g, "'")}\``);
+      for (const c of f.causes.slice(0, MAX_LISTED)) out.push(`  - caused by ${md(c.firewall)}${c.managed === false ? ' (not managed by fwc)' : ''}: \`${c.rule.replace(/`/g, "'")}\``);
       out.push(`  - fix: ${md(f.fix)}`, '', '  </details>');
     }
     out.push('');

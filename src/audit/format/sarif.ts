@@ -34,48 +34,15 @@ export interface SarifOptions {
   readonly anchorFile?: string;
 }
 
+/**
+ * How many resources a result names as logical locations, and how many lines of traffic its message
+ * lists: a finding about a whole fleet stays readable in code scanning (the properties keep them all).
+ */
+const MAX_LOGICAL_LOCATIONS = 50;
+const MAX_TRAFFIC_IN_MESSAGE = 10;
+
 export function renderSarif(findings: readonly Finding[], options: SarifOptions): string {
   const index = new Map(ALL_RULES.map((r, i) => [r.id, i]));
-  const results = findings.map((f) => {
-    const r = RULES[f.rule];
-    const logical = f.resources.map((res) => ({
-      name: res.name,
-      fullyQualifiedName: `${res.kind}/${res.id ?? res.name}`,
-      kind: res.kind === 'policy' ? 'module' : 'resource',
-    }));
-    const physical = f.location
-      ? {
-          artifactLocation: { uri: encodeURI(f.location.file.replace(/\\/g, '/')), uriBaseId: '%SRCROOT%' },
-          region: { startLine: f.location.line, startColumn: f.location.column, endLine: f.location.endLine, endColumn: f.location.endColumn },
-        }
-      : options.anchorFile
-        ? { artifactLocation: { uri: encodeURI(options.anchorFile.replace(/\\/g, '/')), uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } }
-        : undefined;
-    const location: Record<string, unknown> = {
-      ...(physical ? { physicalLocation: physical } : {}),
-      ...(logical.length > 0 ? { logicalLocations: logical.slice(0, 50) } : {}),
-    };
-    const traffic = trafficText(f);
-    // Policy findings already name their traffic in the message.
-    const sentence = (t: string) => (/[.!?]$/.test(t) ? t : `${t}.`);
-    const text = [sentence(f.message), ...(traffic.length > 0 && r.needs === 'account' ? [`Traffic: ${traffic.slice(0, 10).join('; ')}.`] : []), `Fix: ${f.fix}`].join(' ');
-    return {
-      ruleId: r.id,
-      ruleIndex: index.get(r.id)!,
-      level: f.level,
-      message: { text },
-      ...(Object.keys(location).length > 0 ? { locations: [location] } : {}),
-      partialFingerprints: { 'fwcFindingKey/v1': f.key },
-      ...(f.accepted ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.accepted.reason, location: { physicalLocation: { artifactLocation: { uri: encodeURI(f.accepted.where.replace(/:\d+$/, '')) } } } }] } : {}),
-      properties: {
-        key: f.key,
-        resources: f.resources.map(resourceText),
-        traffic: f.traffic,
-        causes: f.causes,
-        ...(f.acceptanceExpired ? { acceptanceExpired: f.acceptanceExpired } : {}),
-      },
-    };
-  });
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -84,9 +51,66 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
         tool: { driver: { name: 'fwc', version: options.fwcVersion, informationUri: INFO_URI, rules: ALL_RULES.map(ruleDescriptor) } },
         automationDetails: { id: 'fwc-audit/' },
         columnKind: 'utf16CodeUnits',
-        results,
+        results: findings.map((f) => result(f, index.get(RULES[f.rule].id)!, options)),
       },
     ],
   };
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+function result(f: Finding, ruleIndex: number, options: SarifOptions): Record<string, unknown> {
+  const r = RULES[f.rule];
+  const location = locationOf(f, options);
+  return {
+    ruleId: r.id,
+    ruleIndex,
+    level: f.level,
+    message: { text: messageText(f, r) },
+    ...(Object.keys(location).length > 0 ? { locations: [location] } : {}),
+    partialFingerprints: { 'fwcFindingKey/v1': f.key },
+    ...(f.accepted ? { suppressions: [suppression(f.accepted)] } : {}),
+    properties: {
+      key: f.key,
+      resources: f.resources.map(resourceText),
+      traffic: f.traffic,
+      causes: f.causes,
+      ...(f.acceptanceExpired ? { acceptanceExpired: f.acceptanceExpired } : {}),
+    },
+  };
+}
+
+const artifact = (path: string) => ({ uri: encodeURI(path.replace(/\\/g, '/')), uriBaseId: '%SRCROOT%' });
+
+/** The statement for a policy finding; the anchor file (when there is one) and the resources for an account finding. */
+function locationOf(f: Finding, options: SarifOptions): Record<string, unknown> {
+  const logical = f.resources.map((res) => ({
+    name: res.name,
+    fullyQualifiedName: `${res.kind}/${res.id ?? res.name}`,
+    kind: res.kind === 'policy' ? 'module' : 'resource',
+  }));
+  const physical = f.location
+    ? {
+        artifactLocation: artifact(f.location.file),
+        region: { startLine: f.location.line, startColumn: f.location.column, endLine: f.location.endLine, endColumn: f.location.endColumn },
+      }
+    : options.anchorFile
+      ? { artifactLocation: artifact(options.anchorFile), region: { startLine: 1 } }
+      : undefined;
+  return {
+    ...(physical ? { physicalLocation: physical } : {}),
+    ...(logical.length > 0 ? { logicalLocations: logical.slice(0, MAX_LOGICAL_LOCATIONS) } : {}),
+  };
+}
+
+function messageText(f: Finding, r: AuditRule): string {
+  const traffic = trafficText(f);
+  const sentence = (t: string) => (/[.!?]$/.test(t) ? t : `${t}.`);
+  // Policy findings already name their traffic in the message.
+  const trafficLine = traffic.length > 0 && r.needs === 'account' ? [`Traffic: ${traffic.slice(0, MAX_TRAFFIC_IN_MESSAGE).join('; ')}.`] : [];
+  return [sentence(f.message), ...trafficLine, `Fix: ${f.fix}`].join(' ');
+}
+
+/** An accepted finding: suppressed externally, by the suppression file (its path, without the line). */
+function suppression(accepted: NonNullable<Finding['accepted']>): Record<string, unknown> {
+  return { kind: 'external', status: 'accepted', justification: accepted.reason, location: { physicalLocation: { artifactLocation: { uri: encodeURI(accepted.where.replace(/:\d+$/, '')) } } } };
 }

@@ -7,6 +7,7 @@ import type { Finding, ResourceRef } from '../finding.js';
 import { LEVELS, RULES, type Level } from '../rules.js';
 
 const HEADINGS: Record<Level, string> = { error: 'Errors', warning: 'Warnings', note: 'Notes' };
+/** How many resources, traffic lines or causes a finding lists before "and N more": a terminal screen's worth. */
 const MAX_LIST = 6;
 
 export function resourceText(r: ResourceRef): string {

@@ -7,22 +7,25 @@ import { contains } from '../../analysis/index.js';
 import { makeFinding, type Finding } from '../finding.js';
 import { addressBlocks, type AuditModel } from '../model.js';
 
+/** DNS queries go to udp 53. */
+const DNS_PORT = 53;
+
 export function judgeEgress(model: AuditModel): Finding[] {
   const findings: Finding[] = [];
   for (const c of model.classes) {
     if (c.firewalls.length === 0) continue;
     const outbound = c.firewalls.flatMap((f) => f.rules.filter((r) => r.direction === 'outbound'));
     // A udp 53 allow towards a droplet, tag or resource: a resolver inside the account; not judged closed.
-    const inside = outbound.some((r) => r.action === 'allow' && r.peer.kind !== 'address' && r.protocol === 'udp' && (r.ports.kind === 'all' || (r.ports.from <= 53 && 53 <= r.ports.to)));
+    const inside = outbound.some((r) => r.action === 'allow' && r.peer.kind !== 'address' && r.protocol === 'udp' && (r.ports.kind === 'all' || (r.ports.from <= DNS_PORT && DNS_PORT <= r.ports.to)));
     if (inside) continue;
     const blocks = addressBlocks(c.firewalls, 'outbound');
-    const open = ([4, 6] as const).some((family) => model.space.pieces(family, blocks, false).some((p) => contains(model.network.allowed(c.host, p.host), 'udp', 53)));
+    const open = ([4, 6] as const).some((family) => model.space.pieces(family, blocks, false).some((p) => contains(model.network.allowed(c.host, p.host), 'udp', DNS_PORT)));
     if (open) continue;
     findings.push(
       makeFinding('dnsEgressClosed', c.subject, {
         message: `${model.describe(c)} cannot send DNS queries (udp 53) anywhere: the outbound rules of ${c.firewalls.map((f) => f.name).join(', ')} allow it to no address`,
         resources: [...model.droplets(c), ...model.firewallRefs(c.firewalls)],
-        traffic: [{ protocol: 'udp', ports: '53', from: model.describe(c), to: 'any address' }],
+        traffic: [{ protocol: 'udp', ports: String(DNS_PORT), from: model.describe(c), to: 'any address' }],
         causes: [],
       }),
     );

@@ -5,8 +5,9 @@
  * the account lets through (FW822), with the firewalls that open them. Findings carry the statement's
  * file, line and column, so code scanning annotates the policy.
  */
-import { type Origin, ownsFirewall, parseAddress, ruleText } from '../../model/index.js';
-import { fromParts, type Host, intersect, isEmpty, Network, Representatives, type ServiceSet, subtract } from '../../analysis/index.js';
+import { match, P } from 'ts-pattern';
+import { type Origin, ownsFirewall, parseAddress, type Rule, ruleText } from '../../model/index.js';
+import { FULL, fromParts, type Host, intersect, isEmpty, Network, Representatives, type ServiceSet, subtract } from '../../analysis/index.js';
 import type { Grant, Policy, ResolvedEndpoint } from '../../check/index.js';
 import type { BuiltPolicy } from '../../pipeline/index.js';
 import { accountHosts, databaseAccess, planChanges, type ResolvedDesired } from '../../plan/index.js';
@@ -14,6 +15,21 @@ import type { SourceFile, Span } from '../../source/index.js';
 import { makeFinding, type Cause, type Finding, type SourceLocation, type Traffic } from '../finding.js';
 import { uniqueCauses, type AuditModel } from '../model.js';
 import { intervalsText } from './exposure.js';
+
+/** How many open flows a FW822 message spells out before "and N more" (the finding's traffic has them all). */
+const FLOWS_IN_MESSAGE = 3;
+
+// plan/ exports planChanges but not the types of its answer.
+type Changes = ReturnType<typeof planChanges>;
+type FirewallChange = Changes['firewalls'][number];
+type DatabaseChange = Changes['databases'][number];
+
+/** One pair of hosts, and what the account lets from the first to the second of what a statement names. */
+interface Flow {
+  readonly src: Host;
+  readonly dst: Host;
+  readonly open: ServiceSet;
+}
 
 export function locate(file: SourceFile, span: Span): SourceLocation {
   const start = file.position(span.start);
@@ -35,173 +51,227 @@ function setText(s: ServiceSet): Traffic[] {
 }
 
 export function judgePolicy(model: AuditModel, built: readonly BuiltPolicy[], desired: ResolvedDesired): Finding[] {
-  const findings: Finding[] = [];
-  const files = new Map(built.map((b) => [b.policy.file.path, b.policy.file]));
-  const account = model.account;
-  const changes = planChanges(desired, account, built.map((b) => b.policy.name));
-  const at = (origins: readonly Origin[]): SourceLocation | undefined => {
-    const o = origins[0];
-    const file = o ? files.get(o.file) : undefined;
-    return o && file ? locate(file, o.span) : undefined;
-  };
-  const ownerOf = (name: string, tags: readonly string[]): Policy | undefined => built.find((b) => ownsFirewall(b.policy.name, name, tags))?.policy;
-  const policyStart = (p: Policy | undefined): SourceLocation | undefined => (p ? locate(p.file, p.nameSpan ?? { start: 0, end: 0 }) : undefined);
-
-  // FW820: drift.
-  for (const change of changes.firewalls) {
-    const ref = { kind: 'firewall' as const, name: change.name, ...(change.action !== 'create' ? { id: change.id } : {}) };
-    if (change.action === 'create') {
-      const location = at(change.desired.rules.flatMap((r) => r.origins)) ?? policyStart(ownerOf(change.name, change.desired.tags));
-      findings.push(
-        makeFinding('policyDrift', change.name, {
-          message: `firewall ${change.name} that the policy compiles to is missing from the account (${change.desired.rules.length} rules not in force)`,
-          resources: [ref],
-          traffic: [],
-          causes: [],
-          ...(location ? { location } : {}),
-        }),
-      );
-    } else if (change.action === 'update') {
-      const location = at([...change.addRules, ...change.desired.rules].flatMap((r) => r.origins));
-      const parts = [
-        change.addRules.length > 0 ? `${change.addRules.length} rules missing` : '',
-        change.removeRules.length > 0 ? `${change.removeRules.length} rules the policy does not have` : '',
-        change.addTags.length + change.removeTags.length > 0 ? 'different tags' : '',
-        change.addDroplets.length + change.removeDroplets.length > 0 ? 'different droplets' : '',
-      ].filter(Boolean);
-      findings.push(
-        makeFinding('policyDrift', change.name, {
-          message: `firewall ${change.name} differs from the policy: ${parts.join(', ')}`,
-          resources: [ref],
-          traffic: [],
-          causes: change.removeRules.map((r) => ({ firewall: change.name, firewallId: change.id, rule: ruleText(r), managed: true })),
-          ...(location ? { location } : {}),
-        }),
-      );
-    } else {
-      const location = policyStart(ownerOf(change.name, change.live.tags));
-      findings.push(
-        makeFinding('policyDrift', change.name, {
-          message: `firewall ${change.name} is named as the policy's but the policy no longer compiles to it`,
-          resources: [ref],
-          traffic: [],
-          causes: change.live.firewall.rules.map((r) => ({ firewall: change.name, firewallId: change.id, rule: ruleText(r), managed: true })),
-          ...(location ? { location } : {}),
-        }),
-      );
-    }
-  }
-  for (const db of changes.databases) {
-    const origins = desired.databases.find((d) => d.id === db.id)?.origins ?? [];
-    const location = at(origins);
-    findings.push(
-      makeFinding('policyDrift', `database:${db.name}`, {
-        message: `the trusted sources of database ${db.name} differ from the policy: ${db.add.length} missing, ${db.remove.length} not in the policy`,
-        resources: [{ kind: 'database', name: db.name, id: db.id }],
-        traffic: [],
-        causes: [],
-        ...(location ? { location } : {}),
-      }),
-    );
-  }
-
-  // Hosts that stand for a statement's endpoints, in the account.
-  const policies = built.map((b) => b.policy);
-  const hosts = accountHosts(account, [...account.firewalls.map((f) => f.firewall), ...desired.firewalls], policies, account.databases.map((d) => d.name));
-  const reps = new Representatives(policies.flatMap((p) => p.namedAddresses));
-  const endpointHosts = (e: ResolvedEndpoint): Host[] => {
-    switch (e.kind) {
-      case 'tag':
-        return model.classes.filter((c) => c.tags.some((t) => t.toLowerCase() === e.tag.toLowerCase())).map((c) => c.host);
-      case 'address':
-        return reps.block(e.cidr, e.via);
-      case 'anyone':
-        return reps.anyone();
-      case 'load-balancer':
-        return hosts.filter((h) => h.kind === 'load-balancer' && h.loadBalancerName === e.name);
-      case 'cluster':
-        return hosts.filter((h) => h.kind === 'cluster' && h.clusterName === e.name);
-      case 'database':
-        return hosts.filter((h) => h.kind === 'database' && h.databaseName === e.name);
-      case 'droplet': {
-        const d = account.droplets.find((x) => (e.id !== null ? x.id === e.id : x.name === e.name));
-        return d ? model.classes.filter((c) => c.dropletIds.includes(d.id)).map((c) => c.host) : [];
-      }
-      case 'tag-ref':
-        return model.classes.filter((c) => c.tags.some((t) => t.toLowerCase() === e.tag.toLowerCase())).map((c) => c.host);
-      case 'set': {
-        const ids = new Set(e.members.flatMap((m) => account.droplets.filter((x) => (m.id !== null ? x.id === m.id : x.name === m.name)).map((x) => x.id)));
-        return model.classes.filter((c) => c.dropletIds.some((id) => ids.has(id))).map((c) => c.host);
-      }
-      case 'vpc': {
-        const range = account.vpcs?.find((v) => v.name === e.name)?.ipRange;
-        const parsed = range ? parseAddress(range) : null;
-        return parsed?.ok ? reps.block(parsed.cidr) : [];
-      }
-    }
-  };
-  const live = model.network;
-  const classLabel = new Map(model.classes.map((c) => [c.host.key, model.describe(c)]));
-  const unmanaged = changes.unmanaged.map((f) => f.firewall);
-  const wanted = new Network([...desired.firewalls, ...unmanaged], databaseAccess(account, desired).after);
-  const servicesOf = (g: Grant): ServiceSet => (g.services.length === 0 ? { tcp: [{ from: 1, to: 65535 }], udp: [{ from: 1, to: 65535 }], icmp: true } : fromParts(g.services.map((s) => (s.protocol === 'icmp' ? { protocol: 'icmp' as const, from: 1, to: 65535 } : s))));
-  const statementText = (p: Policy, g: Grant) => p.file.text.slice(g.statement.span.start, g.statement.span.end).replace(/\s+/g, ' ').trim();
-
-  const flows = (g: Grant, extra: (s: Host, d: Host, open: ServiceSet) => ServiceSet) => {
-    const services = servicesOf(g);
-    const out: { src: Host; dst: Host; open: ServiceSet }[] = [];
-    for (const se of g.sources) for (const src of endpointHosts(se)) for (const de of g.dests) for (const dst of endpointHosts(de)) {
-      if (src.key === dst.key) continue;
-      let open = intersect(live.allowed(src, dst), services);
-      if (!isEmpty(open)) open = extra(src, dst, open);
-      if (!isEmpty(open)) out.push({ src, dst, open });
-    }
-    return out;
-  };
-  const causesOf = (src: Host, dst: Host, open: ServiceSet): Cause[] => {
-    const [protocol, port] = open.tcp[0] ? (['tcp', open.tcp[0].from] as const) : open.udp[0] ? (['udp', open.udp[0].from] as const) : (['icmp', null] as const);
-    const e = live.explain(src, dst, protocol, port);
-    return [...(e.inbound?.allowedBy ?? []), ...(e.outbound?.allowedBy ?? [])].map((r) => model.cause(r.firewall, r.rule));
-  };
-  const report = (rule: 'expiredGrantLive' | 'guardrailBroken', p: Policy, g: Grant, found: { src: Host; dst: Host; open: ServiceSet }[]) => {
-    if (found.length === 0) return;
-    const location = locate(p.file, g.statement.span);
-    const label = (h: Host) => classLabel.get(h.key) ?? h.label.replace(/`/g, '');
-    const traffic = found.flatMap((f) => setText(f.open).map((t) => ({ ...t, from: label(f.src), to: label(f.dst) })));
-    const causes = uniqueCauses(found.flatMap((f) => causesOf(f.src, f.dst, f.open)));
-    const text = statementText(p, g);
-    const bare = found.some((f) => live.firewallsOf(f.dst).length === 0 || live.firewallsOf(f.src).length === 0);
-    const opened =
-      causes.length > 0
-        ? `; opened by ${[...new Set([...causes].sort((a, b) => Number(a.managed !== false) - Number(b.managed !== false)).map((c) => `${c.firewall}${c.managed === false ? ' (not managed by fwc)' : ''}`))].join(', ')}`
-        : bare
-          ? '; a side has no firewall at all'
-          : '';
-    const message =
-      rule === 'expiredGrantLive'
-        ? `\`${text}\` expired on ${g.until} but the account still lets its traffic through${opened}`
-        : `\`${text}\` is broken in the account: ${traffic.slice(0, 3).map((t) => `${t.protocol} ${t.ports} from ${t.from} to ${t.to}`).join('; ')}${traffic.length > 3 ? ` and ${traffic.length - 3} more` : ''} ${traffic.length === 1 ? 'is' : 'are'} open${opened}`;
-    findings.push(
-      // Keyed by the statement's text, not its line: an acceptance survives edits elsewhere in the file.
-      makeFinding(rule, `${p.name}:${text}`, {
-        message,
-        resources: [{ kind: 'policy', name: p.name }, ...model.firewallRefs(live.firewalls.filter((f) => causes.some((c) => c.firewall === f.name)))],
-        traffic,
-        causes,
-        location,
-      }),
-    );
-  };
-  for (const b of built) {
-    const p = b.policy;
+  const changes = planChanges(desired, model.account, built.map((b) => b.policy.name));
+  const findings = driftFindings(changes, desired, new PolicyPlaces(built));
+  const flows = new StatementFlows(model, built, desired, changes);
+  for (const { policy } of built) {
     // FW821: expired grants whose traffic is open, and would not be with the policy applied.
-    for (const g of p.grants) {
+    for (const g of policy.grants) {
       if (g.effect !== 'allow' || !g.expired) continue;
-      report('expiredGrantLive', p, g, flows(g, (s, d, open) => subtract(open, wanted.allowed(s, d))));
+      const found = flows.open(g, (s, d, open) => subtract(open, flows.wanted.allowed(s, d)));
+      if (found.length > 0) findings.push(statementFinding('expiredGrantLive', policy, g, found, flows));
     }
     // FW822: `must not` flows open in the account.
-    for (const g of p.guardrails) report('guardrailBroken', p, g, flows(g, (_s, _d, open) => open));
+    for (const g of policy.guardrails) {
+      const found = flows.open(g, (_s, _d, open) => open);
+      if (found.length > 0) findings.push(statementFinding('guardrailBroken', policy, g, found, flows));
+    }
   }
   return findings;
 }
 
+/** Where a finding sits in the policy files: the statement of a rule's first origin, or the policy's name. */
+class PolicyPlaces {
+  private readonly files: ReadonlyMap<string, SourceFile>;
+
+  constructor(private readonly built: readonly BuiltPolicy[]) {
+    this.files = new Map(built.map((b) => [b.policy.file.path, b.policy.file]));
+  }
+
+  of(origins: readonly Origin[]): SourceLocation | undefined {
+    const o = origins[0];
+    const file = o ? this.files.get(o.file) : undefined;
+    return o && file ? locate(file, o.span) : undefined;
+  }
+
+  /** The name of the policy that owns a firewall of this name and tags. */
+  ownerStart(name: string, tags: readonly string[]): SourceLocation | undefined {
+    const p = this.built.find((b) => ownsFirewall(b.policy.name, name, tags))?.policy;
+    return p ? locate(p.file, p.nameSpan ?? { start: 0, end: 0 }) : undefined;
+  }
+}
+
+/** FW820: every managed firewall and database whose rules differ from what the policy compiles to. */
+function driftFindings(changes: Changes, desired: ResolvedDesired, places: PolicyPlaces): Finding[] {
+  return [...changes.firewalls.map((c) => firewallDrift(c, places)), ...changes.databases.map((db) => databaseDrift(db, desired, places))];
+}
+
+function firewallDrift(change: FirewallChange, places: PolicyPlaces): Finding {
+  return match(change)
+    .with({ action: 'create' }, (c) =>
+      driftFinding(
+        c.name,
+        undefined,
+        `firewall ${c.name} that the policy compiles to is missing from the account (${c.desired.rules.length} rules not in force)`,
+        [],
+        places.of(c.desired.rules.flatMap((r) => r.origins)) ?? places.ownerStart(c.name, c.desired.tags),
+      ),
+    )
+    .with({ action: 'update' }, (c) => {
+      const parts = [
+        c.addRules.length > 0 ? `${c.addRules.length} rules missing` : '',
+        c.removeRules.length > 0 ? `${c.removeRules.length} rules the policy does not have` : '',
+        c.addTags.length + c.removeTags.length > 0 ? 'different tags' : '',
+        c.addDroplets.length + c.removeDroplets.length > 0 ? 'different droplets' : '',
+      ].filter(Boolean);
+      const location = places.of([...c.addRules, ...c.desired.rules].flatMap((r) => r.origins));
+      return driftFinding(c.name, c.id, `firewall ${c.name} differs from the policy: ${parts.join(', ')}`, managedCauses(c.name, c.id, c.removeRules), location);
+    })
+    .with({ action: 'delete' }, (c) =>
+      driftFinding(
+        c.name,
+        c.id,
+        `firewall ${c.name} is named as the policy's but the policy no longer compiles to it`,
+        managedCauses(c.name, c.id, c.live.firewall.rules),
+        places.ownerStart(c.name, c.live.tags),
+      ),
+    )
+    .exhaustive();
+}
+
+/** A FW820 finding on one firewall (`id` absent for one the account does not have). */
+function driftFinding(name: string, id: string | undefined, message: string, causes: Cause[], location: SourceLocation | undefined): Finding {
+  return makeFinding('policyDrift', name, {
+    message,
+    resources: [{ kind: 'firewall' as const, name, ...(id !== undefined ? { id } : {}) }],
+    traffic: [],
+    causes,
+    ...(location ? { location } : {}),
+  });
+}
+
+function managedCauses(firewall: string, firewallId: string, rules: readonly Rule[]): Cause[] {
+  return rules.map((r) => ({ firewall, firewallId, rule: ruleText(r), managed: true }));
+}
+
+function databaseDrift(db: DatabaseChange, desired: ResolvedDesired, places: PolicyPlaces): Finding {
+  const location = places.of(desired.databases.find((d) => d.id === db.id)?.origins ?? []);
+  return makeFinding('policyDrift', `database:${db.name}`, {
+    message: `the trusted sources of database ${db.name} differ from the policy: ${db.add.length} missing, ${db.remove.length} not in the policy`,
+    resources: [{ kind: 'database', name: db.name, id: db.id }],
+    traffic: [],
+    causes: [],
+    ...(location ? { location } : {}),
+  });
+}
+
+/** The account as the policy's statements see it: their endpoints as hosts, the live network and the wanted one. */
+class StatementFlows {
+  readonly live: Network;
+  /** The network with the policy applied: its firewalls, the unmanaged ones, and its database trust. */
+  readonly wanted: Network;
+  /** Hosts that stand for a statement's endpoints, in the account. */
+  private readonly hosts: readonly Host[];
+  private readonly reps: Representatives;
+  private readonly classLabel: ReadonlyMap<string, string>;
+
+  constructor(
+    readonly model: AuditModel,
+    built: readonly BuiltPolicy[],
+    desired: ResolvedDesired,
+    changes: Changes,
+  ) {
+    const account = model.account;
+    const policies = built.map((b) => b.policy);
+    this.hosts = accountHosts(account, [...account.firewalls.map((f) => f.firewall), ...desired.firewalls], policies, account.databases.map((d) => d.name));
+    this.reps = new Representatives(policies.flatMap((p) => p.namedAddresses));
+    this.live = model.network;
+    this.classLabel = new Map(model.classes.map((c) => [c.host.key, model.describe(c)]));
+    this.wanted = new Network([...desired.firewalls, ...changes.unmanaged.map((f) => f.firewall)], databaseAccess(account, desired).after);
+  }
+
+  /** Host pairs the live network opens some of the statement's services between, narrowed by `narrow`. */
+  open(g: Grant, narrow: (src: Host, dst: Host, open: ServiceSet) => ServiceSet): Flow[] {
+    const services = servicesOf(g);
+    const out: Flow[] = [];
+    for (const se of g.sources) for (const src of this.endpointHosts(se)) for (const de of g.dests) for (const dst of this.endpointHosts(de)) {
+      if (src.key === dst.key) continue;
+      let open = intersect(this.live.allowed(src, dst), services);
+      if (!isEmpty(open)) open = narrow(src, dst, open);
+      if (!isEmpty(open)) out.push({ src, dst, open });
+    }
+    return out;
+  }
+
+  /** The rules that let the flow's first open service through, on both sides. */
+  causes(f: Flow): Cause[] {
+    const [protocol, port] = f.open.tcp[0] ? (['tcp', f.open.tcp[0].from] as const) : f.open.udp[0] ? (['udp', f.open.udp[0].from] as const) : (['icmp', null] as const);
+    const e = this.live.explain(f.src, f.dst, protocol, port);
+    return [...(e.inbound?.allowedBy ?? []), ...(e.outbound?.allowedBy ?? [])].map((r) => this.model.cause(r.firewall, r.rule));
+  }
+
+  label(h: Host): string {
+    return this.classLabel.get(h.key) ?? h.label.replace(/`/g, '');
+  }
+
+  private endpointHosts(e: ResolvedEndpoint): Host[] {
+    const { model, reps, hosts } = this;
+    const account = model.account;
+    const tagged = (tag: string) => model.classes.filter((c) => c.tags.some((t) => t.toLowerCase() === tag.toLowerCase())).map((c) => c.host);
+    return match(e)
+      .with({ kind: P.union('tag', 'tag-ref') }, (x) => tagged(x.tag))
+      .with({ kind: 'address' }, (x) => reps.block(x.cidr, x.via))
+      .with({ kind: 'anyone' }, () => reps.anyone())
+      .with({ kind: 'load-balancer' }, (x) => hosts.filter((h) => h.kind === 'load-balancer' && h.loadBalancerName === x.name))
+      .with({ kind: 'cluster' }, (x) => hosts.filter((h) => h.kind === 'cluster' && h.clusterName === x.name))
+      .with({ kind: 'database' }, (x) => hosts.filter((h) => h.kind === 'database' && h.databaseName === x.name))
+      .with({ kind: 'droplet' }, (x) => {
+        const d = account.droplets.find((y) => (x.id !== null ? y.id === x.id : y.name === x.name));
+        return d ? model.classes.filter((c) => c.dropletIds.includes(d.id)).map((c) => c.host) : [];
+      })
+      .with({ kind: 'set' }, (x) => {
+        const ids = new Set(x.members.flatMap((m) => account.droplets.filter((y) => (m.id !== null ? y.id === m.id : y.name === m.name)).map((y) => y.id)));
+        return model.classes.filter((c) => c.dropletIds.some((id) => ids.has(id))).map((c) => c.host);
+      })
+      .with({ kind: 'vpc' }, (x) => {
+        const range = account.vpcs?.find((v) => v.name === x.name)?.ipRange;
+        const parsed = range ? parseAddress(range) : null;
+        return parsed?.ok ? reps.block(parsed.cidr) : [];
+      })
+      .exhaustive();
+  }
+}
+
+/** What a statement names: no service is every port of every protocol; icmp has no ports. */
+function servicesOf(g: Grant): ServiceSet {
+  return g.services.length === 0 ? FULL : fromParts(g.services.map((s) => (s.protocol === 'icmp' ? { protocol: 'icmp' as const, from: 1, to: 65535 } : s)));
+}
+
+function statementText(p: Policy, g: Grant): string {
+  return p.file.text.slice(g.statement.span.start, g.statement.span.end).replace(/\s+/g, ' ').trim();
+}
+
+/** FW821 or FW822 on one statement, from the flows the account opens against it. */
+function statementFinding(rule: 'expiredGrantLive' | 'guardrailBroken', p: Policy, g: Grant, found: readonly Flow[], flows: StatementFlows): Finding {
+  const traffic = found.flatMap((f) => setText(f.open).map((t) => ({ ...t, from: flows.label(f.src), to: flows.label(f.dst) })));
+  const causes = uniqueCauses(found.flatMap((f) => flows.causes(f)));
+  const text = statementText(p, g);
+  const bare = found.some((f) => flows.live.firewallsOf(f.dst).length === 0 || flows.live.firewallsOf(f.src).length === 0);
+  const opened = openedBy(causes, bare);
+  const message =
+    rule === 'expiredGrantLive'
+      ? `\`${text}\` expired on ${g.until} but the account still lets its traffic through${opened}`
+      : `\`${text}\` is broken in the account: ${flowsText(traffic)} ${traffic.length === 1 ? 'is' : 'are'} open${opened}`;
+  // Keyed by the statement's text, not its line: an acceptance survives edits elsewhere in the file.
+  return makeFinding(rule, `${p.name}:${text}`, {
+    message,
+    resources: [{ kind: 'policy', name: p.name }, ...flows.model.firewallRefs(flows.live.firewalls.filter((f) => causes.some((c) => c.firewall === f.name)))],
+    traffic,
+    causes,
+    location: locate(p.file, g.statement.span),
+  });
+}
+
+/** `; opened by a, b (not managed by fwc)`: the firewalls fwc manages first, each once. */
+function openedBy(causes: readonly Cause[], bare: boolean): string {
+  if (causes.length > 0) {
+    const managedFirst = [...causes].sort((a, b) => Number(a.managed !== false) - Number(b.managed !== false));
+    return `; opened by ${[...new Set(managedFirst.map((c) => `${c.firewall}${c.managed === false ? ' (not managed by fwc)' : ''}`))].join(', ')}`;
+  }
+  return bare ? '; a side has no firewall at all' : '';
+}
+
+function flowsText(traffic: readonly Traffic[]): string {
+  const listed = traffic.slice(0, FLOWS_IN_MESSAGE).map((t) => `${t.protocol} ${t.ports} from ${t.from} to ${t.to}`).join('; ');
+  return `${listed}${traffic.length > FLOWS_IN_MESSAGE ? ` and ${traffic.length - FLOWS_IN_MESSAGE} more` : ''}`;
+}
