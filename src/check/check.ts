@@ -44,17 +44,7 @@ export function defaultPolicyName(path: string): string {
 export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; diagnostics: Diagnostic[] } {
   const ctx = new CheckContext(ast, options.asOf);
   const policyName = collectDeclarations(ctx, ast.statements);
-  let name = policyName?.text ?? defaultPolicyName(ast.source.path);
-  if (!policyName && (!NAME_PATTERN.test(name) || name.length > MAX_NAME_LENGTH)) {
-    ctx.diagnostics.push(
-      diagnostic('invalidName', {
-        message: `the file name \`${name}\` cannot name the policy`,
-        path: ast.source.path,
-        help: ['name the policy in the file\'s first line: `policy NAME` (letters, digits, `-`, `_`, `:`)'],
-      }),
-    );
-    name = name.replace(/[^A-Za-z0-9_:-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'policy';
-  }
+  const name = policyName?.text ?? nameFromFile(ctx);
 
   const dropletSets = collectDropletSets(ctx);
   const replaces = checkReplaces(ctx, ast.statements);
@@ -72,18 +62,7 @@ export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; 
     ast.statements.filter((s): s is EgressStmt => s.kind === 'Egress'),
   );
 
-  const grants: Grant[] = [];
-  const guardrails: Grant[] = [];
-  const expectations: Expectation[] = [];
-  let index = 0;
-  for (const stmt of ast.statements) {
-    if (stmt.kind === 'Rule') {
-      const grant = checkRule(ctx, stmt as RuleStmt, index++);
-      (grant.effect === 'allow' ? grants : guardrails).push(grant);
-    } else if (stmt.kind === 'Expect') {
-      expectations.push(checkExpect(ctx, stmt as ExpectStmt));
-    }
-  }
+  const { grants, guardrails, expectations } = checkStatements(ctx);
 
   if (!hasErrors(ctx.diagnostics)) {
     runRules(new PolicyFindings(ctx, grants, egress.restricted), POLICY_RULES);
@@ -107,6 +86,36 @@ export function check(ast: PolicyFile, options: CheckOptions): { value: Policy; 
     },
     diagnostics: ctx.diagnostics,
   };
+}
+
+/** A file without `policy NAME` is named after the file; a file name that cannot be one is an error. */
+function nameFromFile(ctx: CheckContext): string {
+  const path = ctx.file.path;
+  const name = defaultPolicyName(path);
+  if (NAME_PATTERN.test(name) && name.length <= MAX_NAME_LENGTH) return name;
+  ctx.diagnostics.push(
+    diagnostic('invalidName', {
+      message: `the file name \`${name}\` cannot name the policy`,
+      path,
+      help: ['name the policy in the file\'s first line: `policy NAME` (letters, digits, `-`, `_`, `:`)'],
+    }),
+  );
+  return name.replace(/[^A-Za-z0-9_:-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'policy';
+}
+
+/** Grants, guardrails and expectations, each resolved, in the file's order. */
+function checkStatements(ctx: CheckContext): { grants: Grant[]; guardrails: Grant[]; expectations: Expectation[] } {
+  const out = { grants: [] as Grant[], guardrails: [] as Grant[], expectations: [] as Expectation[] };
+  let index = 0;
+  for (const stmt of ctx.ast.statements) {
+    if (stmt.kind === 'Rule') {
+      const grant = checkRule(ctx, stmt as RuleStmt, index++);
+      (grant.effect === 'allow' ? out.grants : out.guardrails).push(grant);
+    } else if (stmt.kind === 'Expect') {
+      out.expectations.push(checkExpect(ctx, stmt as ExpectStmt));
+    }
+  }
+  return out;
 }
 
 /** Droplet sets: members by name or id, each droplet once. */

@@ -44,6 +44,47 @@ export const INEXACT_EXIT = 3;
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const asOf = asOfDate(args.values['as-of'], spec.name);
+  const request = importRequest(args, io);
+  const source = await sourceOf(args, io, request);
+  if (typeof source === 'number') return source;
+  const { names, all, terraform, out, policy } = request;
+  const result = importFirewalls({
+    account: source.account,
+    names: source.chosen,
+    all: all || (terraform !== undefined && names.length === 0),
+    policy,
+    from: source.from,
+    bestEffort: args.values['best-effort'] === true,
+    asOf,
+    ...(source.candidates ? { candidates: source.candidates } : {}),
+  });
+  for (const s of result.skipped) io.stderr.write(`note: left ${s.name} in place: ${s.why}\n`);
+  if (result.text === null) {
+    io.stderr.write(`error: the import would not be exact; nothing was written\n${result.problems.map((p) => `  - ${p}\n`).join('')}`);
+    io.stderr.write('  = help: rerun with --best-effort to write it anyway, each inexact statement marked for review\n');
+    return 1;
+  }
+  write(io, out, result.text);
+  const shown = result.imported.length > NAMED_FIREWALLS ? `${result.imported.slice(0, NAMED_FIREWALLS).join(', ')}, …` : result.imported.join(', ');
+  const what = `${result.imported.length} firewall${result.imported.length === 1 ? '' : 's'} (${shown})`;
+  if (!result.exact) {
+    io.stderr.write(`warning: imported ${what}${out ? ` to ${out}` : ''}, NOT exact:\n${result.problems.map((p) => `  - ${p}\n`).join('')}`);
+    return INEXACT_EXIT;
+  }
+  io.stderr.write(`imported ${what}${out ? ` to ${out}` : ''}: proven exact on ${result.pairs} host pairs. Next: review it, then \`fwc plan${out ? ` ${out}` : ''}\` and \`fwc apply${out ? ` ${out}` : ''}\`.\n`);
+  return 0;
+}
+
+interface ImportRequest {
+  readonly names: readonly string[];
+  readonly all: boolean;
+  readonly terraform: string | undefined;
+  readonly out: string | undefined;
+  readonly policy: string;
+}
+
+/** What the flags ask for, checked before anything is read. */
+function importRequest(args: ParsedArgs, io: Io): ImportRequest {
   const names = (args.values.firewall as string[] | undefined) ?? [];
   const all = args.values.all === true;
   const terraform = args.values['from-terraform'] as string | undefined;
@@ -55,9 +96,24 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (args.values.policy !== undefined && policy !== args.values.policy) {
     throw new UsageError(`--policy takes a name of letters, digits, \`-\`, \`_\` and \`:\` (got '${String(args.values.policy)}')`, `try --policy ${policy}`);
   }
+  return { names, all, terraform, out, policy };
+}
 
-  // With a Terraform state and no token, the state is the account: its droplets, load balancers,
-  // clusters, VPCs and firewalls (the proof is then against the state; `fwc plan` judges the account).
+interface ImportSource {
+  readonly account: ReturnType<typeof accountFromState>;
+  /** The firewalls named on the command line (none when a Terraform state gives them). */
+  readonly chosen: readonly string[];
+  readonly candidates?: ReturnType<typeof terraformFirewalls>['firewalls'];
+  /** Where the firewalls come from, for the policy's header. */
+  readonly from: string;
+}
+
+/**
+ * The account (read, or a Terraform state standing for it) and the firewalls to take from it. With a
+ * Terraform state and no token, the state is the account: its droplets, load balancers, clusters, VPCs
+ * and firewalls (the proof is then against the state; `fwc plan` judges the account).
+ */
+async function sourceOf(args: ParsedArgs, io: Io, { names, terraform }: ImportRequest): Promise<ImportSource | number> {
   let offline = false;
   try {
     apiToken(io.env);
@@ -72,43 +128,27 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   const connection = offline ? null : connect(io, args.values['api-url']);
   const account = connection ? await api(() => readAccount(connection.client)) : accountFromState(stateDoc);
-  let candidates = undefined;
-  let from = connection ? `the account at ${connection.apiUrl}` : '';
-  let chosen = names;
   if (offline) io.stderr.write(`note: no DigitalOcean token: the names and the proof come from ${terraform} alone; \`fwc plan\` then judges the policy against the account\n`);
-  if (terraform) {
-    const state = terraformFirewalls(resolve(io.cwd, terraform), account, stateDoc);
-    for (const note of state.notes) io.stderr.write(`note: ${note}\n`);
-    if (state.problems.length > 0) {
-      io.stderr.write(`error: cannot import ${terraform}; nothing was written\n${state.problems.map((p) => `  - ${p}\n`).join('')}`);
-      return 1;
-    }
-    candidates = state.firewalls;
-    from = `the Terraform state ${basename(terraform)} (${state.firewalls.length} digitalocean_firewall resource${state.firewalls.length === 1 ? '' : 's'}),\n${connection ? `resolved against the account at ${connection.apiUrl}` : 'resolved against the state alone (no token was given)'}`;
-    if (names.length === 0) chosen = [];
-  }
-  const result = importFirewalls({ account, names: chosen, all: all || (terraform !== undefined && names.length === 0), policy, from, bestEffort: args.values['best-effort'] === true, asOf, ...(candidates ? { candidates } : {}) });
-
-  for (const s of result.skipped) io.stderr.write(`note: left ${s.name} in place: ${s.why}\n`);
-  if (result.text === null) {
-    io.stderr.write(`error: the import would not be exact; nothing was written\n${result.problems.map((p) => `  - ${p}\n`).join('')}`);
-    io.stderr.write('  = help: rerun with --best-effort to write it anyway, each inexact statement marked for review\n');
+  if (!terraform) return { account, chosen: names, from: connection ? `the account at ${connection.apiUrl}` : '' };
+  const state = terraformFirewalls(resolve(io.cwd, terraform), account, stateDoc);
+  for (const note of state.notes) io.stderr.write(`note: ${note}\n`);
+  if (state.problems.length > 0) {
+    io.stderr.write(`error: cannot import ${terraform}; nothing was written\n${state.problems.map((p) => `  - ${p}\n`).join('')}`);
     return 1;
   }
-  if (out) {
-    try {
-      writeFileAtomic(resolve(io.cwd, out), result.text);
-    } catch (error) {
-      throw new UserError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 1, 'choose a path you can write, with --out');
-    }
+  const from = `the Terraform state ${basename(terraform)} (${state.firewalls.length} digitalocean_firewall resource${state.firewalls.length === 1 ? '' : 's'}),\n${connection ? `resolved against the account at ${connection.apiUrl}` : 'resolved against the state alone (no token was given)'}`;
+  return { account, chosen: names.length === 0 ? [] : names, candidates: state.firewalls, from };
+}
+
+/** The policy to --out (atomically, never over a file), or to stdout. */
+function write(io: Io, out: string | undefined, text: string): void {
+  if (!out) {
+    io.stdout.write(text);
+    return;
   }
-  else io.stdout.write(result.text);
-  const shown = result.imported.length > NAMED_FIREWALLS ? `${result.imported.slice(0, NAMED_FIREWALLS).join(', ')}, …` : result.imported.join(', ');
-  const what = `${result.imported.length} firewall${result.imported.length === 1 ? '' : 's'} (${shown})`;
-  if (!result.exact) {
-    io.stderr.write(`warning: imported ${what}${out ? ` to ${out}` : ''}, NOT exact:\n${result.problems.map((p) => `  - ${p}\n`).join('')}`);
-    return INEXACT_EXIT;
+  try {
+    writeFileAtomic(resolve(io.cwd, out), text);
+  } catch (error) {
+    throw new UserError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 1, 'choose a path you can write, with --out');
   }
-  io.stderr.write(`imported ${what}${out ? ` to ${out}` : ''}: proven exact on ${result.pairs} host pairs. Next: review it, then \`fwc plan${out ? ` ${out}` : ''}\` and \`fwc apply${out ? ` ${out}` : ''}\`.\n`);
-  return 0;
 }
