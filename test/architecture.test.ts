@@ -3,6 +3,7 @@
 // edge added anywhere fails here, with the files that make it.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './helpers/cli.js';
@@ -96,9 +97,12 @@ Shape('folders import strictly down the layers (no folder cycle, no backward edg
 Shape('other folders are reached through their index.ts only (no deep imports)', () => {
   assert.equal(deepImports(EDGES), []);
 });
-Shape('every folder has a README and a public face', () => {
+Shape('every folder has a README and a public face that only re-exports', () => {
   for (const folder of LAYERS) {
     for (const file of ['README.md', 'index.ts']) assert.ok(existsSync(join(ROOT, 'src', folder, file)), `src/${folder}/${file} is missing`);
+    const face = ts.createSourceFile('index.ts', readFileSync(join(ROOT, 'src', folder, 'index.ts'), 'utf8'), ts.ScriptTarget.Latest);
+    const other = face.statements.filter((st) => !(ts.isExportDeclaration(st) && st.moduleSpecifier));
+    assert.is(other.length, 0, `src/${folder}/index.ts holds more than re-exports: move it into a file of its own`);
   }
 });
 Shape('no file imports itself back through others', () => {
