@@ -11,7 +11,7 @@ import { AddressSpace } from '../audit/index.js';
 import { type Cidr, type Firewall, parseAddress, ruleText } from '../model/index.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { buildPolicies } from '../pipeline/index.js';
-import { type Account, databaseAccess, type LiveFirewall, resolveDesired } from '../plan/index.js';
+import { type Account, databaseAccess, forChangedPairs, type LiveFirewall, resolveDesired } from '../plan/index.js';
 import { SourceFile } from '../source/index.js';
 
 export interface Difference {
@@ -81,31 +81,38 @@ export function proveExact(text: string, account: Account, replaced: readonly Li
   const hosts = exactHosts(account, [...oldFirewalls, ...newFirewalls]);
   const before = new Uint32Array(atoms.words);
   const after = new Uint32Array(atoms.words);
-  const differences: Difference[] = [];
-  let pairs = 0;
+  const found: { src: number; dst: number; difference: Difference }[] = [];
   const where = (firewall: string, origins: readonly { line: number }[]) =>
     origins.length > 0 ? `line ${origins.map((o) => o.line).join(', ')} (${firewall})` : `firewall ${firewall}`;
-  for (const src of hosts) {
-    for (const dst of hosts) {
-      if (src === dst || (src.kind !== 'droplet' && dst.kind !== 'droplet')) continue;
-      pairs++;
-      oldNet.allowedBits(src, dst, before);
-      newNet.allowedBits(src, dst, after);
-      if (sameBits(before, after)) continue;
-      for (const [kind, bits] of [['gained', difference(after, before)], ['lost', difference(before, after)]] as const) {
-        if (isZero(bits)) continue;
-        const set = atoms.toServiceSet(bits);
-        const flow = sample(set)!;
-        const why = (net: Network) => {
-          const e = net.explain(src, dst, flow.protocol, flow.port);
-          return [...(e.outbound ? [...e.outbound.allowedBy, ...e.outbound.deniedBy].map((r) => `${where(r.firewall, r.rule.origins)}: ${r.rule.action} ${ruleText(r.rule)}`) : []),
-            ...(e.inbound ? [...e.inbound.allowedBy, ...e.inbound.deniedBy].map((r) => `${where(r.firewall, r.rule.origins)}: ${r.rule.action} ${ruleText(r.rule)}`) : [])];
-        };
-        const e = newNet.explain(src, dst, flow.protocol, flow.port);
-        const lines = [...(e.outbound ? [...e.outbound.allowedBy, ...e.outbound.deniedBy] : []), ...(e.inbound ? [...e.inbound.allowedBy, ...e.inbound.deniedBy] : [])].flatMap((r) => r.rule.origins.map((o) => o.line));
-        differences.push({ from: src.label, to: dst.label, kind, services: describe(set), today: why(oldNet), policy: why(newNet), lines: [...new Set(lines)] });
-      }
+  const position = new Map(hosts.map((h, i) => [h, i]));
+  const compared = (src: Host, dst: Host) => src !== dst && (src.kind === 'droplet' || dst.kind === 'droplet');
+  // Every pair is proven, but only those touched by a rule that differs between the account and the
+  // policy (on the destination's inbound side or the source's outbound side) can differ, and are judged
+  // one by one (plan/changedPairs.ts); a side with the same rules allows the same, whatever firewalls
+  // hold them.
+  forChangedPairs(oldNet, newNet, hosts, compared, (src, dst) => {
+    oldNet.allowedBits(src, dst, before);
+    newNet.allowedBits(src, dst, after);
+    if (sameBits(before, after)) return;
+    for (const [kind, bits] of [['gained', difference(after, before)], ['lost', difference(before, after)]] as const) {
+      if (isZero(bits)) continue;
+      const set = atoms.toServiceSet(bits);
+      const flow = sample(set)!;
+      const why = (net: Network) => {
+        const e = net.explain(src, dst, flow.protocol, flow.port);
+        return [...(e.outbound ? [...e.outbound.allowedBy, ...e.outbound.deniedBy].map((r) => `${where(r.firewall, r.rule.origins)}: ${r.rule.action} ${ruleText(r.rule)}`) : []),
+          ...(e.inbound ? [...e.inbound.allowedBy, ...e.inbound.deniedBy].map((r) => `${where(r.firewall, r.rule.origins)}: ${r.rule.action} ${ruleText(r.rule)}`) : [])];
+      };
+      const e = newNet.explain(src, dst, flow.protocol, flow.port);
+      const lines = [...(e.outbound ? [...e.outbound.allowedBy, ...e.outbound.deniedBy] : []), ...(e.inbound ? [...e.inbound.allowedBy, ...e.inbound.deniedBy] : [])].flatMap((r) => r.rule.origins.map((o) => o.line));
+      found.push({ src: position.get(src)!, dst: position.get(dst)!, difference: { from: src.label, to: dst.label, kind, services: describe(set), today: why(oldNet), policy: why(newNet), lines: [...new Set(lines)] } });
     }
-  }
+  });
+  // In the order of a walk over every source, then every destination (a stable sort keeps gained before lost).
+  const differences = found.sort((x, y) => x.src - y.src || x.dst - y.dst).map((f) => f.difference);
+  // The pairs proven: every ordered pair of two hosts of which one at least is a droplet.
+  const n = hosts.length;
+  const others = hosts.filter((h) => h.kind !== 'droplet').length;
+  const pairs = n * (n - 1) - others * (others - 1);
   return { diagnostics: [], differences, pairs, warnings };
 }

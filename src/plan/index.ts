@@ -8,6 +8,7 @@ export { planDocument, warningFromDocument } from './document.js';
 export type { PlanDocument, RuleDoc } from './document.js';
 export { accountHosts, dropletClasses } from './hosts.js';
 export type { DropletClass } from './hosts.js';
+export { forChangedPairs } from './changedPairs.js';
 export { computePlan, databaseAccess, databaseFingerprint, planChanges, replanSaved } from './plan.js';
 export { renderMarkdown } from './renderMarkdown.js';
 export { renderText } from './renderText.js';
