@@ -62,7 +62,17 @@ export function exactHosts(account: Account, firewalls: readonly Firewall[]): Ho
 }
 
 /** Builds the policy text and compares its reachability in place of `replaced` with the account's. */
-export function proveExact(text: string, account: Account, replaced: readonly LiveFirewall[], asOf: string): Proof {
+/**
+ * How pairs are walked: only those a differing rule touches (the default), or every one — the plain
+ * walk, kept as the reference the default is tested against (test/import/units.test.ts).
+ */
+export type PairWalk = 'changed' | 'every';
+
+function everyPair(_old: Network, _new: Network, hosts: readonly Host[], wanted: (src: Host, dst: Host) => boolean, visit: (src: Host, dst: Host) => void): void {
+  for (const src of hosts) for (const dst of hosts) if (wanted(src, dst)) visit(src, dst);
+}
+
+export function proveExact(text: string, account: Account, replaced: readonly LiveFirewall[], asOf: string, walk: PairWalk = 'changed'): Proof {
   const built = buildPolicies([new SourceFile('import.fw', text)], { asOf });
   const errors = built.diagnostics.filter((d) => d.severity === 'error');
   const warnings = built.diagnostics.filter((d) => d.severity === 'warning');
@@ -90,7 +100,7 @@ export function proveExact(text: string, account: Account, replaced: readonly Li
   // policy (on the destination's inbound side or the source's outbound side) can differ, and are judged
   // one by one (plan/changedPairs.ts); a side with the same rules allows the same, whatever firewalls
   // hold them.
-  forChangedPairs(oldNet, newNet, hosts, compared, (src, dst) => {
+  (walk === 'every' ? everyPair : forChangedPairs)(oldNet, newNet, hosts, compared, (src, dst) => {
     oldNet.allowedBits(src, dst, before);
     newNet.allowedBits(src, dst, after);
     if (sameBits(before, after)) return;

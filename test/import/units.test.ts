@@ -102,4 +102,52 @@ test('an allow between two governed tags that only part of passes today is writt
   assert.ok(proveExact(naive, two, [a, b], '2026-11-24').differences.some((d) => d.kind === 'gained' && d.services === 'tcp 1-21, 23-65535'));
 });
 
+test('the proof finds the same differences walking only the pairs a differing rule touches as walking every pair', () => {
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const PORTS = ['22', '80', '443', '5432', '8000-8100', 'all'];
+  let differing = 0;
+  const cases = Number(process.env.FWC_IMPORT_PROOF_CASES ?? 40);
+  for (let c = 0; c < cases; c++) {
+    const tags = ['a', 'b', 'c', 'd'].slice(0, 2 + rand(3));
+    const droplets = Array.from({ length: 3 + rand(6) }, (_, i) => ({ id: 100 + i, name: `d-${i}`, tags: [tags[rand(tags.length)]!, ...(rand(3) === 0 ? [tags[rand(tags.length)]!] : [])], addresses: [cidr(`10.0.${c}.${i + 1}`)] }));
+    const source = () =>
+      rand(3) === 0 ? { addresses: [['0.0.0.0/0', '::/0'], ['203.0.113.0/24'], [`10.0.${c}.0/29`]][rand(3)]! } : rand(2) === 0 ? { tags: [tags[rand(tags.length)]!] } : { droplet_ids: [droplets[rand(droplets.length)]!.id] };
+    const firewalls = tags.map((t, f) =>
+      firewallFromApi({
+        id: `f${f}`,
+        name: `${t}-fw`,
+        tags: [t],
+        inbound_rules: Array.from({ length: 1 + rand(3) }, () => ({ protocol: rand(4) === 0 ? 'udp' : 'tcp', ports: PORTS[rand(PORTS.length)]!, sources: source() })),
+        outbound_rules: rand(3) === 0 ? [{ protocol: 'tcp', ports: PORTS[rand(PORTS.length)]!, destinations: source() }] : open,
+      }),
+    );
+    const world: Account = { ...account, tags, droplets, firewalls };
+    const imported = importFirewalls({ account: world, names: [], all: true, policy: 'p', from: 'a test', bestEffort: true, asOf: '2026-11-24' });
+    if (imported.text === null) continue;
+    // The import as written, and with one statement changed, dropped or added.
+    const lines = imported.text.split('\n');
+    const grants = lines.map((l, i) => [l, i] as const).filter(([l]) => / may reach | must not reach /.test(l) && !l.startsWith('#'));
+    const variants = [imported.text];
+    if (grants.length > 0) {
+      const [line, at] = grants[rand(grants.length)]!;
+      variants.push(lines.filter((_, i) => i !== at).join('\n'));
+      variants.push(lines.map((l, i) => (i === at ? line.replace(/ on .*$/, ` on ${PORTS[rand(PORTS.length - 1)]}`) : l)).join('\n'));
+    }
+    variants.push(`${imported.text}\n${tags[rand(tags.length)]} may reach ${tags[rand(tags.length)]} on tcp ${1000 + rand(50)}\n`);
+    for (const text of variants) {
+      const walked = proveExact(text, world, firewalls, '2026-11-24', 'changed');
+      const every = proveExact(text, world, firewalls, '2026-11-24', 'every');
+      assert.equal(walked.differences, every.differences, text);
+      assert.is(walked.pairs, every.pairs);
+      assert.equal(walked.diagnostics.map((d) => d.message), every.diagnostics.map((d) => d.message));
+      if (every.differences.length > 0) differing++;
+    }
+  }
+  assert.ok(differing >= cases / 2, `only ${differing} of the generated policies differ from their account: the test would not see a missed pair`);
+});
+
 test.run();
