@@ -7,7 +7,7 @@ export { LintContext } from './lints/context.js';
 export { ERROR_RULES, LINT_RULES } from './lints/rules.js';
 export { Network, peerMatches } from './network.js';
 export type { DatabaseAccess, Host } from './network.js';
-export { difference, isZero, sameBits, within } from './portAtoms.js';
+export { andInto, difference, isZero, sameBits, within } from './portAtoms.js';
 export { OutsideAddresses, Representatives } from './representatives.js';
 export { EMPTY, FULL, contains, covers, describe, equals, fromParts, intersect, isEmpty, sample, single, subtract, union } from './serviceSet.js';
 export type { Interval, ServiceSet } from './serviceSet.js';
