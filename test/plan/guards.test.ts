@@ -46,6 +46,8 @@ Guards('ssh inside a wider range, then cut out of it: a lockout, wherever the at
   assert.equal(guards(before, [bastionFw, fw('fwc-p-web', 'web', [inbound(20, 21), inbound(23, 30)])]), [
     'FW712 droplets tagged web lose every SSH allow, and with it the Droplet Console; the Recovery Console still works',
   ]);
+  // Atoms not cut at 22 at all: the range stays, its source goes.
+  assert.equal(guards(before, [bastionFw, fw('fwc-p-web', 'web', [inbound(20, 30, { kind: 'tag', name: 'nobody' })])]).length, 1);
   // The same port moved into another range, or a source the bastion is inside: no lockout.
   assert.equal(guards(before, [bastionFw, fw('fwc-p-web', 'web', [inbound(1, 1000)])]), []);
   assert.equal(guards(before, [bastionFw, fw('fwc-p-web', 'web', [inbound(22, 22, { kind: 'address', cidr: cidr('10.0.0.0/24') })])]), []);
