@@ -78,42 +78,40 @@ export function resolveServices(ctx: CheckContext, items: readonly ServiceItem[]
           { protocol: 'icmp', span: item.span },
         );
         break;
-      case 'ServiceRef': {
-        if (!checkReference(ctx, item.name, 'service')) break;
-        const name = item.name.text;
-        const builtin = builtinAtoms(name, item.span);
-        if (builtin && !ctx.declarations.has(name)) {
-          atoms.push(...builtin);
-          break;
-        }
-        const decl = ctx.declarations.get(name);
-        if (!decl) {
-          ctx.report('unknownName', {
-            message: `unknown service \`${name}\``,
-            span: item.name.span,
-            label: 'not a built-in or declared service',
-            help: [
-              didYouMean(name, [...BUILTIN_SERVICES.keys(), ...ctx.namesOf('service')]),
-              'declare it with `service NAME = tcp PORT, …`, or write the port itself',
-            ],
-          });
-          break;
-        }
-        if (decl.kind !== 'service') {
-          ctx.report('wrongKind', {
-            message: `\`${name}\` is ${KIND_WORDS[decl.kind]}, not a service`,
-            span: item.name.span,
-            label: KIND_WORDS[decl.kind],
-            secondary: [{ file: ctx.file, span: decl.name.span, message: 'declared here' }],
-          });
-          break;
-        }
-        atoms.push(...serviceAtoms(ctx, name, resolving).map((a) => ({ ...a, span: item.span })));
+      case 'ServiceRef':
+        atoms.push(...serviceRef(ctx, item, resolving));
         break;
-      }
     }
   }
   return atoms;
+}
+
+/** A service named in a list: a built-in one (unless the policy declares that name), or a declared one. */
+function serviceRef(ctx: CheckContext, item: Extract<ServiceItem, { kind: 'ServiceRef' }>, resolving: string[]): ServiceAtom[] {
+  if (!checkReference(ctx, item.name, 'service')) return [];
+  const name = item.name.text;
+  const builtin = builtinAtoms(name, item.span);
+  if (builtin && !ctx.declarations.has(name)) return builtin;
+  const decl = ctx.declarations.get(name);
+  if (!decl) {
+    ctx.report('unknownName', {
+      message: `unknown service \`${name}\``,
+      span: item.name.span,
+      label: 'not a built-in or declared service',
+      help: [didYouMean(name, [...BUILTIN_SERVICES.keys(), ...ctx.namesOf('service')]), 'declare it with `service NAME = tcp PORT, …`, or write the port itself'],
+    });
+    return [];
+  }
+  if (decl.kind !== 'service') {
+    ctx.report('wrongKind', {
+      message: `\`${name}\` is ${KIND_WORDS[decl.kind]}, not a service`,
+      span: item.name.span,
+      label: KIND_WORDS[decl.kind],
+      secondary: [{ file: ctx.file, span: decl.name.span, message: 'declared here' }],
+    });
+    return [];
+  }
+  return serviceAtoms(ctx, name, resolving).map((a) => ({ ...a, span: item.span }));
 }
 
 /** The atoms of a declared service, resolved once. */
