@@ -253,83 +253,89 @@ class Reader {
 
   statement(): Statement {
     const first = this.peek() ?? unsure();
-    const start = first;
-    const last = () => this.tokens[this.i - 1]!;
-    if (first.kind === 'word') {
-      switch (first.text) {
-        case 'policy': {
-          this.i++;
-          const name = this.name();
-          return { kind: 'PolicyDecl', name, span: this.span(start, last()) };
-        }
-        case 'tags': {
-          this.i++;
-          const names = this.list(() => this.name());
-          return { kind: 'TagsDecl', names, span: this.span(start, last()) };
-        }
-        case 'droplets': {
-          // `droplets NAME = …`; anything else starting with the word is the grammar's to read.
-          this.i++;
-          const name = this.name();
-          if (!this.punct('=')) unsure();
-          const members = this.list((): StringLit | NumberLit => {
-            const t = this.peek();
-            if (t?.kind === 'word' && DIGITS.test(t.text)) {
-              this.i++;
-              return { kind: 'Number', text: t.text, span: this.span(t, t) };
-            }
-            return this.string();
-          });
-          return { kind: 'DropletsDecl', name, members, span: this.span(start, last()) };
-        }
-        case 'group': {
-          this.i++;
-          const name = this.name();
-          if (!this.punct('=')) unsure();
-          const members = this.list(() => this.name());
-          return { kind: 'GroupDecl', name, members, span: this.span(start, last()) };
-        }
-        case 'addresses': {
-          this.i++;
-          const name = this.name();
-          if (!this.punct('=')) unsure();
-          const addresses = this.list(() => this.address());
-          return { kind: 'AddressesDecl', name, addresses, span: this.span(start, last()) };
-        }
-        case 'service': {
-          this.i++;
-          const name = this.name();
-          if (!this.punct('=')) unsure();
-          const items = this.list(() => this.serviceItem());
-          return { kind: 'ServiceDecl', name, items, span: this.span(start, last()) };
-        }
-        case 'egress': {
-          this.i++;
-          this.expectKeyword('from');
-          const tags = this.list(() => this.name());
-          this.expectKeyword('is');
-          const mode = this.keyword('restricted') ?? this.keyword('open') ?? unsure();
-          return { kind: 'Egress', tags, mode: mode.text === 'restricted' ? 'restricted' : 'open', modeSpan: this.span(mode, mode), span: this.span(start, last()) };
-        }
-        case 'expect': {
-          this.i++;
-          const sources = this.list(() => this.endpoint());
-          const verdict = this.keyword('cannot') ?? this.keyword('can') ?? unsure();
-          this.expectKeyword('reach');
-          const dests = this.list(() => this.endpoint());
-          const services = this.keyword('on') ? this.list(() => this.serviceItem()) : null;
-          return {
-            kind: 'Expect',
-            sources,
-            verdict: verdict.text === 'cannot' ? 'cannot' : 'can',
-            verdictSpan: this.span(verdict, verdict),
-            dests,
-            services,
-            span: this.span(start, last()),
-          };
-        }
+    const form = first.kind === 'word' && Object.hasOwn(KEYWORD_FORMS, first.text) ? KEYWORD_FORMS[first.text as keyof typeof KEYWORD_FORMS] : null;
+    if (!form) return this.rule(first);
+    this.i++;
+    return form.call(this, first);
+  }
+
+  private last(): Token {
+    return this.tokens[this.i - 1]!;
+  }
+
+  policyDecl(start: Token): Statement {
+    const name = this.name();
+    return { kind: 'PolicyDecl', name, span: this.span(start, this.last()) };
+  }
+
+  tagsDecl(start: Token): Statement {
+    const names = this.list(() => this.name());
+    return { kind: 'TagsDecl', names, span: this.span(start, this.last()) };
+  }
+
+  /** `droplets NAME = …`; anything else starting with the word is the grammar's to read. */
+  dropletsDecl(start: Token): Statement {
+    const name = this.name();
+    if (!this.punct('=')) unsure();
+    const members = this.list((): StringLit | NumberLit => {
+      const t = this.peek();
+      if (t?.kind === 'word' && DIGITS.test(t.text)) {
+        this.i++;
+        return { kind: 'Number', text: t.text, span: this.span(t, t) };
       }
-    }
+      return this.string();
+    });
+    return { kind: 'DropletsDecl', name, members, span: this.span(start, this.last()) };
+  }
+
+  groupDecl(start: Token): Statement {
+    const name = this.name();
+    if (!this.punct('=')) unsure();
+    const members = this.list(() => this.name());
+    return { kind: 'GroupDecl', name, members, span: this.span(start, this.last()) };
+  }
+
+  addressesDecl(start: Token): Statement {
+    const name = this.name();
+    if (!this.punct('=')) unsure();
+    const addresses = this.list(() => this.address());
+    return { kind: 'AddressesDecl', name, addresses, span: this.span(start, this.last()) };
+  }
+
+  serviceDecl(start: Token): Statement {
+    const name = this.name();
+    if (!this.punct('=')) unsure();
+    const items = this.list(() => this.serviceItem());
+    return { kind: 'ServiceDecl', name, items, span: this.span(start, this.last()) };
+  }
+
+  egress(start: Token): Statement {
+    this.expectKeyword('from');
+    const tags = this.list(() => this.name());
+    this.expectKeyword('is');
+    const mode = this.keyword('restricted') ?? this.keyword('open') ?? unsure();
+    return { kind: 'Egress', tags, mode: mode.text === 'restricted' ? 'restricted' : 'open', modeSpan: this.span(mode, mode), span: this.span(start, this.last()) };
+  }
+
+  expect(start: Token): Statement {
+    const sources = this.list(() => this.endpoint());
+    const verdict = this.keyword('cannot') ?? this.keyword('can') ?? unsure();
+    this.expectKeyword('reach');
+    const dests = this.list(() => this.endpoint());
+    const services = this.keyword('on') ? this.list(() => this.serviceItem()) : null;
+    return {
+      kind: 'Expect',
+      sources,
+      verdict: verdict.text === 'cannot' ? 'cannot' : 'can',
+      verdictSpan: this.span(verdict, verdict),
+      dests,
+      services,
+      span: this.span(start, this.last()),
+    };
+  }
+
+  /** `SOURCES may reach DESTS [on SERVICES] [until DATE]`, or `must not reach`. */
+  rule(start: Token): Statement {
     const sources = this.list(() => this.endpoint());
     const must = this.keyword('must');
     const effectStart = must ?? this.expectKeyword('may');
@@ -353,10 +359,22 @@ class Reader {
       services,
       onSpan: on ? this.span(on, on) : null,
       until,
-      span: this.span(start, last()),
+      span: this.span(start, this.last()),
     };
   }
 }
+
+/** The statements that start with a keyword, by that keyword; every other statement is a rule. */
+const KEYWORD_FORMS = {
+  policy: Reader.prototype.policyDecl,
+  tags: Reader.prototype.tagsDecl,
+  droplets: Reader.prototype.dropletsDecl,
+  group: Reader.prototype.groupDecl,
+  addresses: Reader.prototype.addressesDecl,
+  service: Reader.prototype.serviceDecl,
+  egress: Reader.prototype.egress,
+  expect: Reader.prototype.expect,
+} as const;
 
 /**
  * The tree of one statement (`text`, at offset `base` of its file), or null when the recogniser is not
