@@ -6,8 +6,8 @@
  * Judging every pair of hosts would be droplets²; only a rule of an unmanaged firewall that names the
  * other end can widen or narrow the policy, so the pairs are found from the peers those rules name.
  */
-import { describe, difference, isEmpty, sameBits, sample, type Host } from '../../analysis/index.js';
-import { ruleHolds, type Firewall } from '../../model/index.js';
+import { describe, difference, type Host, isEmpty, peerMatches, sameBits, sample } from '../../analysis/index.js';
+import { type Firewall, type Rule, ruleHolds } from '../../model/index.js';
 import { HostIndex } from '../changedPairs.js';
 import type { PlanContext } from './context.js';
 
@@ -87,10 +87,23 @@ function candidatePairs(j: Judged): Set<number>[] {
   return candidates;
 }
 
+/**
+ * The unmanaged firewalls whose rules of `action` hold one flow of the pair: on dst's inbound side (rules
+ * naming src), then on src's outbound side (rules naming dst) — what `explain` would list, asked of these
+ * firewalls alone rather than of every firewall on both droplets.
+ */
+function causes(onDst: readonly Firewall[], onSrc: readonly Firewall[], src: Host, dst: Host, flow: { protocol: Rule['protocol']; port: number | null }, action: Rule['action']): string[] {
+  const holds = (r: Rule, direction: Rule['direction'], peer: Host) =>
+    r.direction === direction && r.action === action && r.protocol === flow.protocol && (flow.port === null || r.ports.kind === 'all' || (r.ports.from <= flow.port && flow.port <= r.ports.to)) && peerMatches(r.peer, peer);
+  const names = new Set<string>();
+  for (const fw of onDst) if (fw.rules.some((r) => holds(r, 'inbound', src))) names.add(fw.name);
+  for (const fw of onSrc) if (fw.rules.some((r) => holds(r, 'outbound', dst))) names.add(fw.name);
+  return [...names];
+}
+
 /** Judges the candidate pairs: where the policy alone and every firewall differ, and which unmanaged ones make it so. */
 function findDifferences(ctx: PlanContext, j: Judged, candidates: readonly Set<number>[]): Finding[] {
-  const { newNet, unmanaged } = ctx.input;
-  const unmanagedNames = new Set(unmanaged.map((u) => u.name));
+  const { newNet } = ctx.input;
   const policyBits = new Uint32Array(newNet.atoms.words);
   const reallyBits = new Uint32Array(newNet.atoms.words);
   const found = new Map<string, Finding>();
@@ -105,10 +118,7 @@ function findDifferences(ctx: PlanContext, j: Judged, candidates: readonly Set<n
       const narrower = newNet.atoms.toServiceSet(difference(policyBits, reallyBits));
       for (const [set, widens] of [[wider, true], [narrower, false]] as const) {
         if (isEmpty(set)) continue;
-        const flow = sample(set)!;
-        const why = newNet.explain(src, dst, flow.protocol, flow.port);
-        const rules = [...(why.inbound?.[widens ? 'allowedBy' : 'deniedBy'] ?? []), ...(why.outbound?.[widens ? 'allowedBy' : 'deniedBy'] ?? [])];
-        const names = [...new Set(rules.map((r) => r.firewall).filter((n) => unmanagedNames.has(n)))];
+        const names = causes(j.unmanagedOn[k]!, j.unmanagedOn[i]!, src, dst, sample(set)!, widens ? 'allow' : 'deny');
         if (names.length === 0) continue;
         const services = describe(set);
         const key = `${widens}:${names.join(',')}:${dst.key}:${services}`;
