@@ -55,7 +55,16 @@ export function networkOf(policies: readonly { compiled: CompiledPolicy }[]): Ne
   );
 }
 
-export function buildPolicies(files: readonly SourceFile[], options: BuildOptions): BuildResult {
+/** The checked policies of a set of files, before compiling: each file parsed and checked, one owner per name. */
+export interface CheckedPolicies {
+  /** The policies that checked without errors, one per name, in the files' order. */
+  readonly policies: readonly Policy[];
+  readonly diagnostics: Diagnostic[];
+  readonly asts: readonly PolicyFile[];
+}
+
+/** Parses and checks every file, then what only the files together show (names, shared tags). */
+export function checkPolicies(files: readonly SourceFile[], options: BuildOptions): CheckedPolicies {
   const diagnostics: Diagnostic[] = [];
   const checked: Policy[] = [];
   const asts: PolicyFile[] = [];
@@ -105,6 +114,11 @@ export function buildPolicies(files: readonly SourceFile[], options: BuildOption
     }
   }
 
+  return { policies: unique, diagnostics, asts };
+}
+
+export function buildPolicies(files: readonly SourceFile[], options: BuildOptions): BuildResult {
+  const { policies: unique, diagnostics, asts } = checkPolicies(files, options);
   const policies: BuiltPolicy[] = [];
   for (const policy of unique) {
     const compiled = compile(policy);

@@ -32,6 +32,28 @@ Built('a big policy parsed on two threads compiles to the same bytes as on one',
   assert.ok(two.stdout.length > 10_000);
   assert.ok(two.stdout === one.stdout, 'two threads and one thread compiled differently');
 });
+Built('a big diff, its old version compiled on a second thread, prints the same bytes as on one thread, errors too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fwc-built-'));
+  const old = generatePolicy(7, { statements: 3000, tags: 120 });
+  const grants = old.split('\n').filter((l) => l.includes(' may reach '));
+  writeFileSync(join(dir, 'old.fw'), old);
+  writeFileSync(join(dir, 'new.fw'), old.split('\n').filter((l) => !grants.slice(0, 40).includes(l)).join('\n'));
+  // An old version with an error: the worker gives up on it and the main thread reports it.
+  writeFileSync(join(dir, 'bad.fw'), `${old}\nt1 may reach nosuchtag on 5432\n`);
+  assert.ok(old.length > 100_000, 'the old version is large enough for the second thread');
+  for (const [from, code] of [['old.fw', 0], ['bad.fw', 1]] as const) {
+    const args = ['diff', from, 'new.fw', '--format', 'json', '--as-of', '2026-11-24'];
+    const two = runBin(args, { cwd: dir });
+    const one = runBin(args, { cwd: dir, env: { FWC_BUILD_THREADS: '1' } });
+    assert.is(two.code, code, two.stderr.slice(-2000));
+    assert.ok(code === 1 ? /nosuchtag/.test(two.stderr) : two.stdout.length > 10_000);
+    assert.ok(two.stdout === one.stdout && two.stderr === one.stderr, `${from}: two threads and one thread differ`);
+  }
+  // Node's own trace shows that the second thread was started (and not with FWC_BUILD_THREADS=1).
+  const traced = (env: Record<string, string>) => runBin(['diff', 'old.fw', 'new.fw', '--as-of', '2026-11-24'], { cwd: dir, env: { NODE_DEBUG: 'worker', ...env } }).stderr;
+  assert.match(traced({}), /instantiating Worker\. url: file:\/\/\S*buildWorker\.cjs/);
+  assert.not.match(traced({ FWC_BUILD_THREADS: '1' }), /buildWorker\.cjs/);
+});
 Built('the quick start: `npm run demo` plans, applies and plans again with no changes against the emulator', () => {
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts/demo.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH, NO_COLOR: '1' } });
   assert.is(r.status, 0, r.stdout + r.stderr);

@@ -6,7 +6,7 @@
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { buildPolicies } from '../../pipeline/index.js';
+import { buildPolicies, startErrorsOnlyBuild } from '../../pipeline/index.js';
 import { planDocument } from '../../plan/index.js';
 import { computeDiff } from '../../plan/index.js';
 import { readPoliciesAt } from '../git.js';
@@ -44,11 +44,13 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     before = readPolicies([args.positionals[0]!], io.cwd);
     after = readPolicies([args.positionals[1]!], io.cwd);
   }
-  // Of the old version only errors are reported (below): its warning-only lints are not run.
-  const old = buildPolicies(before.files, { asOf, lints: false });
+  // Of the old version only errors are reported (below): its warning-only lints are not run, and a
+  // large one is compiled on a second thread while this one builds the new version.
+  const pendingOld = startErrorsOnlyBuild(before.files, asOf);
   const now = buildPolicies(after.files, { asOf });
+  const old = await pendingOld.finish();
   const label = base !== undefined ? `diff (at ${base})` : 'diff (old)';
-  const oldFailed = reportDiagnostics(io, [...before.diagnostics, ...old.diagnostics.filter((d) => d.severity === 'error')], args.values.diagnostics, label);
+  const oldFailed = reportDiagnostics(io, [...before.diagnostics, ...old.errors], args.values.diagnostics, label);
   const newFailed = reportDiagnostics(io, [...after.diagnostics, ...now.diagnostics], args.values.diagnostics, 'diff');
   if (oldFailed || newFailed || after.files.length === 0) return 1;
   const diff = computeDiff(old.policies, now.policies);
