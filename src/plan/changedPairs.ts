@@ -25,10 +25,24 @@ function sideDelta(oldNet: Network, newNet: Network, host: Host, direction: Dire
   return delta;
 }
 
+// Each firewall's rules of one direction by key, worked out once: hosts with different sets of the same
+// firewalls (a large account has a thousand) would otherwise key every rule of every set again.
+const keyedRules = new WeakMap<Firewall, Record<Direction, Map<string, Rule>>>();
+function keyed(fw: Firewall, direction: Direction): Map<string, Rule> {
+  let both = keyedRules.get(fw);
+  if (!both) {
+    both = { inbound: new Map(), outbound: new Map() };
+    for (const r of fw.rules) both[r.direction].set(ruleKey(r), r);
+    keyedRules.set(fw, both);
+  }
+  return both[direction];
+}
+
 function ruleDelta(before: readonly Firewall[], after: readonly Firewall[], direction: Direction): Rule[] {
   const keys = (fws: readonly Firewall[]) => {
+    if (fws.length === 1) return keyed(fws[0]!, direction);
     const m = new Map<string, Rule>();
-    for (const fw of fws) for (const r of fw.rules) if (r.direction === direction) m.set(ruleKey(r), r);
+    for (const fw of fws) for (const [k, r] of keyed(fw, direction)) m.set(k, r);
     return m;
   };
   const was = keys(before);
