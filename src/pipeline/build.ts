@@ -117,7 +117,18 @@ export function checkPolicies(files: readonly SourceFile[], options: BuildOption
   return { policies: unique, diagnostics, asts };
 }
 
-export function buildPolicies(files: readonly SourceFile[], options: BuildOptions): BuildResult {
+/** Policies compiled, before the analyses (expectations and lints) that need them all. */
+export interface CompiledPolicies {
+  readonly policies: readonly BuiltPolicy[];
+  /** Every policy that checked (those whose compile failed included), for releasing what compile kept. */
+  readonly checked: readonly Policy[];
+  /** Of parsing, checking and compiling: unsorted, `# fwc-ignore` not yet applied. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly asts: readonly PolicyFile[];
+}
+
+/** Parses, checks and compiles every file. */
+export function compilePolicies(files: readonly SourceFile[], options: BuildOptions): CompiledPolicies {
   const { policies: unique, diagnostics, asts } = checkPolicies(files, options);
   const policies: BuiltPolicy[] = [];
   for (const policy of unique) {
@@ -125,7 +136,18 @@ export function buildPolicies(files: readonly SourceFile[], options: BuildOption
     diagnostics.push(...compiled.diagnostics);
     if (!hasErrors(compiled.diagnostics)) policies.push({ policy, compiled: compiled.value });
   }
+  return { policies, checked: unique, diagnostics, asts };
+}
 
+/** Forgets what compiling kept for the analyses (each statement's effects: as large as its raw rules). */
+export function releaseCompiled(compiled: CompiledPolicies): void {
+  for (const policy of compiled.checked) releaseEffects(policy);
+}
+
+/** The analyses over compiled policies (expectations, and the lints unless `lints: false`), then the result. */
+export function analysePolicies(compiled: CompiledPolicies, options: BuildOptions): BuildResult {
+  const { policies, asts } = compiled;
+  const diagnostics = [...compiled.diagnostics];
   const network = networkOf(policies);
   for (const { policy, compiled } of policies) {
     const reps = new Representatives(policy.namedAddresses);
@@ -135,7 +157,10 @@ export function buildPolicies(files: readonly SourceFile[], options: BuildOption
     diagnostics.push(...checkShadowedGrants(policy));
     diagnostics.push(...checkDnsBlocked(policy, compiled.firewalls));
   }
-  for (const { policy } of policies) releaseEffects(policy);
-  for (const policy of unique) releaseEffects(policy);
+  releaseCompiled(compiled);
   return { policies, diagnostics: sortDiagnostics(applyIgnores(diagnostics, asts)) };
+}
+
+export function buildPolicies(files: readonly SourceFile[], options: BuildOptions): BuildResult {
+  return analysePolicies(compilePolicies(files, options), options);
 }

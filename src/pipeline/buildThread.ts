@@ -1,20 +1,20 @@
 /**
- * Building a version whose errors alone are reported (the old side of `fwc diff`) on a second thread,
- * while the main thread builds the other. Compiling is most of a build (a 10,000-statement policy: ~0.8 s
- * of ~1.2 s), and the main thread needs the old version's checked policies anyway (their tags, endpoints
- * and expectations are judged in the diff), so the worker compiles and the main thread only parses and
- * checks, then pairs each checked policy with the firewalls the worker compiled from the same text.
+ * The analyses of a large version (expectations and lints: for a 10,000-statement policy about as long
+ * as parsing, checking and compiling it) on a second thread, while the main thread does what needs the
+ * compiled policies themselves (`fwc diff`: the old version, and the flows that change). The worker
+ * builds the files as buildPolicies does and sends back only the diagnostics; the main thread compiles
+ * the same texts without the analyses, so that it has the policies at hand. Parsing, checking and
+ * compiling are done twice, but on two cores what the user waits for is shorter (bench/diff.ts).
  *
  * Where no worker can run (under tsx, whose worker would spend seconds compiling TypeScript, or with
- * FWC_BUILD_THREADS=1), for small inputs (a worker costs ~100 ms to start), and whenever the worker finds
- * errors or fails, the main thread builds the version as buildPolicies does, so what is reported is the
- * same either way (test/cli/built.test.ts compares the two).
+ * FWC_BUILD_THREADS=1), for small inputs (a worker costs ~100 ms to start), and whenever the worker
+ * fails, the main thread runs the analyses itself: the diagnostics are the same either way
+ * (test/cli/built.test.ts compares the two).
  */
 import { Worker } from 'node:worker_threads';
-import type { CompiledPolicy } from '../compile/index.js';
-import { hasErrors, type Diagnostic } from '../diagnostics/index.js';
-import type { SourceFile } from '../source/index.js';
-import { buildPolicies, checkPolicies, type BuiltPolicy } from './build.js';
+import { lookupCode, type Diagnostic, type Label } from '../diagnostics/index.js';
+import type { Span, SourceFile } from '../source/index.js';
+import { analysePolicies, compilePolicies, releaseCompiled, type BuildResult, type CompiledPolicies } from './build.js';
 
 /** Below this much text (≈2,000 statements) starting a worker costs more than it saves. */
 export const THREAD_THRESHOLD_CHARS = 100_000;
@@ -24,33 +24,56 @@ export interface BuildRequest {
   readonly asOf: string;
 }
 
-export type BuildReply = { readonly ok: true; readonly compiled: readonly CompiledPolicy[] } | { readonly ok: false };
-
-/** A build of policies whose errors alone are reported: no lints, and only error diagnostics. */
-export interface ErrorsOnlyBuild {
-  readonly policies: readonly BuiltPolicy[];
-  /** The errors of the build (what buildPolicies reports, without its warnings). */
-  readonly errors: readonly Diagnostic[];
+/** A label with its file as an index into the request's files. */
+export interface SentLabel {
+  readonly file: number;
+  readonly span: Span;
+  readonly message: string;
 }
+
+/** A diagnostic as it crosses threads: its code by name, its labels' files by index. */
+export type SentDiagnostic = Omit<Diagnostic, 'code' | 'primary' | 'secondary'> & {
+  readonly code: string;
+  readonly primary: SentLabel | null;
+  readonly secondary: readonly SentLabel[];
+};
+
+export type BuildReply = { readonly ok: true; readonly diagnostics: readonly SentDiagnostic[] } | { readonly ok: false };
 
 /** Where the worker's code is: the CLI's entry (bundle) sets it; under tsx there is none. */
 function workerUrl(): URL | undefined {
   return (globalThis as { __fwcBuildWorker?: URL }).__fwcBuildWorker;
 }
 
-function onMainThread(files: readonly SourceFile[], asOf: string): ErrorsOnlyBuild {
-  const built = buildPolicies(files, { asOf, lints: false });
-  return { policies: built.policies, errors: built.diagnostics.filter((d) => d.severity === 'error') };
+function received(files: readonly SourceFile[], sent: readonly SentDiagnostic[]): Diagnostic[] | null {
+  const out: Diagnostic[] = [];
+  for (const d of sent) {
+    const code = lookupCode(d.code);
+    const label = (l: SentLabel): Label | null => (files[l.file] ? { file: files[l.file]!, span: l.span, message: l.message } : null);
+    const primary = d.primary ? label(d.primary) : null;
+    const secondary = d.secondary.map(label);
+    if (!code || (d.primary && !primary) || secondary.some((l) => l === null)) return null;
+    out.push({ ...d, code, primary, secondary: secondary as Label[] });
+  }
+  return out;
+}
+
+/** The analyses of a version running on a second thread. */
+export interface AnalysesAside {
+  /** Compiles the files here, without the analyses (the worker runs them). */
+  compile(): CompiledPolicies;
+  /** The build as buildPolicies gives it: the worker's diagnostics, or the analyses run here. */
+  finish(compiled: CompiledPolicies): Promise<BuildResult>;
 }
 
 /**
- * Starts building `files` (with `lints: false`) on a second thread where that pays; `finish()` gives the
- * build. Call it after the main thread's own work: it parses and checks the files there.
+ * Starts building `files` on a second thread for their diagnostics, where that pays; null where it does
+ * not (then build them with buildPolicies).
  */
-export function startErrorsOnlyBuild(files: readonly SourceFile[], asOf: string): { finish(): Promise<ErrorsOnlyBuild> } {
+export function startAnalysesAside(files: readonly SourceFile[], asOf: string): AnalysesAside | null {
   const url = workerUrl();
   const size = files.reduce((n, f) => n + f.text.length, 0);
-  if (!url || size < THREAD_THRESHOLD_CHARS || process.env.FWC_BUILD_THREADS === '1') return { finish: async () => onMainThread(files, asOf) };
+  if (!url || size < THREAD_THRESHOLD_CHARS || process.env.FWC_BUILD_THREADS === '1') return null;
   let reply: Promise<BuildReply>;
   try {
     const worker = new Worker(url, { workerData: { files: files.map((f) => ({ path: f.path, text: f.text })), asOf } satisfies BuildRequest });
@@ -60,16 +83,20 @@ export function startErrorsOnlyBuild(files: readonly SourceFile[], asOf: string)
       worker.once('exit', () => resolve({ ok: false }));
     });
   } catch {
-    reply = Promise.resolve({ ok: false });
+    return null;
   }
+  const options = { asOf };
   return {
-    async finish() {
-      const checked = checkPolicies(files, { asOf });
-      const answer = await reply;
-      // The worker built the same texts; anything but a clean build of the same policies is built here.
-      if (!answer.ok || hasErrors(checked.diagnostics) || answer.compiled.length !== checked.policies.length) return onMainThread(files, asOf);
-      if (checked.policies.some((p, i) => answer.compiled[i]!.policy !== p.name)) return onMainThread(files, asOf);
-      return { policies: checked.policies.map((policy, i) => ({ policy, compiled: answer.compiled[i]! })), errors: [] };
+    compile() {
+      const compiled = compilePolicies(files, options);
+      // What compiling kept for the analyses is not needed here (a fallback works it out again).
+      releaseCompiled(compiled);
+      return compiled;
+    },
+    async finish(compiled) {
+      const r = await reply;
+      const diagnostics = r.ok ? received(files, r.diagnostics) : null;
+      return diagnostics ? { policies: compiled.policies, diagnostics } : analysePolicies(compiled, options);
     },
   };
 }

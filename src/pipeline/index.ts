@@ -3,5 +3,5 @@
  */
 export { buildPolicies } from './build.js';
 export type { BuildResult, BuiltPolicy } from './build.js';
-export { startErrorsOnlyBuild } from './buildThread.js';
-export type { ErrorsOnlyBuild } from './buildThread.js';
+export { startAnalysesAside } from './buildThread.js';
+export type { AnalysesAside } from './buildThread.js';

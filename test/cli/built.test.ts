@@ -32,22 +32,29 @@ Built('a big policy parsed on two threads compiles to the same bytes as on one',
   assert.ok(two.stdout.length > 10_000);
   assert.ok(two.stdout === one.stdout, 'two threads and one thread compiled differently');
 });
-Built('a big diff, its old version compiled on a second thread, prints the same bytes as on one thread, errors too', () => {
+Built("a big diff, the new version's analyses on a second thread, prints the same bytes as on one thread, errors too", () => {
   const dir = mkdtempSync(join(tmpdir(), 'fwc-built-'));
   const old = generatePolicy(7, { statements: 3000, tags: 120 });
   const grants = old.split('\n').filter((l) => l.includes(' may reach '));
   writeFileSync(join(dir, 'old.fw'), old);
   writeFileSync(join(dir, 'new.fw'), old.split('\n').filter((l) => !grants.slice(0, 40).includes(l)).join('\n'));
-  // An old version with an error: the worker gives up on it and the main thread reports it.
+  // Errors on either side: found by the main thread (a check error) or only by the analyses (an expectation).
   writeFileSync(join(dir, 'bad.fw'), `${old}\nt1 may reach nosuchtag on 5432\n`);
-  assert.ok(old.length > 100_000, 'the old version is large enough for the second thread');
-  for (const [from, code] of [['old.fw', 0], ['bad.fw', 1]] as const) {
-    const args = ['diff', from, 'new.fw', '--format', 'json', '--as-of', '2026-11-24'];
+  writeFileSync(join(dir, 'broken.fw'), `${old}\nanyone may reach t1 on tcp 4999\nexpect anyone cannot reach t1 on tcp 4999\n`);
+  assert.ok(old.length > 100_000, 'the new version is large enough for the second thread');
+  for (const [from, to, code, expected] of [
+    ['old.fw', 'new.fw', 0, /^$/],
+    ['old.fw', 'bad.fw', 1, /nosuchtag/],
+    ['bad.fw', 'new.fw', 1, /nosuchtag/],
+    ['old.fw', 'broken.fw', 1, /error\[FW\d+\][^\n]*\n *--> broken\.fw:\d+/],
+  ] as const) {
+    const args = ['diff', from, to, '--format', 'json', '--as-of', '2026-11-24'];
     const two = runBin(args, { cwd: dir });
     const one = runBin(args, { cwd: dir, env: { FWC_BUILD_THREADS: '1' } });
-    assert.is(two.code, code, two.stderr.slice(-2000));
-    assert.ok(code === 1 ? /nosuchtag/.test(two.stderr) : two.stdout.length > 10_000);
-    assert.ok(two.stdout === one.stdout && two.stderr === one.stderr, `${from}: two threads and one thread differ`);
+    assert.is(two.code, code, `${from} ${to}: ${two.stderr.slice(-2000)}`);
+    if (code === 0) assert.ok(two.stdout.length > 10_000);
+    else assert.match(two.stderr, expected);
+    assert.ok(two.stdout === one.stdout && two.stderr === one.stderr, `${from} ${to}: two threads and one thread differ`);
   }
   // Node's own trace shows that the second thread was started (and not with FWC_BUILD_THREADS=1).
   const traced = (env: Record<string, string>) => runBin(['diff', 'old.fw', 'new.fw', '--as-of', '2026-11-24'], { cwd: dir, env: { NODE_DEBUG: 'worker', ...env } }).stderr;
