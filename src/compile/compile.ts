@@ -7,8 +7,8 @@ import type { Policy } from '../check/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { ANY_IPV4, ANY_IPV6 } from '../model/index.js';
 import { grantEffects, type TaggedRule } from './grantRules.js';
-import { ALL_PORTS, canonicalRules, groupRules, ruleKey } from './rules.js';
-import type { CompiledPolicy, DatabaseTrust, DropletSetTarget, Firewall, Origin, Rule, TrustedSource } from './types.js';
+import { ALL_PORTS, canonicalRules, groupRules, portsFrom, portsTo } from './rules.js';
+import type { CompiledPolicy, DatabaseTrust, DropletSetTarget, Firewall, Origin, Peer, Rule, TrustedSource } from './types.js';
 
 import { MAX_RULES_PER_FIREWALL } from '../model/index.js';
 
@@ -30,6 +30,13 @@ export function openEgressRules(origins: readonly Origin[]): Rule[] {
 /** Where a unit's firewall applies: to its tag, or to a droplet set's droplets. */
 type Target = { readonly tags: readonly string[]; readonly dropletIds: readonly number[]; readonly set?: Omit<DropletSetTarget, 'shard' | 'shards'> };
 
+const PROTOCOL_CODE = { tcp: 0, udp: 1, icmp: 2 } as const;
+/** Direction, protocol, action and port interval as one number (a key without a string). */
+function shapeCode(r: Pick<Rule, 'direction' | 'protocol' | 'ports' | 'action'>): number {
+  const kind = ((r.direction === 'inbound' ? 0 : 1) * 3 + PROTOCOL_CODE[r.protocol]) * 2 + (r.action === 'allow' ? 0 : 1);
+  return (kind * 65536 + portsFrom(r.ports)) * 65536 + portsTo(r.ports);
+}
+
 /** Splits a unit's canonical rules into firewalls of at most MAX_RULES_PER_FIREWALL grouped rules. */
 function shard(policy: string, tag: string, rules: readonly Rule[], target: Target): Firewall[] {
   const grouped = groupRules(rules);
@@ -42,13 +49,20 @@ function shard(policy: string, tag: string, rules: readonly Rule[], target: Targ
     ...(target.set ? { set: { ...target.set, shard: i + 1, shards: shardCount } } : {}),
   });
   if (shardCount === 1) return [made(firewallName(policy, tag), rules, 0)];
-  const shardOf = new Map<string, number>();
+  // Each rule goes to the shard of the grouped rule that holds it: its shape and its peer, which is the
+  // very object the grouped rule lists (groupRules keeps the rules' peers), so no key string per rule.
+  const shardOf = new Map<Peer, Map<number, number>>();
   grouped.forEach((g, i) => {
     const n = Math.floor(i / MAX_RULES_PER_FIREWALL);
-    for (const peer of g.peers) shardOf.set(ruleKey({ ...g, peer }), n);
+    const code = shapeCode(g);
+    for (const peer of g.peers) {
+      let byShape = shardOf.get(peer);
+      if (!byShape) shardOf.set(peer, (byShape = new Map()));
+      byShape.set(code, n);
+    }
   });
   const buckets: Rule[][] = Array.from({ length: shardCount }, () => []);
-  for (const r of rules) buckets[shardOf.get(ruleKey(r)) ?? 0]!.push(r);
+  for (const r of rules) buckets[shardOf.get(r.peer)?.get(shapeCode(r)) ?? 0]!.push(r);
   return buckets.map((bucket, i) => made(firewallName(policy, tag, i + 1), bucket, i));
 }
 
