@@ -11,10 +11,11 @@
  * NOTE: sources DO-API-FACTS.md section 4 (default deny, additive firewalls, deny precedence, open when
  * no firewall, trusted sources).
  *
- * The engine: droplets with the same firewalls share one index per side (inbound, outbound) and action,
- * in which every rule's ports are a bitset over port atoms (portAtoms.ts) merged per peer; a flow is then
- * a few lookups for the peer's tags, id and address blocks and word-wise OR, AND and AND-NOT — no
- * allocation per pair, and no memo of pairs (the lookups are cheaper than remembering them).
+ * The engine: each firewall's rules of a side (inbound, outbound) and action are a bitset over port
+ * atoms (portAtoms.ts) per peer, built once; droplets with the same firewalls share one index per side
+ * and action that ORs those of its firewalls. A flow is then a few lookups for the peer's tags, id and
+ * address blocks and word-wise OR, AND and AND-NOT of the bitsets found — no allocation per pair, and no
+ * memo of pairs (the lookups are cheaper than remembering them).
  */
 import { ANY_IPV4, ANY_IPV6, cidrContains, networkOf, type Cidr } from '../model/index.js';
 import type { Firewall, Peer, Rule, TrustedSource } from '../compile/index.js';
