@@ -11,9 +11,8 @@
  * NOTE: sources DO-API-FACTS.md section 4 (default deny, additive firewalls, deny precedence, open when
  * no firewall, trusted sources).
  *
- * The engine: each firewall's rules of a side (inbound, outbound) and action are a bitset over port
- * atoms (portAtoms.ts) per peer, built once; droplets with the same firewalls share one index per side
- * and action that ORs those of its firewalls. A flow is then a few lookups for the peer's tags, id and
+ * The engine: droplets with the same firewalls share one index per side (inbound, outbound) and action,
+ * in which every rule's ports are a bitset over port atoms (portAtoms.ts) merged per peer. A flow is then a few lookups for the peer's tags, id and
  * address blocks and word-wise OR, AND and AND-NOT of the bitsets found — no allocation per pair, and no
  * memo of pairs (the lookups are cheaper than remembering them).
  */
@@ -326,68 +325,19 @@ function sideOf(
   return { byTag, byDroplet, byResource, byBlock, other, empty, open };
 }
 
-/**
- * The side of several firewalls from the sides of each (the OR of their bitsets by peer): a firewall's
- * side is built once however many sets it is in (a large account's droplets make a thousand sets of the
- * same few hundred firewalls). A peer that only one firewall names shares that firewall's bitset.
- */
-function mergeSides(parts: readonly BitSide[], atoms: PortAtoms, blocks: Blocks): BitSide {
-  if (parts.length === 1) return parts[0]!;
-  const owned = new Set<Bits>();
-  const merge = <K>(maps: readonly Map<K, Bits>[]): Map<K, Bits> => {
-    const out = new Map<K, Bits>();
-    for (const map of maps) {
-      for (const [key, bits] of map) {
-        const have = out.get(key);
-        if (!have) out.set(key, bits);
-        else if (owned.has(have)) orInto(have, bits);
-        else {
-          const copy = have.slice();
-          orInto(copy, bits);
-          owned.add(copy);
-          out.set(key, copy);
-        }
-      }
-    }
-    return out;
-  };
-  // Peers of kinds no index holds are few: one entry per peer object, as a single build makes them.
-  const others = merge(parts.map((p) => new Map(p.other.map((o) => [o.peer, o.bits]))));
-  return sideOf(
-    merge(parts.map((p) => p.byTag)),
-    merge(parts.map((p) => p.byDroplet)),
-    merge(parts.map((p) => p.byResource)),
-    merge(parts.map((p) => p.byBlock)),
-    [...others].map(([peer, bits]) => ({ peer, bits })),
-    parts.every((p) => p.empty),
-    atoms,
-    blocks,
-  );
-}
-
-const SIDES = [
-  ['inbound', 'allow'],
-  ['inbound', 'deny'],
-  ['outbound', 'allow'],
-  ['outbound', 'deny'],
-] as const;
-const sideIndex = (direction: 'inbound' | 'outbound', action: Rule['action']) => (direction === 'inbound' ? 0 : 2) + (action === 'allow' ? 0 : 1);
-
 /** The firewalls on one host (droplets with the same ones share it), with their sides built on demand. */
 class FirewallSet {
   /** inbound allow, inbound deny, outbound allow, outbound deny. */
   private readonly sides: (BitSide | undefined)[] = [undefined, undefined, undefined, undefined];
   constructor(
     readonly firewalls: readonly Firewall[],
-    /** One firewall's side, built once per network (Network.firewallSide). */
-    private readonly sideOfOne: (fw: Firewall, i: number) => BitSide,
     private readonly atoms: PortAtoms,
     private readonly blocks: Blocks,
   ) {}
 
   side(direction: 'inbound' | 'outbound', action: Rule['action']): BitSide {
-    const i = sideIndex(direction, action);
-    return (this.sides[i] ??= this.firewalls.length === 0 ? buildSide([], direction, action, this.atoms, this.blocks) : mergeSides(this.firewalls.map((fw) => this.sideOfOne(fw, i)), this.atoms, this.blocks));
+    const i = (direction === 'inbound' ? 0 : 2) + (action === 'allow' ? 0 : 1);
+    return (this.sides[i] ??= buildSide(this.firewalls, direction, action, this.atoms, this.blocks));
   }
 }
 
@@ -462,13 +412,6 @@ export class Network {
   private readonly indexes = new Map<Firewall, Record<'inbound' | 'outbound', Record<Rule['action'], SideIndex>>>();
   private readonly denies: boolean;
   private readonly blocks = new Blocks();
-  /** Each firewall's four sides, built when first asked (FirewallSet merges them). */
-  private readonly firewallSides = new Map<Firewall, (BitSide | undefined)[]>();
-  private readonly sideOfOne = (fw: Firewall, i: number): BitSide => {
-    let sides = this.firewallSides.get(fw);
-    if (!sides) this.firewallSides.set(fw, (sides = [undefined, undefined, undefined, undefined]));
-    return (sides[i] ??= buildSide([fw], SIDES[i]![0], SIDES[i]![1], this.atoms, this.blocks));
-  };
   private readonly scratch: Bits;
   private readonly result: Bits;
 
@@ -544,7 +487,7 @@ export class Network {
     const sorted = [...firewalls].sort((a, b) => this.idOf(a) - this.idOf(b));
     const key = sorted.map((f) => this.idOf(f)).join(',');
     let set = this.sets.get(key);
-    if (!set) this.sets.set(key, (set = new FirewallSet(sorted, this.sideOfOne, this.atoms, this.blocks)));
+    if (!set) this.sets.set(key, (set = new FirewallSet(sorted, this.atoms, this.blocks)));
     return set;
   }
 

@@ -6,11 +6,12 @@
  * the same texts without the analyses, so that it has the policies at hand. Parsing, checking and
  * compiling are done twice, but on two cores what the user waits for is shorter (bench/diff.ts).
  *
- * Where no worker can run (under tsx, whose worker would spend seconds compiling TypeScript, or with
- * FWC_BUILD_THREADS=1), for small inputs (a worker costs ~100 ms to start), and whenever the worker
- * fails, the main thread runs the analyses itself: the diagnostics are the same either way
+ * Where no worker can run (under tsx, whose worker would spend seconds compiling TypeScript), where it
+ * does not pay (small inputs: a worker costs ~100 ms to start; fewer than four cores), and whenever the
+ * worker fails, the main thread runs the analyses itself: the diagnostics are the same either way
  * (test/cli/built.test.ts compares the two).
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { lookupCode, type Diagnostic, type Label } from '../diagnostics/index.js';
 import type { Span, SourceFile } from '../source/index.js';
@@ -39,6 +40,20 @@ export type SentDiagnostic = Omit<Diagnostic, 'code' | 'primary' | 'secondary'> 
 };
 
 export type BuildReply = { readonly ok: true; readonly diagnostics: readonly SentDiagnostic[] } | { readonly ok: false };
+
+/**
+ * Whether a second build pays: the analyses of a large version on another thread mean parsing, checking
+ * and compiling it twice, which is a gain only with a core to spare. On two cores there is none: V8's
+ * garbage collector and the parse worker (syntax/parallelMatch.ts) already keep the second one busy, and
+ * a diff measured 4.1–5.1 s on one thread against 4.3–6.6 s on two (bench/diff.ts, 2026-12-03).
+ * FWC_BUILD_THREADS=1 never starts the thread, =2 always does (tests of the threaded path).
+ */
+function threadsPay(size: number): boolean {
+  const forced = process.env.FWC_BUILD_THREADS;
+  if (forced === '1') return false;
+  if (forced === '2') return true;
+  return size >= THREAD_THRESHOLD_CHARS && availableParallelism() >= 4;
+}
 
 /** Where the worker's code is: the CLI's entry (bundle) sets it; under tsx there is none. */
 function workerUrl(): URL | undefined {
@@ -73,7 +88,7 @@ export interface AnalysesAside {
 export function startAnalysesAside(files: readonly SourceFile[], asOf: string): AnalysesAside | null {
   const url = workerUrl();
   const size = files.reduce((n, f) => n + f.text.length, 0);
-  if (!url || size < THREAD_THRESHOLD_CHARS || process.env.FWC_BUILD_THREADS === '1') return null;
+  if (!url || !threadsPay(size)) return null;
   let reply: Promise<BuildReply>;
   try {
     const worker = new Worker(url, { workerData: { files: files.map((f) => ({ path: f.path, text: f.text })), asOf } satisfies BuildRequest });
