@@ -21,6 +21,11 @@ Built('validates the example policies and exits 0; bad input exits 1 with a care
   assert.match(bad.stderr, /bad\.fw:3:15/);
   assert.match(bad.stderr, /\^\^\^/);
   assert.not.match(bad.stderr, /at .*\.(c?js|ts):\d+/);
+  // A statement the recogniser leaves to ohm, which the bundle loads only then (syntax/grammar.ts).
+  writeFileSync(join(dir, 'syntax.fw'), 'policy p\ntags web\nweb may reach on 5432\n');
+  const syntax = runBin(['validate', 'syntax.fw'], { cwd: dir });
+  assert.is(syntax.code, 1);
+  assert.match(syntax.stderr, /error\[FW100\]: expected end of input, `until`, `on`, or `,`, found `5432`\n --> syntax\.fw:3:18/);
   assert.is(runBin(['no-such-command']).code, 2);
 });
 Built('a big policy parsed on two threads compiles to the same bytes as on one', () => {
