@@ -148,14 +148,21 @@ export function releaseCompiled(compiled: CompiledPolicies): void {
 export function analysePolicies(compiled: CompiledPolicies, options: BuildOptions): BuildResult {
   const { policies, asts } = compiled;
   const diagnostics = [...compiled.diagnostics];
-  const network = networkOf(policies);
-  for (const { policy, compiled } of policies) {
+  // The analyses on the network first, then the network let go before the lints that do without it
+  // (its bitsets are a quarter of a large build's memory). Diagnostics are sorted below, so the order
+  // in which the analyses run does not show.
+  let network: Network | null = networkOf(policies);
+  for (const { policy } of policies) {
     const reps = new Representatives(policy.namedAddresses);
     diagnostics.push(...checkExpectations(policy, network, reps));
-    if (options.lints === false) continue;
-    diagnostics.push(...checkOverriddenGrants(policy, network, reps));
-    diagnostics.push(...checkShadowedGrants(policy));
-    diagnostics.push(...checkDnsBlocked(policy, compiled.firewalls));
+    if (options.lints !== false) diagnostics.push(...checkOverriddenGrants(policy, network, reps));
+  }
+  network = null;
+  if (options.lints !== false) {
+    for (const { policy, compiled } of policies) {
+      diagnostics.push(...checkShadowedGrants(policy));
+      diagnostics.push(...checkDnsBlocked(policy, compiled.firewalls));
+    }
   }
   releaseCompiled(compiled);
   return { policies, diagnostics: sortDiagnostics(applyIgnores(diagnostics, asts)) };
