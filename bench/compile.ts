@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { LINT_RULES, LintContext } from '../src/analysis/index.js';
+import { LINT_RULES, NetworkLintContext } from '../src/analysis/index.js';
 import { runRules } from '../src/diagnostics/index.js';
 import { check } from '../src/check/check.js';
 import { compile } from '../src/compile/compile.js';
@@ -36,7 +36,7 @@ function measure(statements: number, tags: number): Record<string, number> {
   const t3 = performance.now();
   const built = [{ policy: checked.value, compiled: compiled.value }];
   const network = networkOf(built);
-  const lints = runRules(new LintContext(checked.value, compiled.value.firewalls, network), LINT_RULES).diagnostics;
+  const lints = runRules(new NetworkLintContext(checked.value, compiled.value.firewalls, network), LINT_RULES).diagnostics;
   const t4 = performance.now();
   const errors = [...parsed.diagnostics, ...checked.diagnostics, ...compiled.diagnostics].filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`generated policy has errors: ${errors[0]!.message}`);

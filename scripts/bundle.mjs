@@ -1,4 +1,5 @@
-// Bundles the CLI into dist/fwc.cjs (the parse worker into dist/parseWorker.cjs, and the language server,
+// Bundles the CLI into dist/fwc.cjs (the parse worker into dist/parseWorker.cjs, the worker that compiles
+// the old side of `fwc diff` into dist/buildWorker.cjs, and the language server,
 // which only `fwc lsp` loads, into dist/lsp.cjs) with esbuild, then
 // runs it once so that bin/fwc.js can save a V8 code cache beside it (dist/fwc.cjs.cache): with the cache,
 // `fwc validate` starts in under twice the time of `node -e 0` (bench/startup.ts measures it).
@@ -13,7 +14,7 @@ const root = new URL('..', import.meta.url).pathname;
 rmSync(`${root}dist`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { fwc: 'src/cli/entry.ts', parseWorker: 'src/syntax/parseWorker.ts', lsp: 'src/lsp/main.ts' },
+  entryPoints: { fwc: 'src/cli/entry.ts', parseWorker: 'src/syntax/parseWorker.ts', buildWorker: 'src/pipeline/buildWorker.ts', lsp: 'src/lsp/main.ts' },
   define: {
     FWC_VERSION: JSON.stringify(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version),
     'import.meta.url': '__fwcUrl',

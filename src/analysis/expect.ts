@@ -5,7 +5,7 @@
  */
 import type { Expectation, ServiceAtom } from '../check/index.js';
 import { portsText, ruleText } from '../model/index.js';
-import type { LintContext } from './lints/context.js';
+import type { NetworkLintContext } from './lints/context.js';
 import type { FlowExplanation, Host, Network, RuleAt } from './network.js';
 import type { Representatives } from './representatives.js';
 import { EMPTY, fromParts, intersect, isEmpty, sample, single, subtract, type ServiceSet } from './serviceSet.js';
@@ -90,7 +90,7 @@ function flowText(f: ExpectationFailure): string {
 }
 
 /** Judges every expectation of a policy; one FW501 error per failed expectation. */
-export function expectations(ctx: LintContext): void {
+export function expectations(ctx: NetworkLintContext): void {
   const { policy, network, reps } = ctx;
   for (const expectation of policy.expectations) {
     const failure = judge(expectation, network, reps);

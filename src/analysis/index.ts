@@ -3,8 +3,8 @@
  */
 export { judge } from './expect.js';
 export { allowsDns } from './lints/dnsBlocked.js';
-export { LintContext } from './lints/context.js';
-export { ERROR_RULES, LINT_RULES } from './lints/rules.js';
+export { LintContext, NetworkLintContext } from './lints/context.js';
+export { ERROR_RULES, LINT_RULES, NETWORK_RULES, POLICY_LINTS } from './lints/rules.js';
 export { Network, peerMatches } from './network.js';
 export type { DatabaseAccess, Host } from './network.js';
 export { andInto, difference, isZero, sameBits, within } from './portAtoms.js';

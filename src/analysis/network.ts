@@ -12,9 +12,9 @@
  * no firewall, trusted sources).
  *
  * The engine: droplets with the same firewalls share one index per side (inbound, outbound) and action,
- * in which every rule's ports are a bitset over port atoms (portAtoms.ts) merged per peer; a flow is then
- * a few lookups for the peer's tags, id and address blocks and word-wise OR, AND and AND-NOT — no
- * allocation per pair, and no memo of pairs (the lookups are cheaper than remembering them).
+ * in which every rule's ports are a bitset over port atoms (portAtoms.ts) merged per peer. A flow is then a few lookups for the peer's tags, id and
+ * address blocks and word-wise OR, AND and AND-NOT of the bitsets found — no allocation per pair, and no
+ * memo of pairs (the lookups are cheaper than remembering them).
  */
 import { ANY_IPV4, ANY_IPV6, type Cidr, cidrContains, type Firewall, networkOf, type Peer, type Rule, type TrustedSource } from '../model/index.js';
 import { andInto, andNotInto, isZero, orInto, PortAtoms, sameBits, type Bits } from './portAtoms.js';
@@ -82,6 +82,22 @@ function lowerTags(host: Host): readonly string[] {
   let tags = lowered.get(host);
   if (!tags) lowered.set(host, (tags = host.tags.map((t) => t.toLowerCase())));
   return tags;
+}
+const loweredPeers = new WeakMap<Peer, string>();
+/** A tag peer's name lower-cased (rules share their peer objects: once per peer). */
+function lowerTag(peer: Extract<Peer, { kind: 'tag' }>): string {
+  let name = loweredPeers.get(peer);
+  if (name === undefined) loweredPeers.set(peer, (name = peer.name.toLowerCase()));
+  return name;
+}
+const addressNetworks = new WeakMap<Cidr, Map<number, bigint>>();
+/** networkOf(address, prefix), remembered per address (explanations ask it per firewall and prefix). */
+function addressNetwork(address: Cidr, prefix: number): bigint {
+  let byPrefix = addressNetworks.get(address);
+  if (!byPrefix) addressNetworks.set(address, (byPrefix = new Map()));
+  let network = byPrefix.get(prefix);
+  if (network === undefined) byPrefix.set(prefix, (network = networkOf(address, prefix)));
+  return network;
 }
 const networks = new WeakMap<Host, Map<number, bigint[]>>();
 /** The networks of a host's addresses of `family` at `prefix` (an address of a longer prefix only). */
@@ -154,9 +170,8 @@ function parseV4BlockOnce(text: string): Cidr {
 interface SideIndex {
   readonly byTag: Map<string, Rule[]>;
   readonly byDroplet: Map<number, Rule[]>;
-  /** Address rules by family and prefix length, then by network: a host looks up each prefix once. */
-  readonly byBlock: Map<string, Map<bigint, Rule[]>>;
-  readonly prefixes: { readonly family: 4 | 6; readonly prefix: number }[];
+  /** Address rules by family and prefix length (in the order first seen), then by network. */
+  readonly prefixes: { readonly family: 4 | 6; readonly prefix: number; readonly blocks: Map<bigint, Rule[]> }[];
   readonly other: Rule[];
 }
 
@@ -167,17 +182,18 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 function indexSide(rules: readonly Rule[]): SideIndex {
-  const index: SideIndex = { byTag: new Map(), byDroplet: new Map(), byBlock: new Map(), prefixes: [], other: [] };
+  const index: SideIndex = { byTag: new Map(), byDroplet: new Map(), prefixes: [], other: [] };
+  const byPrefix = new Map<number, Map<bigint, Rule[]>>();
   for (const rule of rules) {
     const peer = rule.peer;
-    if (peer.kind === 'tag') push(index.byTag, peer.name.toLowerCase(), rule);
+    if (peer.kind === 'tag') push(index.byTag, lowerTag(peer), rule);
     else if (peer.kind === 'droplet') push(index.byDroplet, peer.id, rule);
     else if (peer.kind === 'address') {
-      const key = `${peer.cidr.family}/${peer.cidr.prefix}`;
-      let blocks = index.byBlock.get(key);
+      const key = peer.cidr.family * 256 + peer.cidr.prefix;
+      let blocks = byPrefix.get(key);
       if (!blocks) {
-        index.byBlock.set(key, (blocks = new Map()));
-        index.prefixes.push({ family: peer.cidr.family, prefix: peer.cidr.prefix });
+        byPrefix.set(key, (blocks = new Map()));
+        index.prefixes.push({ family: peer.cidr.family, prefix: peer.cidr.prefix, blocks });
       }
       push(blocks, peer.cidr.network, rule);
     } else index.other.push(rule);
@@ -249,6 +265,65 @@ class Blocks {
   }
 }
 
+/** Builds one side of `firewalls` (rules of one direction and action) as bitsets by peer. */
+function buildSide(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', action: Rule['action'], atoms: PortAtoms, blocks: Blocks): BitSide {
+  const byTag = new Map<string, Bits>();
+  const byDroplet = new Map<number, Bits>();
+  const byResource = new Map<string, Bits>();
+  const byBlock = new Map<number, Bits>();
+  const others = new Map<Peer, Bits>();
+  const bitsIn = <K>(map: Map<K, Bits>, key: K): Bits => {
+    let bits = map.get(key);
+    if (!bits) map.set(key, (bits = new Uint32Array(atoms.words)));
+    return bits;
+  };
+  let any = false;
+  for (const fw of firewalls) {
+    for (const rule of fw.rules) {
+      if (rule.direction !== direction || rule.action !== action) continue;
+      any = true;
+      const peer = rule.peer;
+      if (peer.kind === 'kubernetes') {
+        // A cluster is reached as itself (its id) and through its worker droplets (tag k8s:<id>).
+        atoms.add(bitsIn(byResource, `k8s:${peer.id}`), rule.protocol, rule.ports);
+        atoms.add(bitsIn(byTag, `k8s:${peer.id}`.toLowerCase()), rule.protocol, rule.ports);
+        continue;
+      }
+      const bits =
+        peer.kind === 'tag'
+          ? bitsIn(byTag, lowerTag(peer))
+          : peer.kind === 'droplet'
+            ? bitsIn(byDroplet, peer.id)
+            : peer.kind === 'address'
+              ? bitsIn(byBlock, blocks.idOf(peer.cidr))
+              : peer.kind === 'load-balancer'
+                ? bitsIn(byResource, `lb:${peer.id}`)
+                : bitsIn(others, peer);
+      atoms.add(bits, rule.protocol, rule.ports);
+    }
+  }
+  return sideOf(byTag, byDroplet, byResource, byBlock, [...others].map(([peer, bits]) => ({ peer, bits })), !any, atoms, blocks);
+}
+
+function sideOf(
+  byTag: Map<string, Bits>,
+  byDroplet: Map<number, Bits>,
+  byResource: Map<string, Bits>,
+  byBlock: Map<number, Bits>,
+  other: BitSide['other'],
+  empty: boolean,
+  atoms: PortAtoms,
+  blocks: Blocks,
+): BitSide {
+  const everything = (block: Cidr) => {
+    const id = blocks.find(block);
+    const bits = id === undefined ? undefined : byBlock.get(id);
+    return bits !== undefined && sameBits(bits, atoms.full);
+  };
+  const open = everything(ANY_IPV4) && everything(ANY_IPV6);
+  return { byTag, byDroplet, byResource, byBlock, other, empty, open };
+}
+
 /** The firewalls on one host (droplets with the same ones share it), with their sides built on demand. */
 class FirewallSet {
   /** inbound allow, inbound deny, outbound allow, outbound deny. */
@@ -261,84 +336,61 @@ class FirewallSet {
 
   side(direction: 'inbound' | 'outbound', action: Rule['action']): BitSide {
     const i = (direction === 'inbound' ? 0 : 2) + (action === 'allow' ? 0 : 1);
-    return (this.sides[i] ??= this.build(direction, action));
-  }
-
-  private build(direction: 'inbound' | 'outbound', action: Rule['action']): BitSide {
-    const byTag = new Map<string, Bits>();
-    const byDroplet = new Map<number, Bits>();
-    const byResource = new Map<string, Bits>();
-    const byBlock = new Map<number, Bits>();
-    const others = new Map<Peer, Bits>();
-    const bitsIn = <K>(map: Map<K, Bits>, key: K): Bits => {
-      let bits = map.get(key);
-      if (!bits) map.set(key, (bits = new Uint32Array(this.atoms.words)));
-      return bits;
-    };
-    let any = false;
-    for (const fw of this.firewalls) {
-      for (const rule of fw.rules) {
-        if (rule.direction !== direction || rule.action !== action) continue;
-        any = true;
-        const peer = rule.peer;
-        if (peer.kind === 'kubernetes') {
-          // A cluster is reached as itself (its id) and through its worker droplets (tag k8s:<id>).
-          this.atoms.add(bitsIn(byResource, `k8s:${peer.id}`), rule.protocol, rule.ports);
-          this.atoms.add(bitsIn(byTag, `k8s:${peer.id}`.toLowerCase()), rule.protocol, rule.ports);
-          continue;
-        }
-        const bits =
-          peer.kind === 'tag'
-            ? bitsIn(byTag, peer.name.toLowerCase())
-            : peer.kind === 'droplet'
-              ? bitsIn(byDroplet, peer.id)
-              : peer.kind === 'address'
-                ? bitsIn(byBlock, this.blocks.idOf(peer.cidr))
-                : peer.kind === 'load-balancer'
-                  ? bitsIn(byResource, `lb:${peer.id}`)
-                  : bitsIn(others, peer);
-        this.atoms.add(bits, rule.protocol, rule.ports);
-      }
-    }
-    const everything = (block: Cidr) => {
-      const id = this.blocks.find(block);
-      const bits = id === undefined ? undefined : byBlock.get(id);
-      return bits !== undefined && sameBits(bits, this.atoms.full);
-    };
-    const open = everything(ANY_IPV4) && everything(ANY_IPV6);
-    return { byTag, byDroplet, byResource, byBlock, other: [...others].map(([peer, bits]) => ({ peer, bits })), empty: !any, open };
+    return (this.sides[i] ??= buildSide(this.firewalls, direction, action, this.atoms, this.blocks));
   }
 }
 
-/** ORs into `out` the ports that `side` gives `peer`. */
-function rowInto(side: BitSide, peer: Host, blocks: Blocks, out: Bits, full: Bits): void {
-  if (side.empty) return;
-  if (side.open && peer.addresses.length > 0) {
-    out.set(full);
-    return;
-  }
+/**
+ * Collects into `found` the bitsets `side` holds for `peer` (their OR is what the side gives it) and
+ * returns how many, or -1 when the side gives it every port (open to every address).
+ */
+function rowOf(side: BitSide, peer: Host, blocks: Blocks, found: Bits[]): number {
+  if (side.empty) return 0;
+  if (side.open && peer.addresses.length > 0) return -1;
+  let n = 0;
   if (peer.kind === 'droplet' && side.byTag.size > 0) {
     for (const tag of lowerTags(peer)) {
       const bits = side.byTag.get(tag);
-      if (bits) orInto(out, bits);
+      if (bits) found[n++] = bits;
     }
   }
   if (peer.dropletId !== undefined && side.byDroplet.size > 0) {
     const bits = side.byDroplet.get(peer.dropletId);
-    if (bits) orInto(out, bits);
+    if (bits) found[n++] = bits;
   }
   if (side.byResource.size > 0) {
     const id = peer.loadBalancerId !== undefined ? `lb:${peer.loadBalancerId}` : peer.clusterId !== undefined ? `k8s:${peer.clusterId}` : undefined;
     const bits = id === undefined ? undefined : side.byResource.get(id);
-    if (bits) orInto(out, bits);
+    if (bits) found[n++] = bits;
   }
   if (side.byBlock.size > 0) {
     for (const id of blocks.of(peer)) {
       const bits = side.byBlock.get(id);
-      if (bits) orInto(out, bits);
+      if (bits) found[n++] = bits;
     }
   }
-  for (const { peer: p, bits } of side.other) if (peerMatches(p, peer)) orInto(out, bits);
+  for (const { peer: p, bits } of side.other) if (peerMatches(p, peer)) found[n++] = bits;
+  return n;
+}
+
+/** `out &= ~row` for the row `side` gives `peer`; false when that row is every port (nothing is left). */
+function takeAway(side: BitSide, peer: Host, blocks: Blocks, out: Bits): boolean {
+  if (side.empty) return true;
+  const n = rowOf(side, peer, blocks, FOUND);
+  for (let i = 0; i < n; i++) andNotInto(out, FOUND[i]!);
+  FOUND.length = 0;
+  return n >= 0;
+}
+
+// The bitsets of one row, reused by every pair (nothing is kept in it between calls).
+const FOUND: Bits[] = [];
+
+/** ORs into `out` the ports that `side` gives `peer`. */
+function rowInto(side: BitSide, peer: Host, blocks: Blocks, out: Bits, full: Bits): void {
+  const n = rowOf(side, peer, blocks, FOUND);
+  if (n < 0) out.set(full);
+  for (let i = 0; i < n; i++) orInto(out, FOUND[i]!);
+  FOUND.length = 0;
 }
 
 export class Network {
@@ -348,6 +400,7 @@ export class Network {
   // Compiled (unresolved) droplet sets name droplets by name; resolved ones by id only.
   private readonly byDropletName = new Map<string, Firewall[]>();
   private readonly databases = new Map<string, DatabaseAccess>();
+  private readonly admits = new Map<DatabaseAccess, WeakMap<Host, boolean>>();
   private readonly ids = new Map<Firewall, number>();
   /** Firewall sets by the ids of their firewalls, and each host's by its key. */
   private readonly sets = new Map<string, FirewallSet>();
@@ -482,9 +535,9 @@ export class Network {
       if (peer.kind === 'droplet') for (const tag of lowerTags(peer)) for (const r of index.byTag.get(tag) ?? []) out.push(r);
       if (peer.dropletId !== undefined) for (const r of index.byDroplet.get(peer.dropletId) ?? []) out.push(r);
       for (const address of peer.addresses) {
-        for (const { family, prefix } of index.prefixes) {
+        for (const { family, prefix, blocks } of index.prefixes) {
           if (family !== address.family || prefix > address.prefix) continue;
-          for (const r of index.byBlock.get(`${family}/${prefix}`)?.get(networkOf(address, prefix)) ?? []) out.push(r);
+          for (const r of blocks.get(addressNetwork(address, prefix)) ?? []) out.push(r);
         }
       }
       for (const rule of index.other) if (peerMatches(rule.peer, peer)) out.push(rule);
@@ -494,7 +547,13 @@ export class Network {
 
   private admitted(src: Host, dst: Host): boolean {
     const db = dst.databaseName !== undefined ? this.databases.get(dst.databaseName) : undefined;
-    return !db || db.sources.length === 0 || db.sources.some((s) => trustMatches(s, src));
+    if (!db || db.sources.length === 0) return true;
+    // Databases are few and every source is asked about each: remember the answer per source host.
+    let bySource = this.admits.get(db);
+    if (!bySource) this.admits.set(db, (bySource = new WeakMap()));
+    let ok = bySource.get(src);
+    if (ok === undefined) bySource.set(src, (ok = db.sources.some((s) => trustMatches(s, src))));
+    return ok;
   }
 
   /**
@@ -502,30 +561,44 @@ export class Network {
    * bitset when not given): inbound at dst ∩ outbound at src, denies on either side taken out.
    */
   allowedBits(src: Host, dst: Host, out: Bits = new Uint32Array(this.atoms.words)): Bits {
-    out.fill(0);
+    // Each side's row is the OR of the few bitsets it holds for the peer; they are applied to `out`
+    // directly (a & ~(b | c) = a & ~b & ~c), so a pair copies one bitset and combines the others.
+    const found = FOUND;
     const dstSet = dst.kind === 'database' ? null : this.setOf(dst);
     if (dstSet === null) {
-      if (!this.admitted(src, dst)) return out;
+      if (!this.admitted(src, dst)) return out.fill(0);
       out.set(this.atoms.full);
     } else if (dstSet.firewalls.length === 0) {
       out.set(this.atoms.full);
     } else {
-      rowInto(dstSet.side('inbound', 'allow'), src, this.blocks, out, this.atoms.full);
-      if (isZero(out)) return out;
+      const n = rowOf(dstSet.side('inbound', 'allow'), src, this.blocks, found);
+      if (n === 0) return out.fill(0);
+      if (n < 0) out.set(this.atoms.full);
+      else {
+        out.set(found[0]!);
+        for (let i = 1; i < n; i++) orInto(out, found[i]!);
+        found.length = 0;
+        if (isZero(out)) return out;
+      }
     }
     const srcSet = this.setOf(src);
-    const other = this.scratch;
     const outbound = srcSet.firewalls.length > 0 ? srcSet.side('outbound', 'allow') : null;
     if (outbound && !(outbound.open && dst.addresses.length > 0)) {
-      rowInto(srcSet.side('outbound', 'allow'), dst, this.blocks, other.fill(0), this.atoms.full);
-      andInto(out, other);
+      const n = rowOf(outbound, dst, this.blocks, found);
+      if (n === 0) return out.fill(0);
+      if (n === 1) andInto(out, found[0]!);
+      else if (n > 1) {
+        const row = this.scratch;
+        row.set(found[0]!);
+        for (let i = 1; i < n; i++) orInto(row, found[i]!);
+        andInto(out, row);
+      }
+      found.length = 0;
       if (isZero(out)) return out;
     }
     if (this.denies) {
-      other.fill(0);
-      if (dstSet) rowInto(dstSet.side('inbound', 'deny'), src, this.blocks, other, this.atoms.full);
-      rowInto(srcSet.side('outbound', 'deny'), dst, this.blocks, other, this.atoms.full);
-      andNotInto(out, other);
+      if (dstSet !== null && !takeAway(dstSet.side('inbound', 'deny'), src, this.blocks, out)) return out.fill(0);
+      if (!takeAway(srcSet.side('outbound', 'deny'), dst, this.blocks, out)) return out.fill(0);
     }
     return out;
   }

@@ -7,6 +7,8 @@ import type { Io } from './io.js';
 
 // The bundled worker that matches half of a large file's statements (src/syntax/parallelMatch.ts).
 (globalThis as { __fwcParseWorker?: URL }).__fwcParseWorker = new URL('./parseWorker.cjs', import.meta.url);
+// The bundled worker that compiles the old version of `fwc diff` (src/pipeline/buildThread.ts).
+(globalThis as { __fwcBuildWorker?: URL }).__fwcBuildWorker = new URL('./buildWorker.cjs', import.meta.url);
 // The language server, a bundle of its own that only `fwc lsp` loads (src/cli/commands/lsp.ts).
 (globalThis as { __fwcLspServer?: URL }).__fwcLspServer = new URL('./lsp.cjs', import.meta.url);
 

@@ -115,23 +115,28 @@ function computeEffects(policy: Policy, grant: Grant): GrantEffects {
   const rules: TaggedRule[] = [];
   const trust: { database: string; source: TrustedSource }[] = [];
   const action = grant.effect;
+  // A rule depends only on its direction, service and peer, not on the firewall that holds it: one
+  // object per (peer, service) serves every tag it lands on (a 50,000-statement policy makes millions).
+  const shapes = grant.services.map(protocolRules);
+  const inbound = new Map<ResolvedEndpoint, Rule[][]>();
+  const outbound = new Map<ResolvedEndpoint, Rule[][]>();
+  const rulesOf = (cache: Map<ResolvedEndpoint, Rule[][]>, direction: Rule['direction'], e: ResolvedEndpoint): Rule[][] => {
+    let byShape = cache.get(e);
+    if (!byShape) cache.set(e, (byShape = shapes.map((shape) => peersOf(e).map((peer) => ({ direction, ...shape, peer, action, origins })))));
+    return byShape;
+  };
   for (const d of grant.dests) {
     if (d.kind === 'database') {
       if (action === 'allow') for (const s of grant.sources) for (const source of trustedSourcesOf(s)) trust.push({ database: d.name, source });
       continue;
     }
+    const dUnit = unitOf(d);
     for (const s of grant.sources) {
-      for (const atom of grant.services) {
-        const shape = protocolRules(atom);
-        const dUnit = unitOf(d);
-        if (dUnit !== null) {
-          for (const peer of peersOf(s)) rules.push({ tag: dUnit, rule: { direction: 'inbound', ...shape, peer, action, origins } });
-        }
-        const sUnit = unitOf(s);
-        if (sUnit === null) continue;
-        const outbound = action === 'allow' ? policy.restrictedEgress.has(sUnit) : dUnit === null;
-        if (!outbound) continue;
-        for (const peer of peersOf(d)) rules.push({ tag: sUnit, rule: { direction: 'outbound', ...shape, peer, action, origins } });
+      const sUnit = unitOf(s);
+      const outboundHere = sUnit !== null && (action === 'allow' ? policy.restrictedEgress.has(sUnit) : dUnit === null);
+      for (let i = 0; i < shapes.length; i++) {
+        if (dUnit !== null) for (const rule of rulesOf(inbound, 'inbound', s)[i]!) rules.push({ tag: dUnit, rule });
+        if (outboundHere) for (const rule of rulesOf(outbound, 'outbound', d)[i]!) rules.push({ tag: sUnit, rule });
       }
     }
   }

@@ -6,7 +6,7 @@
 import { check, type Policy } from '../check/index.js';
 import { compile, releaseEffects } from '../compile/index.js';
 import type { CompiledPolicy } from '../model/index.js';
-import { ERROR_RULES, LINT_RULES, LintContext, Network } from '../analysis/index.js';
+import { ERROR_RULES, LintContext, Network, NETWORK_RULES, NetworkLintContext, POLICY_LINTS } from '../analysis/index.js';
 import { diagnostic, hasErrors, runRules, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
 import type { SourceFile } from '../source/index.js';
 import { parse, type PolicyFile } from '../syntax/index.js';
@@ -47,7 +47,16 @@ export function networkOf(policies: readonly { compiled: CompiledPolicy }[]): Ne
   );
 }
 
-export function buildPolicies(files: readonly SourceFile[], options: BuildOptions): BuildResult {
+/** The checked policies of a set of files, before compiling: each file parsed and checked, one owner per name. */
+export interface CheckedPolicies {
+  /** The policies that checked without errors, one per name, in the files' order. */
+  readonly policies: readonly Policy[];
+  readonly diagnostics: Diagnostic[];
+  readonly asts: readonly PolicyFile[];
+}
+
+/** Parses and checks every file, then what only the files together show (names, shared tags). */
+export function checkPolicies(files: readonly SourceFile[], options: BuildOptions): CheckedPolicies {
   const diagnostics: Diagnostic[] = [];
   const checked: Policy[] = [];
   const asts: PolicyFile[] = [];
@@ -97,19 +106,54 @@ export function buildPolicies(files: readonly SourceFile[], options: BuildOption
     }
   }
 
+  return { policies: unique, diagnostics, asts };
+}
+
+/** Policies compiled, before the analyses (expectations and lints) that need them all. */
+export interface CompiledPolicies {
+  readonly policies: readonly BuiltPolicy[];
+  /** Every policy that checked (those whose compile failed included), for releasing what compile kept. */
+  readonly checked: readonly Policy[];
+  /** Of parsing, checking and compiling: unsorted, `# fwc-ignore` not yet applied. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly asts: readonly PolicyFile[];
+}
+
+/** Parses, checks and compiles every file. */
+export function compilePolicies(files: readonly SourceFile[], options: BuildOptions): CompiledPolicies {
+  const { policies: unique, diagnostics, asts } = checkPolicies(files, options);
   const policies: BuiltPolicy[] = [];
   for (const policy of unique) {
     const compiled = compile(policy);
     diagnostics.push(...compiled.diagnostics);
     if (!hasErrors(compiled.diagnostics)) policies.push({ policy, compiled: compiled.value });
   }
+  return { policies, checked: unique, diagnostics, asts };
+}
 
-  const network = networkOf(policies);
-  const analyses = options.lints === false ? ERROR_RULES : LINT_RULES;
-  for (const { policy, compiled } of policies) {
-    diagnostics.push(...runRules(new LintContext(policy, compiled.firewalls, network), analyses).diagnostics);
+/** Forgets what compiling kept for the analyses (each statement's effects: as large as its raw rules). */
+export function releaseCompiled(compiled: CompiledPolicies): void {
+  for (const policy of compiled.checked) releaseEffects(policy);
+}
+
+/** The analyses over compiled policies (expectations, and the lints unless `lints: false`), then the result. */
+export function analysePolicies(compiled: CompiledPolicies, options: BuildOptions): BuildResult {
+  const { policies, asts } = compiled;
+  const diagnostics = [...compiled.diagnostics];
+  // The analyses on the network first, then the network let go before the lints that do without it
+  // (its bitsets are a quarter of a large build's memory). Diagnostics are sorted below, so the order
+  // in which the analyses run does not show.
+  let network: Network | null = networkOf(policies);
+  const onNetwork = options.lints === false ? ERROR_RULES : NETWORK_RULES;
+  for (const { policy, compiled } of policies) diagnostics.push(...runRules(new NetworkLintContext(policy, compiled.firewalls, network), onNetwork).diagnostics);
+  network = null;
+  if (options.lints !== false) {
+    for (const { policy, compiled } of policies) diagnostics.push(...runRules(new LintContext(policy, compiled.firewalls), POLICY_LINTS).diagnostics);
   }
-  for (const { policy } of policies) releaseEffects(policy);
-  for (const policy of unique) releaseEffects(policy);
+  releaseCompiled(compiled);
   return { policies, diagnostics: sortDiagnostics(applyIgnores(diagnostics, asts)) };
+}
+
+export function buildPolicies(files: readonly SourceFile[], options: BuildOptions): BuildResult {
+  return analysePolicies(compilePolicies(files, options), options);
 }

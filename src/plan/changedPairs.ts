@@ -13,20 +13,37 @@ type Direction = 'inbound' | 'outbound';
  * The rules of one side that are in one network and not the other; 'all' when every peer may change.
  * Hosts with the same firewalls before and after share the answer (`memo`, by the firewalls' names).
  */
-function sideDelta(oldNet: Network, newNet: Network, host: Host, direction: Direction, memo: Map<string, readonly Rule[] | 'all'>): readonly Rule[] | 'all' {
+function sideDelta(oldNet: Network, newNet: Network, host: Host, direction: Direction, memo: Map<string, readonly Rule[] | 'all'>, keys: KeyedRules): readonly Rule[] | 'all' {
   const before = oldNet.firewallsOf(host);
   const after = newNet.firewallsOf(host);
   if ((before.length === 0) !== (after.length === 0)) return 'all';
   const key = `${direction}\u0000${before.map((f) => f.name).join('\u0000')}\u0001${after.map((f) => f.name).join('\u0000')}`;
   let delta = memo.get(key);
-  if (delta === undefined) memo.set(key, (delta = ruleDelta(before, after, direction)));
+  if (delta === undefined) memo.set(key, (delta = ruleDelta(before, after, direction, keys)));
   return delta;
 }
 
-function ruleDelta(before: readonly Firewall[], after: readonly Firewall[], direction: Direction): Rule[] {
+/**
+ * Each firewall's rules of one direction by key, worked out once per search: hosts with different sets
+ * of the same firewalls (a large account has a thousand) would otherwise key every rule of every set
+ * again.
+ */
+type KeyedRules = Map<Firewall, Record<Direction, Map<string, Rule>>>;
+function keyed(fw: Firewall, direction: Direction, cache: KeyedRules): Map<string, Rule> {
+  let both = cache.get(fw);
+  if (!both) {
+    both = { inbound: new Map(), outbound: new Map() };
+    for (const r of fw.rules) both[r.direction].set(ruleKey(r), r);
+    cache.set(fw, both);
+  }
+  return both[direction];
+}
+
+function ruleDelta(before: readonly Firewall[], after: readonly Firewall[], direction: Direction, cache: KeyedRules): Rule[] {
   const keys = (fws: readonly Firewall[]) => {
+    if (fws.length === 1) return keyed(fws[0]!, direction, cache);
     const m = new Map<string, Rule>();
-    for (const fw of fws) for (const r of fw.rules) if (r.direction === direction) m.set(ruleKey(r), r);
+    for (const fw of fws) for (const [k, r] of keyed(fw, direction, cache)) m.set(k, r);
     return m;
   };
   const was = keys(before);
@@ -93,12 +110,13 @@ export function forChangedPairs(oldNet: Network, newNet: Network, hosts: readonl
     return list;
   };
   const memo = new Map<string, readonly Rule[] | 'all'>();
+  const keys: KeyedRules = new Map();
   for (const h of hosts) {
     // Databases: their trusted sources may change; they are few, so every source is judged.
-    const inbound = h.kind === 'database' ? 'all' : sideDelta(oldNet, newNet, h, 'inbound', memo);
+    const inbound = h.kind === 'database' ? 'all' : sideDelta(oldNet, newNet, h, 'inbound', memo, keys);
     if (inbound === 'all' || inbound.length > 0) for (const src of peersOf(inbound)) add(src, h);
     if (h.kind === 'database') continue;
-    const outbound = sideDelta(oldNet, newNet, h, 'outbound', memo);
+    const outbound = sideDelta(oldNet, newNet, h, 'outbound', memo, keys);
     if (outbound === 'all' || outbound.length > 0) for (const dst of peersOf(outbound)) add(h, dst);
   }
   // Destinations in the hosts' order, and sources in it for each: what is reported comes out the same

@@ -5,7 +5,7 @@
  * descriptions of lexical rules (`a name`, `a port or port range`). Asking the grammar keeps completion
  * in step with the language as it grows.
  */
-import grammar from '../../grammar/fwc.ohm-bundle.js';
+import { fwcGrammar } from './grammar.js';
 
 /** Not accepted by any rule, and not ohm's whitespace (which covers the control characters). */
 const SENTINEL = '\uffff';
@@ -16,7 +16,7 @@ const SENTINEL = '\uffff';
  */
 export function expectedAfter(prefix: string): string[] | null {
   // ohm's MatchResult has these on a failed match (its .d.ts lists only some of them).
-  const match = grammar.match(prefix + SENTINEL, 'Statement') as unknown as {
+  const match = fwcGrammar().match(prefix + SENTINEL, 'Statement') as unknown as {
     succeeded(): boolean;
     getRightmostFailurePosition(): number;
     getRightmostFailures(): { getText(): string }[];

@@ -5,7 +5,7 @@
  * spaces, one final newline. Formatting never changes meaning, and formatting twice changes nothing
  * (both are tested).
  */
-import grammar from '../../grammar/fwc.ohm-bundle.js';
+import { fwcGrammar } from './grammar.js';
 import type { Span } from '../source/index.js';
 import type { Comment, Endpoint, Name, NumberLit, PolicyFile, PortSpec, ServiceItem, Statement, StringLit } from './ast.js';
 import { isReserved } from './keywords.js';
@@ -21,9 +21,9 @@ export function nameText(name: Name, position: 'name' | 'service' = 'name'): str
   const bare =
     /^[A-Za-z0-9][A-Za-z0-9_:-]*$/.test(t) &&
     !isReserved(t, position) &&
-    grammar.match(t, 'address').failed() &&
-    grammar.match(t, 'portSpec').failed() &&
-    grammar.match(t, 'date').failed();
+    fwcGrammar().match(t, 'address').failed() &&
+    fwcGrammar().match(t, 'portSpec').failed() &&
+    fwcGrammar().match(t, 'date').failed();
   return bare ? t : `"${t}"`;
 }
 

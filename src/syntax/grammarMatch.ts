@@ -4,8 +4,8 @@
  * (parseWorker.ts) matches a large file's second half here. Kept apart from parse.ts so that the worker
  * and the two-thread matching import it and not each other.
  */
-import type { IterationNode, NonterminalNode, Node } from 'ohm-js';
-import grammar from '../../grammar/fwc.ohm-bundle.js';
+import type { IterationNode, NonterminalNode, Node, Semantics } from 'ohm-js';
+import { fwcGrammar } from './grammar.js';
 import type { Span } from '../source/index.js';
 import type {
   AddressLit,
@@ -40,7 +40,9 @@ function unquote(text: string): string {
   return text.slice(1, -1);
 }
 
-const semantics = grammar.createSemantics().addOperation<Ast>('toAst(base)', {
+// Made with the grammar, on the first statement the recogniser leaves to ohm.
+let semantics: Semantics | undefined;
+const makeSemantics = (): Semantics => fwcGrammar().createSemantics().addOperation<Ast>('toAst(base)', {
   Statement(stmt) {
     return stmt.toAst(this.args.base);
   },
@@ -228,8 +230,8 @@ export type StatementMatch =
 /** Matches statements (spans of `text`) one by one. Used on the main thread and by parseWorker.ts. */
 export function matchStatements(text: string, spans: readonly Span[]): StatementMatch[] {
   return spans.map((span) => {
-    const match = grammar.match(text.slice(span.start, span.end), 'Statement');
-    if (!match.failed()) return { ok: true, statement: semantics(match).toAst(span.start) as Statement };
+    const match = fwcGrammar().match(text.slice(span.start, span.end), 'Statement');
+    if (!match.failed()) return { ok: true, statement: (semantics ??= makeSemantics())(match).toAst(span.start) as Statement };
     return { ok: false, at: span.start + match.getRightmostFailurePosition(), expected: match.getExpectedText() };
   });
 }

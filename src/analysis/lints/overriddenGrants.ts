@@ -5,11 +5,11 @@
  *     app may reach mail on smtp
  *     app must not reach anyone on smtp      # FW402 on the first line
  */
-import type { LintContext } from './context.js';
+import type { NetworkLintContext } from './context.js';
 import { servicesOf } from '../expect.js';
 import { covers, describe, isEmpty, sample } from '../serviceSet.js';
 
-export function overriddenGrants(ctx: LintContext): void {
+export function overriddenGrants(ctx: NetworkLintContext): void {
   const { policy, network, reps } = ctx;
   if (!network.hasDenyRules()) return;
   for (const grant of policy.grants) {

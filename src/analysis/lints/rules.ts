@@ -4,13 +4,19 @@
  */
 import type { FindingRule } from '../../diagnostics/index.js';
 import { expectations } from '../expect.js';
-import type { LintContext } from './context.js';
+import type { LintContext, NetworkLintContext } from './context.js';
 import { dnsBlocked } from './dnsBlocked.js';
 import { overriddenGrants } from './overriddenGrants.js';
 import { shadowedGrants } from './shadowedGrants.js';
 
-/** Every analysis: expectations (errors) and the lints (warnings). */
-export const LINT_RULES: readonly FindingRule<LintContext>[] = [expectations, overriddenGrants, shadowedGrants, dnsBlocked];
+/** The analyses that judge flows on the network: expectations (errors) and overridden grants. */
+export const NETWORK_RULES: readonly FindingRule<NetworkLintContext>[] = [expectations, overriddenGrants];
+
+/** The lints that read the policy and its firewalls alone (run once the network is let go). */
+export const POLICY_LINTS: readonly FindingRule<LintContext>[] = [shadowedGrants, dnsBlocked];
+
+/** Every analysis, in the order they run. */
+export const LINT_RULES: readonly FindingRule<NetworkLintContext>[] = [...NETWORK_RULES, ...POLICY_LINTS];
 
 /** Those that can fail as errors: for a version whose errors alone are reported (the old side of `fwc diff`). */
-export const ERROR_RULES: readonly FindingRule<LintContext>[] = [expectations];
+export const ERROR_RULES: readonly FindingRule<NetworkLintContext>[] = [expectations];

@@ -6,7 +6,8 @@
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { buildPolicies } from '../../pipeline/index.js';
+import { hasErrors } from '../../diagnostics/index.js';
+import { buildPolicies, startAnalysesAside } from '../../pipeline/index.js';
 import { computeDiff, planDocument } from '../../plan/index.js';
 import { readPoliciesAt } from '../git.js';
 import { DETAILED_EXITCODE_OPTION, PLAN_FORMAT_OPTION, planExitCode, printPlan } from '../planOutput.js';
@@ -43,14 +44,25 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     before = readPolicies([args.positionals[0]!], io.cwd);
     after = readPolicies([args.positionals[1]!], io.cwd);
   }
-  // Of the old version only errors are reported (below): its warning-only lints are not run.
+  // Of the old version only errors are reported (below): its warning-only lints are not run. A large new
+  // version's analyses run on a second thread meanwhile (pipeline/buildThread.ts); the flows that change
+  // are then worked out before its diagnostics are in, and reported after them all the same.
+  const aside = startAnalysesAside(after.files, asOf);
   const old = buildPolicies(before.files, { asOf, lints: false });
-  const now = buildPolicies(after.files, { asOf });
+  let now;
+  let early = null;
+  if (aside) {
+    const compiled = aside.compile();
+    if (!hasErrors(old.diagnostics) && !hasErrors(compiled.diagnostics)) early = computeDiff(old.policies, compiled.policies);
+    now = await aside.finish(compiled);
+  } else {
+    now = buildPolicies(after.files, { asOf });
+  }
   const label = base !== undefined ? `diff (at ${base})` : 'diff (old)';
   const oldFailed = reportDiagnostics(io, [...before.diagnostics, ...old.diagnostics.filter((d) => d.severity === 'error')], args.values.diagnostics, label);
   const newFailed = reportDiagnostics(io, [...after.diagnostics, ...now.diagnostics], args.values.diagnostics, 'diff');
   if (oldFailed || newFailed || after.files.length === 0) return 1;
-  const diff = computeDiff(old.policies, now.policies);
+  const diff = early ?? computeDiff(old.policies, now.policies);
   if (reportDiagnostics(io, diff.diagnostics, args.values.diagnostics, 'diff')) return 1;
   const doc = planDocument(diff.value);
   printPlan(io, doc, args.values.format);
