@@ -7,11 +7,21 @@
  */
 import type { NetworkLintContext } from './context.js';
 import { servicesOf } from '../expect.js';
-import { covers, describe, isEmpty, sample } from '../serviceSet.js';
+import { covers, describe, isEmpty, sample, type ServiceSet } from '../serviceSet.js';
+import type { Host } from '../network.js';
 
 export function overriddenGrants(ctx: NetworkLintContext): void {
   const { policy, network, reps } = ctx;
   if (!network.hasDenyRules()) return;
+  // Grants share their ends (a policy names a few hundred tags in thousands of grants): what a pair
+  // denies is worked out once per pair that a grant asks about, for this policy only.
+  const deniedFor = new Map<string, ServiceSet>();
+  const denied = (src: Host, dst: Host) => {
+    const key = `${src.key}\u0000${dst.key}`;
+    let set = deniedFor.get(key);
+    if (set === undefined) deniedFor.set(key, (set = network.denied(src, dst)));
+    return set;
+  };
   for (const grant of policy.grants) {
     if (grant.expired || grant.services.length === 0) continue;
     const items = grant.services.map((atom) => servicesOf([atom]));
@@ -21,10 +31,10 @@ export function overriddenGrants(ctx: NetworkLintContext): void {
         for (const d of grant.dests) {
           if (d.kind === 'database') continue;
           for (const dst of reps.endpoint(d)) {
-            const denied = network.denied(src, dst);
-            if (isEmpty(denied)) continue;
+            const out = denied(src, dst);
+            if (isEmpty(out)) continue;
             for (const item of items) {
-              if (!covers(denied, item)) continue;
+              if (!covers(out, item)) continue;
               const flow = sample(item)!;
               const why = network.explain(src, dst, flow.protocol, flow.port);
               const lines = [...(why.inbound?.deniedBy ?? []), ...(why.outbound?.deniedBy ?? [])]

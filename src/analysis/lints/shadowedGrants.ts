@@ -33,25 +33,51 @@ interface Blocks {
  */
 interface RuleIndex {
   readonly effects: Map<number, readonly TaggedRule[]>;
-  readonly cells: Map<string, Entry[]>;
+  /** Cells by tag (lower case), then peer key, then shape (shapeOf): no string is built per rule. */
+  readonly cells: Map<string, Map<string, (Entry[] | undefined)[]>>;
   readonly blocks: Map<string, Blocks>;
+  readonly lowerTags: Map<string, string>;
 }
 
-const shapeKey = (t: TaggedRule) => `${t.tag.toLowerCase()} ${t.rule.direction} ${t.rule.protocol} ${t.rule.action}`;
-const cellKey = (t: TaggedRule, peer: Peer) => `${shapeKey(t)} ${peerKey(peer)}`;
+/** A tag in lower case, each spelling lowered once per lint. */
+function lowerTag(index: RuleIndex, tag: string): string {
+  let lower = index.lowerTags.get(tag);
+  if (lower === undefined) index.lowerTags.set(tag, (lower = tag.toLowerCase()));
+  return lower;
+}
+/** Direction × protocol × action as a small number. */
+const shapeOf = (r: TaggedRule['rule']) => (r.direction === 'inbound' ? 0 : 6) + (r.protocol === 'tcp' ? 0 : r.protocol === 'udp' ? 2 : 4) + (r.action === 'allow' ? 0 : 1);
+const shapeKey = (index: RuleIndex, t: TaggedRule) => `${lowerTag(index, t.tag)} ${shapeOf(t.rule)}`;
+
+/** The entries of `t`'s tag and shape for `peer`; made when `create`. */
+function cellOf(index: RuleIndex, t: TaggedRule, peer: Peer, create: boolean): Entry[] | undefined {
+  const tag = lowerTag(index, t.tag);
+  let byPeer = index.cells.get(tag);
+  if (!byPeer) {
+    if (!create) return undefined;
+    index.cells.set(tag, (byPeer = new Map()));
+  }
+  const key = peerKey(peer);
+  let shapes = byPeer.get(key);
+  if (!shapes) {
+    if (!create) return undefined;
+    byPeer.set(key, (shapes = []));
+  }
+  const shape = shapeOf(t.rule);
+  let list = shapes[shape];
+  if (!list && create) shapes[shape] = list = [];
+  return list;
+}
 
 function indexRules(policy: Policy, statements: readonly Grant[]): RuleIndex {
-  const index: RuleIndex = { effects: new Map(), cells: new Map(), blocks: new Map() };
+  const index: RuleIndex = { effects: new Map(), cells: new Map(), blocks: new Map(), lowerTags: new Map() };
   for (const g of statements) {
     const rules = grantEffects(policy, g).rules;
     index.effects.set(g.index, rules);
     for (const t of rules) {
-      const key = cellKey(t, t.rule.peer);
-      let list = index.cells.get(key);
-      if (!list) index.cells.set(key, (list = []));
-      list.push({ from: portsFrom(t.rule.ports), to: portsTo(t.rule.ports), grant: g.index });
+      cellOf(index, t, t.rule.peer, true)!.push({ from: portsFrom(t.rule.ports), to: portsTo(t.rule.ports), grant: g.index });
       if (t.rule.peer.kind !== 'address') continue;
-      const shape = shapeKey(t);
+      const shape = shapeKey(index, t);
       let m = index.blocks.get(shape);
       if (!m) index.blocks.set(shape, (m = { byPrefix: new Map(), prefixes: new Set() }));
       const { cidr } = t.rule.peer;
@@ -62,7 +88,7 @@ function indexRules(policy: Policy, statements: readonly Grant[]): RuleIndex {
       byNetwork.set(cidr.network, t.rule.peer);
     }
   }
-  for (const list of index.cells.values()) list.sort((a, b) => a.from - b.from);
+  for (const byPeer of index.cells.values()) for (const shapes of byPeer.values()) for (const list of shapes) list?.sort((a, b) => a.from - b.from);
   return index;
 }
 
@@ -73,7 +99,7 @@ function indexRules(policy: Policy, statements: readonly Grant[]): RuleIndex {
  */
 function admittingPeers(index: RuleIndex, t: TaggedRule): Peer[][] {
   const peerSets: Peer[][] = [[t.rule.peer]];
-  const shapeBlocks = index.blocks.get(shapeKey(t));
+  const shapeBlocks = index.blocks.get(shapeKey(index, t));
   if (!shapeBlocks) return peerSets;
   if (t.rule.peer.kind === 'address') {
     const inner = t.rule.peer.cidr;
@@ -100,7 +126,7 @@ function coveredBy(index: RuleIndex, t: TaggedRule, self: number, removed: Reado
     const covers = peers.every((peer) => {
       // Walk the cell's entries from the lowest port, skipping this statement and removed ones.
       let reach = from - 1;
-      for (const e of index.cells.get(cellKey(t, peer)) ?? []) {
+      for (const e of cellOf(index, t, peer, false) ?? []) {
         if (e.grant === self || removed.has(e.grant)) continue;
         if (e.from > reach + 1) break;
         if (e.to > reach) {

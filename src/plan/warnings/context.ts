@@ -30,6 +30,7 @@ export interface WarningInput extends GuardInput {
 export class GuardContext<I extends GuardInput = GuardInput> extends Findings {
   #classes: ReturnType<typeof dropletClasses> | undefined;
   #byId: ReadonlyMap<number, Account['droplets'][number]> | undefined;
+  #byHost: ReadonlyMap<string, ReturnType<typeof dropletClasses>[number]> | undefined;
 
   constructor(readonly input: I) {
     super();
@@ -38,6 +39,16 @@ export class GuardContext<I extends GuardInput = GuardInput> extends Findings {
   /** The account's droplets grouped into the classes the hosts stand for. */
   get classes(): ReturnType<typeof dropletClasses> {
     return (this.#classes ??= dropletClasses(this.input.account, this.input.allFirewalls));
+  }
+
+  /** The class of droplets a host stands for, if it stands for one. */
+  classOf(host: Host): ReturnType<typeof dropletClasses>[number] | undefined {
+    if (!this.#byHost) {
+      const byHost = new Map<string, ReturnType<typeof dropletClasses>[number]>();
+      for (const c of this.classes) if (!byHost.has(c.host.key)) byHost.set(c.host.key, c);
+      this.#byHost = byHost;
+    }
+    return this.#byHost.get(host.key);
   }
 
   /** `name (id)` of a droplet, or its id alone when the account does not know it. */

@@ -3,6 +3,8 @@ import { judge, Representatives } from '../../analysis/index.js';
 import type { PlanContext } from './context.js';
 
 export function expectationUnmanaged(ctx: PlanContext): void {
+  // With no firewall fwc does not manage (a diff, a clean account), the two networks are the same.
+  if (ctx.input.unmanaged.length === 0) return;
   for (const { policy } of ctx.input.built) {
     const reps = new Representatives(policy.namedAddresses);
     for (const e of policy.expectations) {

@@ -13,7 +13,7 @@ function closingByUnit(ctx: PlanContext): Map<string, string[]> {
     if (host.kind !== 'droplet' || oldNet.firewallsOf(host).length > 0) continue;
     const mine = newNet.firewallsOf(host).filter((f) => desired.firewalls.includes(f));
     if (mine.length === 0) continue;
-    const c = ctx.classes.find((x) => x.host.key === host.key);
+    const c = ctx.classOf(host);
     const ids = c?.dropletIds ?? (host.dropletId !== undefined ? [host.dropletId] : []);
     for (const fw of mine) {
       const unit = fw.set ? `droplet set \`${fw.set.name}\`` : `tag \`${fw.tags[0]}\``;

@@ -8,7 +8,7 @@ export function noFirewallLeft(ctx: GuardContext): void {
   const { hosts, oldNet, newNet } = ctx.input;
   for (const host of hosts) {
     if (host.kind !== 'droplet' || oldNet.firewallsOf(host).length === 0 || newNet.firewallsOf(host).length > 0) continue;
-    const c = ctx.classes.find((x) => x.host.key === host.key);
+    const c = ctx.classOf(host);
     if (c) {
       const names = c.dropletIds.slice(0, NAMED_DROPLETS).map((id) => ctx.dropletLabel(id));
       const n = c.dropletIds.length;

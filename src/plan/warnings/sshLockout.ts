@@ -54,7 +54,7 @@ export function sshLockout(ctx: GuardContext): void {
   for (const host of hosts) {
     if (host.kind !== 'droplet' || host.tags.length === 0 || !sides.changed(host, 'inbound')) continue;
     if (!reachableOn(oldNet, index, hosts, host, SSH_PORT) || reachableOn(newNet, index, hosts, host, SSH_PORT)) continue;
-    const count = ctx.classes.find((c) => c.host.key === host.key)?.dropletIds.length;
+    const count = ctx.classOf(host)?.dropletIds.length;
     ctx.report('sshLockout', {
       message: `droplets tagged ${host.tags.join('+')}${count !== undefined ? ` (${count})` : ''} lose every SSH allow, and with it the Droplet Console; the Recovery Console still works`,
     });
