@@ -14,7 +14,7 @@ const root = new URL('..', import.meta.url).pathname;
 rmSync(`${root}dist`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { fwc: 'src/cli/entry.ts', parseWorker: 'src/syntax/parseWorker.ts', buildWorker: 'src/pipeline/buildWorker.ts', lsp: 'src/lsp/main.ts' },
+  entryPoints: { fwc: 'src/cli/entry.ts', parseWorker: 'src/pipeline/parseWorker.ts', buildWorker: 'src/pipeline/buildWorker.ts', lsp: 'src/lsp/main.ts' },
   define: {
     FWC_VERSION: JSON.stringify(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version),
     'import.meta.url': '__fwcUrl',

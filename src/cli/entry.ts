@@ -2,15 +2,15 @@
  * The program entry of the bundled CLI (bin/fwc.js): wires the real process to `main` — signals,
  * streams, exit code. Tests call `main` directly with their own Io.
  */
+import { useWorkers } from '../pipeline/index.js';
+import { bundled } from './bundled.js';
 import { INTERNAL_ERROR_EXIT, main } from './main.js';
 import type { Io } from './io.js';
 
-// The bundled worker that matches half of a large file's statements (src/syntax/parallelMatch.ts).
-(globalThis as { __fwcParseWorker?: URL }).__fwcParseWorker = new URL('./parseWorker.cjs', import.meta.url);
-// The bundled worker that compiles the old version of `fwc diff` (src/pipeline/buildThread.ts).
-(globalThis as { __fwcBuildWorker?: URL }).__fwcBuildWorker = new URL('./buildWorker.cjs', import.meta.url);
-// The language server, a bundle of its own that only `fwc lsp` loads (src/cli/commands/lsp.ts).
-(globalThis as { __fwcLspServer?: URL }).__fwcLspServer = new URL('./lsp.cjs', import.meta.url);
+// The bundles beside this one: the pipeline's workers (src/pipeline/workers.ts), and the language server,
+// which only `fwc lsp` loads (src/cli/commands/lsp.ts).
+useWorkers({ parse: new URL('./parseWorker.cjs', import.meta.url), build: new URL('./buildWorker.cjs', import.meta.url) });
+bundled.lspServer = new URL('./lsp.cjs', import.meta.url);
 
 const controller = new AbortController();
 let stopping = false;

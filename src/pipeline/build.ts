@@ -11,12 +11,14 @@ import { diagnostic, hasErrors, runRules, sortDiagnostics, type Diagnostic } fro
 import type { SourceFile } from '../source/index.js';
 import { parse, type PolicyFile } from '../syntax/index.js';
 import { applyIgnores } from './ignores.js';
+import { matchInParallel } from './parallelMatch.js';
 
 export interface BuildOptions {
   /** YYYY-MM-DD (UTC): the day expiry is judged on. */
   readonly asOf: string;
   /**
-   * How a file is parsed: syntax/parse.ts by default. The language server passes one that reuses the
+   * How a file is parsed: syntax/parse.ts by default, sharing a large file's grammar matching with a
+   * second thread where the CLI has the worker (parallelMatch.ts). The language server passes one that reuses the
    * statements of the previous keystroke (src/lsp/incrementalParse.ts); it must give the same result.
    */
   readonly parse?: (file: SourceFile) => { value: PolicyFile; diagnostics: Diagnostic[] };
@@ -61,7 +63,7 @@ export function checkPolicies(files: readonly SourceFile[], options: BuildOption
   const checked: Policy[] = [];
   const asts: PolicyFile[] = [];
   for (const file of files) {
-    const parsed = (options.parse ?? parse)(file);
+    const parsed = options.parse ? options.parse(file) : parse(file, { matchMany: matchInParallel });
     asts.push(parsed.value);
     diagnostics.push(...parsed.diagnostics);
     const result = check(parsed.value, options);

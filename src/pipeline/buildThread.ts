@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { lookupCode, type Diagnostic, type Label } from '../diagnostics/index.js';
 import type { Span, SourceFile } from '../source/index.js';
 import { analysePolicies, compilePolicies, releaseCompiled, type BuildResult, type CompiledPolicies } from './build.js';
+import { workerFile } from './workers.js';
 
 /** Below this much text (≈2,000 statements) starting a worker costs more than it saves. */
 export const THREAD_THRESHOLD_CHARS = 100_000;
@@ -44,7 +45,7 @@ export type BuildReply = { readonly ok: true; readonly diagnostics: readonly Sen
 /**
  * Whether a second build pays: the analyses of a large version on another thread mean parsing, checking
  * and compiling it twice, which is a gain only with a core to spare. On two cores there is none: V8's
- * garbage collector and the parse worker (syntax/parallelMatch.ts) already keep the second one busy, and
+ * garbage collector and the parse worker (parallelMatch.ts) already keep the second one busy, and
  * a diff measured 4.1–5.1 s on one thread against 4.3–6.6 s on two (bench/diff.ts, 2026-12-03).
  * FWC_BUILD_THREADS=1 never starts the thread, =2 always does (tests of the threaded path).
  */
@@ -53,11 +54,6 @@ function threadsPay(size: number): boolean {
   if (forced === '1') return false;
   if (forced === '2') return true;
   return size >= THREAD_THRESHOLD_CHARS && availableParallelism() >= 4;
-}
-
-/** Where the worker's code is: the CLI's entry (bundle) sets it; under tsx there is none. */
-function workerUrl(): URL | undefined {
-  return (globalThis as { __fwcBuildWorker?: URL }).__fwcBuildWorker;
 }
 
 function received(files: readonly SourceFile[], sent: readonly SentDiagnostic[]): Diagnostic[] | null {
@@ -86,7 +82,7 @@ export interface AnalysesAside {
  * not (then build them with buildPolicies).
  */
 export function startAnalysesAside(files: readonly SourceFile[], asOf: string): AnalysesAside | null {
-  const url = workerUrl();
+  const url = workerFile('build');
   const size = files.reduce((n, f) => n + f.text.length, 0);
   if (!url || !threadsPay(size)) return null;
   let reply: Promise<BuildReply>;

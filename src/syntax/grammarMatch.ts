@@ -1,8 +1,8 @@
 /**
  * Matching statements with the grammar of record (grammar/fwc.ohm, through ohm) and building their trees
- * with ohm's semantics. parse.ts matches here what the recogniser is not sure of; the parse worker
- * (parseWorker.ts) matches a large file's second half here. Kept apart from parse.ts so that the worker
- * and the two-thread matching import it and not each other.
+ * with ohm's semantics. parse.ts matches here what the recogniser is not sure of, through the matcher it
+ * is given (the pipeline's shares a large file with a second thread: pipeline/parallelMatch.ts). This
+ * folder starts no thread.
  */
 import type { IterationNode, NonterminalNode, Node, Semantics } from 'ohm-js';
 import { fwcGrammar } from './grammar.js';
@@ -227,7 +227,7 @@ export type StatementMatch =
   | { readonly ok: true; readonly statement: Statement }
   | { readonly ok: false; readonly at: number; readonly expected: string };
 
-/** Matches statements (spans of `text`) one by one. Used on the main thread and by parseWorker.ts. */
+/** Matches statements (spans of `text`) one by one, on the thread it is called on. */
 export function matchStatements(text: string, spans: readonly Span[]): StatementMatch[] {
   return spans.map((span) => {
     const match = fwcGrammar().match(text.slice(span.start, span.end), 'Statement');

@@ -5,5 +5,6 @@ export type { AddressLit, AddressesDecl, Comment, DropletsDecl, EgressStmt, Endp
 export { expectedAfter } from './expectations.js';
 export { format, nameText } from './format.js';
 export { KEYWORDS, RESERVED, isReserved } from './keywords.js';
-export { parse } from './parse.js';
+export { matchStatements, parse } from './parse.js';
+export type { ParseOptions, StatementMatch } from './parse.js';
 export { splitStatements } from './splitStatements.js';

@@ -4,14 +4,22 @@
  * recogniser (recognise.ts) when it is sure, else by the grammar of record (grammarMatch.ts, ohm).
  */
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
-import type { SourceFile } from '../source/index.js';
+import type { SourceFile, Span } from '../source/index.js';
 import type { PolicyFile, Statement } from './ast.js';
 import { matchStatements, type StatementMatch } from './grammarMatch.js';
-import { matchInParallel } from './parallelMatch.js';
 import { recogniseStatement } from './recognise.js';
 import { splitStatements } from './splitStatements.js';
 
 export { matchStatements, type StatementMatch };
+
+export interface ParseOptions {
+  /**
+   * How the statements the recogniser leaves are matched with the grammar: one by one on this thread
+   * by default. The pipeline passes one that shares a large file's with a second thread
+   * (pipeline/parallelMatch.ts); it must give the same results.
+   */
+  readonly matchMany?: (text: string, spans: readonly Span[]) => StatementMatch[];
+}
 
 /**
  * Describes ohm's expectations in words. Where the grammar would list every way a service or an
@@ -29,10 +37,10 @@ function expectedText(raw: string): string {
 
 /**
  * Parses a whole file; a statement that does not parse is reported and left out of the tree. Most
- * statements are read by the recogniser (recognise.ts); the others by ohm, on two threads when there are
- * many (parallelMatch.ts), since ohm spends about 100 µs on a statement.
+ * statements are read by the recogniser (recognise.ts); the others by ohm, which spends about 100 µs on
+ * a statement (`options.matchMany` may share them with another thread).
  */
-export function parse(file: SourceFile): { value: PolicyFile; diagnostics: Diagnostic[] } {
+export function parse(file: SourceFile, options: ParseOptions = {}): { value: PolicyFile; diagnostics: Diagnostic[] } {
   const { chunks, comments } = splitStatements(file.text);
   const spans = chunks.map((c) => c.span);
   // The recogniser first (a few µs a statement); what it is not sure of goes to ohm, the grammar of
@@ -43,7 +51,7 @@ export function parse(file: SourceFile): { value: PolicyFile; diagnostics: Diagn
   });
   const rest = spans.filter((_, i) => results[i] === null);
   if (rest.length > 0) {
-    const matched = matchInParallel(file.text, rest) ?? matchStatements(file.text, rest);
+    const matched = (options.matchMany ?? matchStatements)(file.text, rest);
     let next = 0;
     for (let i = 0; i < results.length; i++) if (results[i] === null) results[i] = matched[next++]!;
   }

@@ -37,6 +37,22 @@ Built('a big policy parsed on two threads compiles to the same bytes as on one',
   assert.ok(two.stdout.length > 10_000);
   assert.ok(two.stdout === one.stdout, 'two threads and one thread compiled differently');
 });
+Built('statements the recogniser leaves to ohm, many of them, are matched on two threads with the same errors as on one', () => {
+  // Every statement here is a syntax error, which only ohm reports: enough of them to start the parse worker.
+  const dir = mkdtempSync(join(tmpdir(), 'fwc-built-'));
+  const lines = ['policy p', 'tags web, db', ...Array.from({ length: 2500 }, (_, i) => (i % 2 ? `web may reach db on ${i} ${i}` : `web may reach on ${i}`))];
+  writeFileSync(join(dir, 'bad.fw'), `${lines.join('\n')}\n`);
+  const run = (env: Record<string, string>) => runBin(['validate', 'bad.fw', '--diagnostics', 'json'], { cwd: dir, env: { NODE_DEBUG: 'worker', ...env } });
+  const two = run({});
+  const one = run({ FWC_PARSE_THREADS: '1' });
+  assert.is(two.code, 1);
+  assert.match(two.stderr, /instantiating Worker\. url: file:\/\/\S*parseWorker\.cjs/);
+  assert.not.match(one.stderr, /parseWorker\.cjs/);
+  // The report is one line of JSON among Node's trace lines.
+  const report = (r: { stderr: string }) => r.stderr.split('\n').find((l) => l.startsWith('{"diagnostics"')) ?? '';
+  assert.is(JSON.parse(report(two)).errors, 2500);
+  assert.ok(report(two) === report(one), 'two threads and one thread reported differently');
+});
 Built("a big diff, the new version's analyses on a second thread, prints the same bytes as on one thread, errors too", () => {
   const dir = mkdtempSync(join(tmpdir(), 'fwc-built-'));
   const old = generatePolicy(7, { statements: 3000, tags: 120 });

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
+import { bundled } from '../bundled.js';
 
 export const spec: CommandSpec = {
   name: 'lsp',
@@ -26,14 +27,10 @@ export const spec: CommandSpec = {
 
 type LspMain = typeof import('../../lsp/main.js');
 
-/** The bundled CLI sets where the bundled server is (src/cli/entry.ts); under tsx (tests) there is none. */
-function bundledServer(): URL | undefined {
-  return (globalThis as { __fwcLspServer?: URL }).__fwcLspServer;
-}
-
 async function loadServer(): Promise<LspMain> {
-  const bundled = bundledServer();
-  if (bundled) return createRequire(import.meta.url)(fileURLToPath(bundled)) as LspMain;
+  // The bundled CLI says where the bundled server is (src/cli/entry.ts); under tsx (tests) there is none.
+  const server = bundled.lspServer;
+  if (server) return createRequire(import.meta.url)(fileURLToPath(server)) as LspMain;
   // A path in a variable, so that esbuild leaves the server out of the CLI's bundle.
   const source = '../../lsp/main.js';
   return (await import(source)) as LspMain;
@@ -43,5 +40,5 @@ export async function run(_args: ParsedArgs, io: Io): Promise<number> {
   const server = await loadServer();
   // The protocol needs a real stream to write to: the process's stdout (which io.stdout is when run as fwc).
   const output = typeof (io.stdout as Partial<NodeJS.WritableStream>).on === 'function' ? (io.stdout as NodeJS.WritableStream) : process.stdout;
-  return server.runLanguageServer(io.stdin, output, bundledServer());
+  return server.runLanguageServer(io.stdin, output, bundled.lspServer);
 }

@@ -4,7 +4,7 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { Span } from '../source/index.js';
-import { matchStatements } from './grammarMatch.js';
+import { matchStatements } from '../syntax/index.js';
 
 const { text, spans, port, state } = workerData as { text: string; spans: Span[]; port: MessagePort; state: Int32Array };
 Atomics.store(state, 0, 3);

@@ -6,22 +6,22 @@
  */
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { Span } from '../source/index.js';
-import { matchStatements, type StatementMatch } from './grammarMatch.js';
+import { matchStatements, type StatementMatch } from '../syntax/index.js';
+import { workerFile } from './workers.js';
 
 /** Below this many statements a worker costs more (≈60 ms to start) than it saves. */
 export const PARALLEL_THRESHOLD = 2000;
 
 /**
- * Where the worker's code is: the CLI's entry (bundle) sets it. Under tsx (tests, benches) there is none:
- * a worker would spend seconds compiling TypeScript, so those match on one thread; the CLI tests cover
- * the two-thread path.
+ * The statements the recogniser left, matched by the grammar: on two threads where there are many and
+ * the bundled worker is at hand (workers.ts; the CLI tests cover that path), else on this one.
  */
-function workerUrl(): URL | undefined {
-  return (globalThis as { __fwcParseWorker?: URL }).__fwcParseWorker;
+export function matchInParallel(text: string, spans: readonly Span[]): StatementMatch[] {
+  return matchOnTwoThreads(text, spans) ?? matchStatements(text, spans);
 }
 
-export function matchInParallel(text: string, spans: readonly Span[]): StatementMatch[] | null {
-  const url = workerUrl();
+function matchOnTwoThreads(text: string, spans: readonly Span[]): StatementMatch[] | null {
+  const url = workerFile('parse');
   if (!url || spans.length < PARALLEL_THRESHOLD || process.env.FWC_PARSE_THREADS === '1') return null;
   const half = Math.floor(spans.length / 2);
   // state[0]: 0 not started, 3 matching, 1 done, 2 failed.
