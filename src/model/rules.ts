@@ -154,7 +154,9 @@ export function compareRules(a: Rule, b: Rule): number {
   return compareShape(a, b) || comparePeers(a.peer, b.peer);
 }
 
-function mergeOrigins(lists: readonly (readonly Origin[])[]): Origin[] {
+function mergeOrigins(lists: readonly (readonly Origin[])[]): readonly Origin[] {
+  // Most rules come from one statement: its origin list is kept as it is (rules share it, never change it).
+  if (lists.length === 1 && lists[0]!.length <= 1) return lists[0]!;
   const seen = new Map<string, Origin>();
   for (const list of lists) for (const o of list) seen.set(`${o.file}\0${o.span.start}`, o);
   return [...seen.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start));
@@ -163,7 +165,8 @@ function mergeOrigins(lists: readonly (readonly Origin[])[]): Origin[] {
 interface Interval {
   from: number;
   to: number;
-  origins: Origin[][];
+  /** The origin lists of the rules merged into it (the lists themselves are shared, never changed). */
+  origins: (readonly Origin[])[];
 }
 
 function mergeIntervals(intervals: Interval[]): Interval[] {
@@ -246,7 +249,7 @@ function cellsOf(rules: readonly Rule[]): Cell[] {
     }
     const from = r.protocol === 'icmp' ? 1 : portsFrom(r.ports);
     const to = r.protocol === 'icmp' ? 65535 : portsTo(r.ports);
-    cell.intervals.push({ from, to, origins: [[...r.origins]] });
+    cell.intervals.push({ from, to, origins: [r.origins] });
   }
   return cells;
 }
