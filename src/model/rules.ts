@@ -100,19 +100,11 @@ export function ruleText(rule: Omit<Rule, 'origins'>): string {
   return `${rule.direction}${action} ${rule.protocol}${ports} ${rule.direction === 'inbound' ? 'from' : 'to'} ${peerText(rule.peer)}`;
 }
 
-// A plan asks the key of the same rule objects many times (rule changes, changed pairs, side changes);
-// rules are never changed once made, so each one's key is remembered.
-const ruleKeys = new WeakMap<Omit<Rule, 'origins'>, string>();
-
 /** The canonical key of an atomic rule: `in tcp 5432 tag:web allow`. */
 export function ruleKey(rule: Omit<Rule, 'origins'>): string {
-  let key = ruleKeys.get(rule);
-  if (key === undefined) {
-    const dir = rule.direction === 'inbound' ? 'in' : 'out';
-    const ports = rule.protocol === 'icmp' ? 'all' : portsText(rule.ports);
-    ruleKeys.set(rule, (key = `${dir} ${rule.protocol} ${ports} ${peerKey(rule.peer)} ${rule.action}`));
-  }
-  return key;
+  const dir = rule.direction === 'inbound' ? 'in' : 'out';
+  const ports = rule.protocol === 'icmp' ? 'all' : portsText(rule.ports);
+  return `${dir} ${rule.protocol} ${ports} ${peerKey(rule.peer)} ${rule.action}`;
 }
 
 const PROTOCOL_ORDER: Record<Protocol, number> = { tcp: 0, udp: 1, icmp: 2 };
