@@ -11,7 +11,7 @@ import type { FirewallContext } from './firewalls.js';
 import type { EmulatorOptions } from './options.js';
 import { prng, shuffled, uuid } from './random.js';
 import { DEFAULT_RATE_LIMIT, parseRateLimit, RateLimiter } from './rateLimit.js';
-import type { RequestLogEntry } from './requestLog.js';
+import type { RequestLogEntry, RequestLogSink } from './requestLog.js';
 import { startingAccount } from './startingAccount.js';
 import { cloneState, persistState, type EmulatorState } from './state.js';
 
@@ -31,6 +31,8 @@ export class EmulatorContext {
   readonly settleMs: number;
   readonly recordContract: boolean;
   readonly log: RequestLogEntry[] = [];
+  /** Where entries go besides memory (the requestLog option); dropped if it cannot be written. */
+  logSink: RequestLogSink | undefined;
   readonly violations: ContractViolation[] = [];
   /** Handler exceptions, as `METHOD path: stack`. */
   readonly internalErrors: string[] = [];
@@ -40,6 +42,7 @@ export class EmulatorContext {
   /** The steps run in this order, as they always have: a bad state file or seed is reported first. */
   constructor(readonly options: EmulatorOptions) {
     this.random = prng(options.shuffleSeed ?? DEFAULT_SHUFFLE_SEED);
+    this.logSink = options.requestLog;
     const account = startingAccount(options.stateFile, options.seed, this.newId);
     this.state = account.state;
     for (const t of [...(options.tokens ?? [{ token: DEFAULT_TOKEN, scopes: 'all' as const }]), ...account.tokens]) this.tokens.set(t.token, t.scopes);

@@ -28,7 +28,14 @@ export async function handleRequest(ctx: EmulatorContext, req: IncomingMessage, 
   } catch (error) {
     sendError(ctx, exchange, error);
   }
-  recordEntry(ctx.log, ctx.options.requestLog, logEntry(exchange));
+  try {
+    recordEntry(ctx.log, ctx.logSink, logEntry(exchange));
+  } catch (error) {
+    // A request log that cannot be written (a full disk, a removed folder) must not take the API down:
+    // say so once, and keep the log in memory only.
+    ctx.logSink = undefined;
+    process.emitWarning(`the emulator's request log cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); requests are no longer logged to it`);
+  }
 }
 
 async function serve(ctx: EmulatorContext, exchange: Exchange): Promise<void> {

@@ -164,6 +164,23 @@ State('the request log has every request and never a token', async () => {
   assert.not.match(readFileSync(log, 'utf8'), token.slice(8));
   assert.not.match(readFileSync(log, 'utf8'), /authorization|Bearer/i);
 });
+State('a request log that cannot be written does not take the emulator down', async () => {
+  // A folder where the log file should be: every append fails (EISDIR).
+  const em = await startTestEmulator({ seed: SEED, requestLog: DIR });
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    assert.is((await call(em, 'GET', '/v2/firewalls')).status, 200);
+    assert.is((await call(em, 'POST', '/v2/firewalls', FW('after-log'))).status, 202);
+    await new Promise((r) => setImmediate(r));
+    assert.is(warnings.filter((w) => /request log cannot be written/.test(w)).length, 1, warnings.join('\n'));
+    assert.is(em.requests().length, 2);
+  } finally {
+    process.off('warning', onWarning);
+    await em.stop();
+  }
+});
 State.run();
 
 // ---
