@@ -54,13 +54,24 @@ function trustKey(s: TrustedSource): string {
 
 /** Compiles a policy that checked without errors. */
 export function compile(policy: Policy): { value: CompiledPolicy; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const units = [...policy.tags, ...policy.dropletSets];
-  const byTag = new Map<string, Rule[]>(units.map((t) => [t.name, []]));
-  const trust = new Map<string, { sources: Map<string, TrustedSource>; origins: Origin[] }>();
+  const { byUnit, trust } = rulesByUnit(policy);
+  const firewalls = unitFirewalls(policy, byUnit);
+  const databases = databaseTrusts(trust);
+  return {
+    value: { policy: policy.name, tags: policy.tags.map((t) => t.name), dropletSets: policy.dropletSets.map((s) => s.name), firewalls, databases },
+    diagnostics: [...nameCollisions(policy, firewalls), ...tooManySources(policy, databases)],
+  };
+}
 
+type Trust = Map<string, { sources: Map<string, TrustedSource>; origins: Origin[] }>;
+
+/** Every statement's raw rules, by the unit (tag or droplet set) whose firewall holds them, and the databases' trusted sources. */
+function rulesByUnit(policy: Policy): { byUnit: Map<string, Rule[]>; trust: Trust } {
+  const units = [...policy.tags, ...policy.dropletSets];
+  const byUnit = new Map<string, Rule[]>(units.map((t) => [t.name, []]));
+  const trust: Trust = new Map();
   const add = (tagged: readonly TaggedRule[]) => {
-    for (const { tag, rule } of tagged) byTag.get(tag)?.push(rule);
+    for (const { tag, rule } of tagged) byUnit.get(tag)?.push(rule);
   };
   for (const grant of [...policy.grants, ...policy.guardrails].sort((a, b) => a.index - b.index)) {
     const effects = grantEffects(policy, grant);
@@ -74,19 +85,24 @@ export function compile(policy: Policy): { value: CompiledPolicy; diagnostics: D
       }
     }
   }
-
   for (const tag of units) {
     if (policy.restrictedEgress.has(tag.name)) continue;
     const span = policy.egressSpans.get(tag.name) ?? tag.span;
     add(openEgressRules([{ file: policy.file.path, span, line: policy.file.position(span.start).line }]).map((rule) => ({ tag: tag.name, rule })));
   }
+  return { byUnit, trust };
+}
 
-  // Compiled rules are kept as long as the policy (a plan, a diff): those with the same port interval
-  // share one ports object, and those made by one statement alone share its origin list, rather than
-  // each holding copies (a 50,000-statement policy compiles to 600,000 rules).
+/**
+ * Canonical rules that share what they can. Compiled rules are kept as long as the policy (a plan, a
+ * diff): those with the same port interval share one ports object, and those made by one statement
+ * alone share its origin list, rather than each holding copies (a 50,000-statement policy compiles to
+ * 600,000 rules).
+ */
+function sharingCanonicalRules(): (raw: readonly Rule[]) => Rule[] {
   const samePorts = new Map<number, Rule['ports']>();
   const sameOrigins = new Map<Origin, readonly Origin[]>();
-  const canonical = (raw: readonly Rule[]): Rule[] =>
+  return (raw) =>
     canonicalRules(raw).map((r) => {
       let ports = r.ports;
       if (ports.kind === 'range') {
@@ -103,9 +119,13 @@ export function compile(policy: Policy): { value: CompiledPolicy; diagnostics: D
       }
       return ports === r.ports && origins === r.origins ? r : { ...r, ports, origins };
     });
+}
 
+/** Each unit's firewalls (sharded), sorted by name. */
+function unitFirewalls(policy: Policy, byUnit: ReadonlyMap<string, Rule[]>): Firewall[] {
+  const canonical = sharingCanonicalRules();
   const firewalls: Firewall[] = [];
-  for (const tag of policy.tags) firewalls.push(...shard(policy.name, tag.name, canonical(byTag.get(tag.name) ?? []), { tags: [tag.name], dropletIds: [] }));
+  for (const tag of policy.tags) firewalls.push(...shard(policy.name, tag.name, canonical(byUnit.get(tag.name) ?? []), { tags: [tag.name], dropletIds: [] }));
   for (const set of policy.dropletSets) {
     const target: Target = {
       tags: [],
@@ -118,11 +138,15 @@ export function compile(policy: Policy): { value: CompiledPolicy; diagnostics: D
         memberSpans: Object.fromEntries(set.members.map((m) => [m.id !== null ? `#${m.id}` : m.name, m.span])),
       },
     };
-    firewalls.push(...shard(policy.name, set.name, canonical(byTag.get(set.name) ?? []), target));
+    firewalls.push(...shard(policy.name, set.name, canonical(byUnit.get(set.name) ?? []), target));
   }
-  firewalls.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return firewalls.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
 
-  // A shard's name can meet another tag's firewall name (`web` sharded into `web-2` beside a tag `web-2`).
+/** A shard's name can meet another tag's firewall name (`web` sharded into `web-2` beside a tag `web-2`). */
+function nameCollisions(policy: Policy, firewalls: readonly Firewall[]): Diagnostic[] {
+  const units = [...policy.tags, ...policy.dropletSets];
+  const diagnostics: Diagnostic[] = [];
   const seen = new Map<string, Firewall>();
   for (const fw of firewalls) {
     const clash = seen.get(fw.name.toLowerCase());
@@ -141,31 +165,30 @@ export function compile(policy: Policy): { value: CompiledPolicy; diagnostics: D
     }
     seen.set(fw.name.toLowerCase(), fw);
   }
+  return diagnostics;
+}
 
-  const databases: DatabaseTrust[] = [...trust.entries()]
+/** The databases' trusted sources, in a stable order. */
+function databaseTrusts(trust: Trust): DatabaseTrust[] {
+  return [...trust.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([database, entry]) => ({
       database,
       sources: [...entry.sources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s),
       origins: entry.origins,
     }));
-  for (const db of databases) {
-    if (db.sources.length > MAX_DATABASE_SOURCES) {
-      const first = db.origins[0]!;
-      diagnostics.push(
-        diagnostic('databaseSource', {
-          message: `database \`${db.database}\` would have ${db.sources.length} trusted sources; DigitalOcean allows ${MAX_DATABASE_SOURCES}`,
-          file: policy.file,
-          span: first.span,
-          label: 'one of the statements',
-          help: ['trust tags rather than single addresses or droplets'],
-        }),
-      );
-    }
-  }
+}
 
-  return {
-    value: { policy: policy.name, tags: policy.tags.map((t) => t.name), dropletSets: policy.dropletSets.map((s) => s.name), firewalls, databases },
-    diagnostics,
-  };
+function tooManySources(policy: Policy, databases: readonly DatabaseTrust[]): Diagnostic[] {
+  return databases
+    .filter((db) => db.sources.length > MAX_DATABASE_SOURCES)
+    .map((db) =>
+      diagnostic('databaseSource', {
+        message: `database \`${db.database}\` would have ${db.sources.length} trusted sources; DigitalOcean allows ${MAX_DATABASE_SOURCES}`,
+        file: policy.file,
+        span: db.origins[0]!.span,
+        label: 'one of the statements',
+        help: ['trust tags rather than single addresses or droplets'],
+      }),
+    );
 }

@@ -4,7 +4,7 @@
  * is given (the pipeline's shares a large file with a second thread: pipeline/parallelMatch.ts). This
  * folder starts no thread.
  */
-import type { IterationNode, NonterminalNode, Node, Semantics } from 'ohm-js';
+import type { ActionDict, IterationNode, NonterminalNode, Node, Semantics } from 'ohm-js';
 import { fwcGrammar } from './grammar.js';
 import type { Span } from '../source/index.js';
 import type {
@@ -40,9 +40,8 @@ function unquote(text: string): string {
   return text.slice(1, -1);
 }
 
-// Made with the grammar, on the first statement the recogniser leaves to ohm.
-let semantics: Semantics | undefined;
-const makeSemantics = (): Semantics => fwcGrammar().createSemantics().addOperation<Ast>('toAst(base)', {
+/** The tree of each grammar rule: one action per rule, as the recogniser builds the same forms. */
+const AST_ACTIONS: ActionDict<Ast> = {
   Statement(stmt) {
     return stmt.toAst(this.args.base);
   },
@@ -215,7 +214,11 @@ const makeSemantics = (): Semantics => fwcGrammar().createSemantics().addOperati
   _iter(...children) {
     return children.map((c) => c.toAst(this.args.base));
   },
-});
+};
+
+// Made with the grammar, on the first statement the recogniser leaves to ohm.
+let semantics: Semantics | undefined;
+const makeSemantics = (): Semantics => fwcGrammar().createSemantics().addOperation<Ast>('toAst(base)', AST_ACTIONS);
 
 function optional(node: IterationNode | NonterminalNode, base: number): Ast {
   const child = node.children[0];
