@@ -7,21 +7,11 @@
  */
 import type { NetworkLintContext } from './context.js';
 import { servicesOf } from '../expect.js';
-import { covers, describe, isEmpty, sample, type ServiceSet } from '../serviceSet.js';
-import type { Host } from '../network.js';
+import { covers, describe, isEmpty, sample } from '../serviceSet.js';
 
 export function overriddenGrants(ctx: NetworkLintContext): void {
   const { policy, network, reps } = ctx;
   if (!network.hasDenyRules()) return;
-  // Grants share their ends (a policy names a few hundred tags in thousands of grants): what a pair
-  // denies is worked out once per pair that a grant asks about, for this policy only.
-  const deniedFor = new Map<string, ServiceSet>();
-  const denied = (src: Host, dst: Host) => {
-    const key = `${src.key}\u0000${dst.key}`;
-    let set = deniedFor.get(key);
-    if (set === undefined) deniedFor.set(key, (set = network.denied(src, dst)));
-    return set;
-  };
   for (const grant of policy.grants) {
     if (grant.expired || grant.services.length === 0) continue;
     const items = grant.services.map((atom) => servicesOf([atom]));
@@ -31,7 +21,7 @@ export function overriddenGrants(ctx: NetworkLintContext): void {
         for (const d of grant.dests) {
           if (d.kind === 'database') continue;
           for (const dst of reps.endpoint(d)) {
-            const out = denied(src, dst);
+            const out = network.denied(src, dst);
             if (isEmpty(out)) continue;
             for (const item of items) {
               if (!covers(out, item)) continue;
