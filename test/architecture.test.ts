@@ -91,6 +91,10 @@ Shape('every folder of src/ has its place in the layers', () => {
   assert.equal(folders.filter((f) => !LAYERS.includes(f)), [], 'a new folder: give it its place in LAYERS and in docs/architecture.md');
   assert.ok(EDGES.length > 300, `only ${EDGES.length} imports read: the reader is broken`);
 });
+Shape("docs/architecture.md's table lists every folder, in the layers' order", () => {
+  const table = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8').matchAll(/^\| `([a-z]+)\/` \|/gm);
+  assert.equal([...table].map((m) => m[1]), LAYERS);
+});
 Shape('folders import strictly down the layers (no folder cycle, no backward edge)', () => {
   assert.equal(backwardEdges(EDGES), []);
 });
