@@ -2,7 +2,7 @@
  * The compiler: a checked Policy to DigitalOcean firewalls (one per declared tag, sharded when
  * DigitalOcean's limits demand) and database trusted-source lists, in canonical, byte-stable order.
  */
-import { canonicalRules, type CompiledPolicy, type DatabaseTrust, type DropletSetTarget, type Firewall, firewallName, groupRules, MAX_DATABASE_SOURCES, MAX_RULES_PER_FIREWALL, openEgressRules, type Origin, type Peer, portsFrom, portsTo, type Rule, type TrustedSource } from '../model/index.js';
+import { canonicalRules, sharing, type CompiledPolicy, type DatabaseTrust, type DropletSetTarget, type Firewall, firewallName, groupRules, MAX_DATABASE_SOURCES, MAX_RULES_PER_FIREWALL, openEgressRules, type Origin, type Peer, portsFrom, portsTo, type Rule, type TrustedSource } from '../model/index.js';
 import type { Policy } from '../check/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { grantEffects, type TaggedRule } from './grantRules.js';
@@ -93,37 +93,11 @@ function rulesByUnit(policy: Policy): { byUnit: Map<string, Rule[]>; trust: Trus
   return { byUnit, trust };
 }
 
-/**
- * Canonical rules that share what they can. Compiled rules are kept as long as the policy (a plan, a
- * diff): those with the same port interval share one ports object, and those made by one statement
- * alone share its origin list, rather than each holding copies (a 50,000-statement policy compiles to
- * 600,000 rules).
- */
-function sharingCanonicalRules(): (raw: readonly Rule[]) => Rule[] {
-  const samePorts = new Map<number, Rule['ports']>();
-  const sameOrigins = new Map<Origin, readonly Origin[]>();
-  return (raw) =>
-    canonicalRules(raw).map((r) => {
-      let ports = r.ports;
-      if (ports.kind === 'range') {
-        const key = ports.from * 65536 + ports.to;
-        const known = samePorts.get(key);
-        if (known) ports = known;
-        else samePorts.set(key, ports);
-      }
-      let origins = r.origins;
-      if (origins.length === 1) {
-        const known = sameOrigins.get(origins[0]!);
-        if (known) origins = known;
-        else sameOrigins.set(origins[0]!, origins);
-      }
-      return ports === r.ports && origins === r.origins ? r : { ...r, ports, origins };
-    });
-}
-
 /** Each unit's firewalls (sharded), sorted by name. */
 function unitFirewalls(policy: Policy, byUnit: ReadonlyMap<string, Rule[]>): Firewall[] {
-  const canonical = sharingCanonicalRules();
+  // Compiled rules live as long as the policy: they share their ports and single-origin lists.
+  const share = sharing();
+  const canonical = (raw: readonly Rule[]) => canonicalRules(raw, share);
   const firewalls: Firewall[] = [];
   for (const tag of policy.tags) firewalls.push(...shard(policy.name, tag.name, canonical(byUnit.get(tag.name) ?? []), { tags: [tag.name], dropletIds: [] }));
   for (const set of policy.dropletSets) {

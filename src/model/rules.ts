@@ -190,7 +190,7 @@ function covered(from: number, to: number, cover: Interval[]): boolean {
  * - rules are sorted canonically.
  * Origins of merged rules are kept, so every rule still says which statements produced it.
  */
-export function canonicalRules(rules: readonly Rule[]): Rule[] {
+export function canonicalRules(rules: readonly Rule[], share: Sharing = NO_SHARING): Rule[] {
   const cells = cellsOf(rules);
   for (const cell of cells) cell.intervals = mergeIntervals(cell.intervals);
   dropCoveredAddresses(cells);
@@ -200,14 +200,46 @@ export function canonicalRules(rules: readonly Rule[]): Rule[] {
       out.push({
         direction: cell.direction,
         protocol: cell.protocol,
-        ports: cell.protocol === 'icmp' ? ALL_PORTS : portRange(iv.from, iv.to),
+        ports: cell.protocol === 'icmp' ? ALL_PORTS : share.ports(iv.from, iv.to),
         peer: cell.peer,
         action: cell.action,
-        origins: mergeOrigins(iv.origins),
+        origins: share.origins(mergeOrigins(iv.origins)),
       });
     }
   }
   return out.sort(compareRules);
+}
+
+/**
+ * How canonical rules get their ports and origin lists: new ones by default; the compiler passes one that
+ * hands out the same object for the same interval, and for the same single origin, since its rules live
+ * as long as the policy (a 50,000-statement policy compiles to 600,000 rules).
+ */
+export interface Sharing {
+  ports(from: number, to: number): Ports;
+  origins(list: readonly Origin[]): readonly Origin[];
+}
+
+const NO_SHARING: Sharing = { ports: portRange, origins: (list) => list };
+
+/** A Sharing that remembers: one ports object per interval, one list per single origin. */
+export function sharing(): Sharing {
+  const ports = new Map<number, Ports>();
+  const origins = new Map<Origin, readonly Origin[]>();
+  return {
+    ports(from, to) {
+      const key = from * 65536 + to;
+      let p = ports.get(key);
+      if (!p) ports.set(key, (p = portRange(from, to)));
+      return p;
+    },
+    origins(list) {
+      if (list.length !== 1) return list;
+      let known = origins.get(list[0]!);
+      if (!known) origins.set(list[0]!, (known = list));
+      return known;
+    },
+  };
 }
 
 /** The port intervals of one direction, protocol, action and peer. */
