@@ -23,7 +23,8 @@ type AddressPeer = Extract<Peer, { kind: 'address' }>;
 /** Address blocks present in one shape, by `family/prefix` and network. */
 interface Blocks {
   readonly byPrefix: Map<string, Map<bigint, AddressPeer>>;
-  readonly prefixes: Set<string>;
+  /** The `family/prefix` keys present, with their numbers. */
+  readonly prefixes: Map<string, { readonly family: number; readonly prefix: number }>;
 }
 
 /**
@@ -79,10 +80,10 @@ function indexRules(policy: Policy, statements: readonly Grant[]): RuleIndex {
       if (t.rule.peer.kind !== 'address') continue;
       const shape = shapeKey(index, t);
       let m = index.blocks.get(shape);
-      if (!m) index.blocks.set(shape, (m = { byPrefix: new Map(), prefixes: new Set() }));
+      if (!m) index.blocks.set(shape, (m = { byPrefix: new Map(), prefixes: new Map() }));
       const { cidr } = t.rule.peer;
       const prefixKey = `${cidr.family}/${cidr.prefix}`;
-      m.prefixes.add(prefixKey);
+      if (!m.prefixes.has(prefixKey)) m.prefixes.set(prefixKey, { family: cidr.family, prefix: cidr.prefix });
       let byNetwork = m.byPrefix.get(prefixKey);
       if (!byNetwork) m.byPrefix.set(prefixKey, (byNetwork = new Map()));
       byNetwork.set(cidr.network, t.rule.peer);
@@ -93,53 +94,57 @@ function indexRules(policy: Policy, statements: readonly Grant[]): RuleIndex {
 }
 
 /**
- * The peers whose rules also admit this one's traffic, each a set that must cover it together: itself,
- * wider blocks, and for droplet-like peers the whole internet (a droplet's addresses are inside
- * 0.0.0.0/0 and ::/0).
+ * Whether `peer`'s cell of `t`'s tag and shape covers ports [from, to] with the rules of statements other
+ * than `self` and those removed; the statements it takes are pushed to `used`. Entries are sorted by first
+ * port, so one walk from the lowest does it.
  */
-function admittingPeers(index: RuleIndex, t: TaggedRule): Peer[][] {
-  const peerSets: Peer[][] = [[t.rule.peer]];
-  const shapeBlocks = index.blocks.get(shapeKey(index, t));
-  if (!shapeBlocks) return peerSets;
-  if (t.rule.peer.kind === 'address') {
-    const inner = t.rule.peer.cidr;
-    for (const key of shapeBlocks.prefixes) {
-      const [family, prefix] = key.split('/').map(Number) as [number, number];
-      if (family !== inner.family || prefix >= inner.prefix) continue;
-      const outer = shapeBlocks.byPrefix.get(key)?.get(networkOf(inner, prefix));
-      if (outer) peerSets.push([outer]);
+function cellCovers(index: RuleIndex, t: TaggedRule, peer: Peer, from: number, to: number, self: number, removed: ReadonlySet<number>, used: number[]): boolean {
+  let reach = from - 1;
+  for (const e of cellOf(index, t, peer, false) ?? []) {
+    if (e.grant === self || removed.has(e.grant)) continue;
+    if (e.from > reach + 1) break;
+    if (e.to > reach) {
+      reach = e.to;
+      used.push(e.grant);
     }
-  } else {
-    const v4 = shapeBlocks.byPrefix.get('4/0')?.get(0n);
-    const v6 = shapeBlocks.byPrefix.get('6/0')?.get(0n);
-    if (v4 && v6) peerSets.push([v4, v6]);
+    if (reach >= to) break;
   }
-  return peerSets;
+  return reach >= to;
 }
 
-/** The statements (other than `self` and those removed) whose rules cover all of `t`'s ports, or null. */
-function coveredBy(index: RuleIndex, t: TaggedRule, self: number, removed: ReadonlySet<number>): Set<number> | null {
+/** The statements one attempt takes; reused, since the lint asks once for every rule of every statement. */
+const USED: number[] = [];
+
+/**
+ * Whether other statements' rules admit all of `t`'s traffic, and if so which (added to `into`): those of
+ * its own peer; else of a wider block holding its address; else, for droplet-like peers, of the whole
+ * internet (a droplet's addresses are inside 0.0.0.0/0 and ::/0), both families together.
+ */
+function coveredBy(index: RuleIndex, t: TaggedRule, self: number, removed: ReadonlySet<number>, into: Set<number>): boolean {
   const from = portsFrom(t.rule.ports);
   const to = portsTo(t.rule.ports);
-  for (const peers of admittingPeers(index, t)) {
-    const by = new Set<number>();
-    const covers = peers.every((peer) => {
-      // Walk the cell's entries from the lowest port, skipping this statement and removed ones.
-      let reach = from - 1;
-      for (const e of cellOf(index, t, peer, false) ?? []) {
-        if (e.grant === self || removed.has(e.grant)) continue;
-        if (e.from > reach + 1) break;
-        if (e.to > reach) {
-          reach = e.to;
-          by.add(e.grant);
-        }
-        if (reach >= to) break;
-      }
-      return reach >= to;
-    });
-    if (covers) return by;
+  const take = () => {
+    for (const g of USED) into.add(g);
+    return true;
+  };
+  USED.length = 0;
+  if (cellCovers(index, t, t.rule.peer, from, to, self, removed, USED)) return take();
+  const shapeBlocks = index.blocks.get(shapeKey(index, t));
+  if (!shapeBlocks) return false;
+  if (t.rule.peer.kind === 'address') {
+    const inner = t.rule.peer.cidr;
+    for (const [key, { family, prefix }] of shapeBlocks.prefixes) {
+      if (family !== inner.family || prefix >= inner.prefix) continue;
+      const outer = shapeBlocks.byPrefix.get(key)?.get(networkOf(inner, prefix));
+      USED.length = 0;
+      if (outer && cellCovers(index, t, outer, from, to, self, removed, USED)) return take();
+    }
+    return false;
   }
-  return null;
+  const v4 = shapeBlocks.byPrefix.get('4/0')?.get(0n);
+  const v6 = shapeBlocks.byPrefix.get('6/0')?.get(0n);
+  USED.length = 0;
+  return v4 !== undefined && v6 !== undefined && cellCovers(index, t, v4, from, to, self, removed, USED) && cellCovers(index, t, v6, from, to, self, removed, USED) && take();
 }
 
 /** The statements that together produce every rule of `g`, or null when some rule is its own. */
@@ -147,11 +152,7 @@ function coveringStatements(index: RuleIndex, g: Grant, removed: ReadonlySet<num
   const rules = index.effects.get(g.index) ?? [];
   if (rules.length === 0) return null;
   const covering = new Set<number>();
-  for (const t of rules) {
-    const by = coveredBy(index, t, g.index, removed);
-    if (!by) return null;
-    for (const i of by) covering.add(i);
-  }
+  for (const t of rules) if (!coveredBy(index, t, g.index, removed, covering)) return null;
   return covering;
 }
 
