@@ -16,7 +16,7 @@
  * address blocks and word-wise OR, AND and AND-NOT of the bitsets found — no allocation per pair, and no
  * memo of pairs (the lookups are cheaper than remembering them).
  */
-import { ANY_IPV4, ANY_IPV6, type Cidr, cidrContains, type Firewall, networkOf, type Peer, type Rule, type TrustedSource } from '../model/index.js';
+import { ANY_IPV4, ANY_IPV6, type Cidr, cidrContains, type Firewall, networkOf, type Peer, portsHold, type Rule, type TrustedSource } from '../model/index.js';
 import { andInto, andNotInto, isZero, orInto, PortAtoms, sameBits, type Bits } from './portAtoms.js';
 import { EMPTY, type ServiceSet } from './serviceSet.js';
 
@@ -635,13 +635,20 @@ export class Network {
     port: number | null,
   ): SideExplanation | null {
     if (firewalls.length === 0) return null;
-    const hits = (action: Rule['action']): RuleAt[] =>
-      firewalls.flatMap((fw) =>
-        this.matching([fw], direction, action, peer)
-          .filter((r) => r.protocol === protocol && (port === null || r.ports.kind === 'all' || (r.ports.from <= port && port <= r.ports.to)))
-          .map((rule) => ({ firewall: fw.name, rule })),
-      );
-    return { firewalls: firewalls.map((f) => f.name), allowedBy: hits('allow'), deniedBy: hits('deny') };
+    return {
+      firewalls: firewalls.map((f) => f.name),
+      allowedBy: this.rulesHolding(firewalls, direction, 'allow', peer, protocol, port),
+      deniedBy: this.rulesHolding(firewalls, direction, 'deny', peer, protocol, port),
+    };
+  }
+
+  /** The rules of `action` on one side of `firewalls` that hold a flow with `peer` on `protocol` and `port` (any port: null). */
+  rulesHolding(firewalls: readonly Firewall[], direction: 'inbound' | 'outbound', action: Rule['action'], peer: Host, protocol: Rule['protocol'], port: number | null): RuleAt[] {
+    return firewalls.flatMap((fw) =>
+      this.matching([fw], direction, action, peer)
+        .filter((r) => r.protocol === protocol && (port === null || portsHold(r.ports, port)))
+        .map((rule) => ({ firewall: fw.name, rule })),
+    );
   }
 
   /** Why one flow is or is not allowed: which rules allow it, which deny it, which side has none. */

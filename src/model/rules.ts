@@ -22,6 +22,11 @@ export function portsTo(ports: Ports): number {
 }
 
 /** `all`, `5432` or `8000-9000`. */
+/** Whether `ports` hold `port`. */
+export function portsHold(ports: Ports, port: number): boolean {
+  return ports.kind === 'all' || (ports.from <= port && port <= ports.to);
+}
+
 export function portsText(ports: Ports): string {
   if (ports.kind === 'all') return 'all';
   return ports.from === ports.to ? String(ports.from) : `${ports.from}-${ports.to}`;

@@ -4,7 +4,9 @@
  *
  *     egress from db is restricted     # FW406 unless something grants db udp 53
  */
-import type { Firewall } from '../../model/index.js';
+import { type Firewall, portsHold } from '../../model/index.js';
+
+const DNS_PORT = 53;
 import type { LintContext } from './context.js';
 
 /** Whether one of `firewalls` lets udp 53 out to some address (what a unit's own firewalls must do). */
@@ -16,7 +18,7 @@ export function allowsDns(firewalls: readonly Firewall[]): boolean {
         r.action === 'allow' &&
         r.protocol === 'udp' &&
         r.peer.kind === 'address' &&
-        (r.ports.kind === 'all' || (r.ports.from <= 53 && 53 <= r.ports.to)),
+        portsHold(r.ports, DNS_PORT),
     ),
   );
 }

@@ -4,6 +4,7 @@
  * on rules that name droplets, tags or resources (a resolver droplet).
  */
 import { contains } from '../../analysis/index.js';
+import { portsHold } from '../../model/index.js';
 import { makeFinding, type Finding } from '../finding.js';
 import { addressBlocks, type AuditModel } from '../model.js';
 
@@ -16,7 +17,7 @@ export function judgeEgress(model: AuditModel): Finding[] {
     if (c.firewalls.length === 0) continue;
     const outbound = c.firewalls.flatMap((f) => f.rules.filter((r) => r.direction === 'outbound'));
     // A udp 53 allow towards a droplet, tag or resource: a resolver inside the account; not judged closed.
-    const inside = outbound.some((r) => r.action === 'allow' && r.peer.kind !== 'address' && r.protocol === 'udp' && (r.ports.kind === 'all' || (r.ports.from <= DNS_PORT && DNS_PORT <= r.ports.to)));
+    const inside = outbound.some((r) => r.action === 'allow' && r.peer.kind !== 'address' && r.protocol === 'udp' && portsHold(r.ports, DNS_PORT));
     if (inside) continue;
     const blocks = addressBlocks(c.firewalls, 'outbound');
     const open = ([4, 6] as const).some((family) => model.space.pieces(family, blocks, false).some((p) => contains(model.network.allowed(c.host, p.host), 'udp', DNS_PORT)));

@@ -6,7 +6,7 @@
  * Judging every pair of hosts would be droplets²; only a rule of an unmanaged firewall that names the
  * other end can widen or narrow the policy, so the pairs are found from the peers those rules name.
  */
-import { describe, difference, type Host, isEmpty, peerMatches, sameBits, sample } from '../../analysis/index.js';
+import { describe, difference, type Host, isEmpty, type Network, sameBits, sample } from '../../analysis/index.js';
 import { type Firewall, type Rule, ruleHolds } from '../../model/index.js';
 import { HostIndex } from '../changedPairs.js';
 import type { PlanContext } from './context.js';
@@ -92,13 +92,9 @@ function candidatePairs(j: Judged): Set<number>[] {
  * naming src), then on src's outbound side (rules naming dst) — what `explain` would list, asked of these
  * firewalls alone rather than of every firewall on both droplets.
  */
-function causes(onDst: readonly Firewall[], onSrc: readonly Firewall[], src: Host, dst: Host, flow: { protocol: Rule['protocol']; port: number | null }, action: Rule['action']): string[] {
-  const holds = (r: Rule, direction: Rule['direction'], peer: Host) =>
-    r.direction === direction && r.action === action && r.protocol === flow.protocol && (flow.port === null || r.ports.kind === 'all' || (r.ports.from <= flow.port && flow.port <= r.ports.to)) && peerMatches(r.peer, peer);
-  const names = new Set<string>();
-  for (const fw of onDst) if (fw.rules.some((r) => holds(r, 'inbound', src))) names.add(fw.name);
-  for (const fw of onSrc) if (fw.rules.some((r) => holds(r, 'outbound', dst))) names.add(fw.name);
-  return [...names];
+function causes(net: Network, onDst: readonly Firewall[], onSrc: readonly Firewall[], src: Host, dst: Host, flow: { protocol: Rule['protocol']; port: number | null }, action: Rule['action']): string[] {
+  const rules = [...net.rulesHolding(onDst, 'inbound', action, src, flow.protocol, flow.port), ...net.rulesHolding(onSrc, 'outbound', action, dst, flow.protocol, flow.port)];
+  return [...new Set(rules.map((r) => r.firewall))];
 }
 
 /** Judges the candidate pairs: where the policy alone and every firewall differ, and which unmanaged ones make it so. */
@@ -118,7 +114,7 @@ function findDifferences(ctx: PlanContext, j: Judged, candidates: readonly Set<n
       const narrower = newNet.atoms.toServiceSet(difference(policyBits, reallyBits));
       for (const [set, widens] of [[wider, true], [narrower, false]] as const) {
         if (isEmpty(set)) continue;
-        const names = causes(j.unmanagedOn[k]!, j.unmanagedOn[i]!, src, dst, sample(set)!, widens ? 'allow' : 'deny');
+        const names = causes(newNet, j.unmanagedOn[k]!, j.unmanagedOn[i]!, src, dst, sample(set)!, widens ? 'allow' : 'deny');
         if (names.length === 0) continue;
         const services = describe(set);
         const key = `${widens}:${names.join(',')}:${dst.key}:${services}`;
