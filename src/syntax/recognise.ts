@@ -273,11 +273,16 @@ class Reader {
     return { kind: 'TagsDecl', names, span: this.span(start, this.last()) };
   }
 
-  /** `droplets NAME = …`; anything else starting with the word is the grammar's to read. */
-  dropletsDecl(start: Token): Statement {
+  /** `NAME = ITEM, ITEM, …`, the body of a declaration; anything else is the grammar's to read. */
+  private namedList<T>(item: () => T): { name: Name; items: T[] } {
     const name = this.name();
     if (!this.punct('=')) unsure();
-    const members = this.list((): StringLit | NumberLit => {
+    return { name, items: this.list(item) };
+  }
+
+  /** `droplets NAME = …`; anything else starting with the word is the grammar's to read. */
+  dropletsDecl(start: Token): Statement {
+    const { name, items: members } = this.namedList((): StringLit | NumberLit => {
       const t = this.peek();
       if (t?.kind === 'word' && DIGITS.test(t.text)) {
         this.i++;
@@ -289,23 +294,17 @@ class Reader {
   }
 
   groupDecl(start: Token): Statement {
-    const name = this.name();
-    if (!this.punct('=')) unsure();
-    const members = this.list(() => this.name());
+    const { name, items: members } = this.namedList(() => this.name());
     return { kind: 'GroupDecl', name, members, span: this.span(start, this.last()) };
   }
 
   addressesDecl(start: Token): Statement {
-    const name = this.name();
-    if (!this.punct('=')) unsure();
-    const addresses = this.list(() => this.address());
+    const { name, items: addresses } = this.namedList(() => this.address());
     return { kind: 'AddressesDecl', name, addresses, span: this.span(start, this.last()) };
   }
 
   serviceDecl(start: Token): Statement {
-    const name = this.name();
-    if (!this.punct('=')) unsure();
-    const items = this.list(() => this.serviceItem());
+    const { name, items } = this.namedList(() => this.serviceItem());
     return { kind: 'ServiceDecl', name, items, span: this.span(start, this.last()) };
   }
 
